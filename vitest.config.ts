@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // onnxruntime sessions use both cores; running files in parallel only adds contention.
+    fileParallelism: false,
+    reporters: ['default', './test/summary-reporter.ts'],
+  },
+});
