@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { usageError } from '../../engine/errors.ts';
+import { BASELINE_KINDS } from '../../engine/image/baseline.ts';
+import { explainImage, readBoxesJson, type GroundTruth } from '../../engine/jobs/explain.ts';
+import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
+import { parseMethod, parsePreset, riseParamsFor, type MethodConfig } from '../../engine/methods/registry.ts';
+import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
+import { loadModel } from '../../engine/model/load.ts';
+import type { ModelSpec } from '../../engine/model/spec.ts';
+import { choiceOption, intOption, numberOption, parse, tripleOption } from '../args.ts';
+import { progressPrinter } from '../progress-printer.ts';
+
+export const EXPLAIN_USAGE = `borex explain IMAGE [options]
+  --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
+  --label top1|INDEX|NAME class to explain (default top1)
+  --method rise|pn-rise   method (default rise)
+  --preset paper|default|quality   RISE settings: paper N=100 s=8 p1=0.3; default N=4000 s=7 p1=0.5;
+                          quality N=6000 s=8 p1=0.1 (default: default)
+  --masks N --grid S --p1 P        override the preset's RISE parameters
+  --seed N                (default 0)
+  --baseline mean|black|blur       occlusion baseline (default mean)
+  --boxes FILE            ground truth: VOC .xml or JSON [[x0,y0,x1,y1],...] in photo pixels
+  --no-metrics            skip insertion/deletion
+  --metric-step N         pixels per insertion/deletion step (default: the input width)
+  --insertion-start blur|baseline  (default blur)
+  --resize-filter linear|lanczos3|cubic|nearest  (default linear)
+  --threads N --provider cpu|cuda|webgpu --batch-size N
+  model spec overrides: --input-size HxW --resize stretch|shorter-side-crop --mean a,b,c --std a,b,c
+                          --channel-order RGB|BGR --layout NCHW|NHWC --output logits|probabilities|auto
+  --out DIR               where result.json, saliency.npy, overlay.png go (default ./borex-out/IMAGE-NAME)
+  --json                  progress as JSON lines on stderr, the result JSON on stdout`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  label: { type: 'string' },
+  method: { type: 'string' },
+  prior: { type: 'string' },
+  preset: { type: 'string' },
+  masks: { type: 'string' },
+  grid: { type: 'string' },
+  p1: { type: 'string' },
+  iterations: { type: 'string' },
+  seed: { type: 'string' },
+  baseline: { type: 'string' },
+  boxes: { type: 'string' },
+  'no-metrics': { type: 'boolean' },
+  'metric-step': { type: 'string' },
+  'insertion-start': { type: 'string' },
+  'resize-filter': { type: 'string' },
+  threads: { type: 'string' },
+  provider: { type: 'string' },
+  'batch-size': { type: 'string' },
+  'input-size': { type: 'string' },
+  resize: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  'channel-order': { type: 'string' },
+  layout: { type: 'string' },
+  output: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function explainCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values: o, positionals } = parse(argv, OPTIONS);
+  if (o.help) {
+    console.log(EXPLAIN_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw usageError(`explain takes exactly one IMAGE\n${EXPLAIN_USAGE}`);
+  const image = positionals[0];
+  const method = parseMethod(o.method ?? 'rise');
+  const preset = parsePreset(o.preset ?? 'default');
+  const config: MethodConfig = {
+    method,
+    preset,
+    seed: intOption(o.seed, 'seed') ?? 0,
+    rise: riseParamsFor(preset, { masks: intOption(o.masks, 'masks', 1), gridSize: intOption(o.grid, 'grid', 2), keepProbability: numberOption(o.p1, 'p1') }),
+  };
+  const json = o.json ?? false;
+  const warn = (m: string) => process.stderr.write(json ? JSON.stringify({ type: 'warning', message: m }) + '\n' : `warning: ${m}\n`);
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o), {
+    threads: intOption(o.threads, 'threads', 1),
+    batchSize: intOption(o['batch-size'], 'batch-size', 1),
+    executionProvider: choiceOption(o.provider, 'provider', ['cpu', 'cuda', 'webgpu'] as const),
+    onWarning: warn,
+  });
+  try {
+    let groundTruth: GroundTruth | undefined;
+    if (o.boxes) groundTruth = o.boxes.endsWith('.xml') ? { vocXml: o.boxes } : { boxes: readBoxesJson(o.boxes), source: path.resolve(o.boxes) };
+    const outcome = await explainImage(
+      classifier,
+      { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
+      {
+        image,
+        label: o.label,
+        config,
+        baseline: choiceOption(o.baseline, 'baseline', BASELINE_KINDS) ?? 'mean',
+        resizeFilter: choiceOption(o['resize-filter'], 'resize-filter', ['linear', 'lanczos3', 'cubic', 'nearest'] as const),
+        metrics: {
+          enabled: !o['no-metrics'],
+          step: intOption(o['metric-step'], 'metric-step', 1),
+          insertionStart: choiceOption(o['insertion-start'], 'insertion-start', ['blur', 'baseline'] as const) ?? 'blur',
+        },
+        groundTruth,
+      },
+      { signal, onProgress: progressPrinter(json) },
+    );
+    const outDir = o.out ?? path.join('borex-out', path.parse(image).name);
+    const files = await writeExplainOutputs(outDir, outcome);
+    const r = outcome.result;
+    if (json) {
+      process.stdout.write(JSON.stringify(r) + '\n');
+    } else {
+      console.log(`${r.method} on ${path.basename(image)}: ${r.label.name} (class ${r.label.index}, p=${r.label.probability.toFixed(3)})`);
+      if (r.metrics) {
+        const m = r.metrics;
+        const loc = m.fRp !== undefined ? `  F_rp ${m.fRp.toFixed(4)}  F1 ${m.f1!.toFixed(4)}  pointing ${m.pointingGame ? 'hit' : 'miss'}` : '';
+        console.log(`insertion ${m.insertion.toFixed(4)}  deletion ${m.deletion.toFixed(4)}${loc}`);
+      }
+      console.log(`${r.timing.model_calls} model calls, ${(r.timing.total_ms / 1000).toFixed(2)} s (model ${(r.timing.model_ms / 1000).toFixed(2)} s)`);
+      console.log(`wrote ${files.join(', ')}`);
+    }
+    return 0;
+  } finally {
+    await classifier.dispose();
+  }
+}
+
+function specOverrides(o: { [k: string]: string | boolean | undefined }): Partial<ModelSpec> {
+  const s = (k: string) => o[k] as string | undefined;
+  let height: number | undefined;
+  let width: number | undefined;
+  if (s('input-size')) {
+    const m = s('input-size')!.match(/^(\d+)x(\d+)$/);
+    if (!m) throw usageError(`--input-size must be HxW, e.g. 224x224`);
+    height = Number(m[1]);
+    width = Number(m[2]);
+  }
+  return {
+    height,
+    width,
+    resize: choiceOption(s('resize'), 'resize', ['stretch', 'shorter-side-crop'] as const),
+    mean: tripleOption(s('mean'), 'mean'),
+    std: tripleOption(s('std'), 'std'),
+    channelOrder: choiceOption(s('channel-order'), 'channel-order', ['RGB', 'BGR'] as const),
+    layout: choiceOption(s('layout'), 'layout', ['NCHW', 'NHWC'] as const),
+    output: choiceOption(s('output'), 'output', ['logits', 'probabilities', 'auto'] as const),
+  };
+}

@@ -1,0 +1,49 @@
+import { asBorexError, EXIT_CODES, usageError } from '../engine/errors.ts';
+import { EXPLAIN_USAGE, explainCommand } from './commands/explain.ts';
+import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
+import { demoCommand } from './commands/demo.ts';
+
+const USAGE = `borex — explain image classifiers (RISE, PN-RISE) offline
+
+${EXPLAIN_USAGE}
+
+${MODELS_USAGE}
+
+borex demo [--out DIR]           explain the bundled sample scenes with the built-in model
+
+Exit codes: 0 ok, 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled.`;
+
+/** Runs one CLI command; returns the exit code. Errors are printed once, as one line. */
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const json = argv.includes('--json');
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'explain':
+        return await explainCommand(rest, controller.signal);
+      case 'models':
+        return await modelsCommand(rest);
+      case 'demo':
+        return await demoCommand(rest, controller.signal);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? EXIT_CODES.usage : 0;
+      default:
+        throw usageError(`unknown command "${command}"; try borex --help`);
+    }
+  } catch (err) {
+    const e = asBorexError(err);
+    if (json) process.stderr.write(JSON.stringify({ type: 'error', kind: e.kind, message: e.message }) + '\n');
+    else process.stderr.write(`borex: ${e.kind === 'cancelled' ? 'cancelled' : 'error'}: ${e.message}\n`);
+    if (e.kind === 'runtime' && process.env.BOREX_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
+    return EXIT_CODES[e.kind];
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { badInput, throwIfCancelled } from '../errors.ts';
+import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
+import { decodeImage, type RgbImage } from '../image/decode.ts';
+import { boxToInput, preprocess, type InputGeometry, type ResizeFilter } from '../image/preprocess.ts';
+import { insertionDeletion, type InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
+import { boxesToMask, localisationScores, type Box, type LocalisationScores } from '../metrics/localisation.ts';
+import { readVocAnnotation, readVocImagenetMap, type PhotoBox } from '../metrics/voc.ts';
+import { computeMap, type MethodConfig } from '../methods/registry.ts';
+import type { ExplainTarget } from '../methods/target.ts';
+import { topK, type Classifier } from '../model/classifier.ts';
+import { chooseLabel, shortLabel } from '../model/labels.ts';
+import { findLabelsFile } from '../model/model-store.ts';
+import type { JobControl } from '../progress.ts';
+import { versions } from '../versions.ts';
+
+/** Ground truth for localisation scores: a VOC XML file, or boxes in photo pixels. */
+export type GroundTruth = { vocXml: string } | { boxes: PhotoBox[]; source?: string };
+
+export interface ExplainRequest {
+  image: string;
+  label?: string | number;
+  config: MethodConfig;
+  baseline: BaselineKind;
+  resizeFilter?: ResizeFilter;
+  metrics: InsertionDeletionOptions & { enabled: boolean };
+  groundTruth?: GroundTruth;
+}
+
+export interface ModelInfo {
+  name: string;
+  path: string;
+  sha256: string;
+}
+
+export interface CurveMetrics {
+  insertion: number;
+  deletion: number;
+  fRp?: number;
+  f1?: number;
+  pointingGame?: boolean;
+  pointingGameTolerant?: boolean;
+}
+
+/** The JSON written as result.json (CLI contract in architecture.md). */
+export interface ExplainResult {
+  image: string;
+  imageSize: { width: number; height: number };
+  model: ModelInfo & { input: { height: number; width: number; resize: string } };
+  label: { index: number; name: string; fullName: string; probability: number };
+  top5: { index: number; name: string; probability: number }[];
+  method: string;
+  signed: boolean;
+  metrics?: CurveMetrics;
+  curves?: { insertion: number[]; deletion: number[] };
+  groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
+  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number; metrics_ms: number };
+  config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: InsertionDeletionOptions & { enabled: boolean } };
+  versions: Record<string, string>;
+}
+
+export interface ExplainOutcome {
+  result: ExplainResult;
+  map: Float32Array;
+  photo: RgbImage;
+  geometry: InputGeometry;
+}
+
+export async function explainImage(classifier: Classifier, model: ModelInfo, request: ExplainRequest, control: JobControl = {}): Promise<ExplainOutcome> {
+  const started = performance.now();
+  const callsBefore = classifier.calls;
+  const busyBefore = classifier.busyMs;
+  const photo = await decodeImage(request.image);
+  const filter = request.resizeFilter ?? 'linear';
+  const input = await preprocess(photo, classifier.spec, filter);
+  const { height, width } = input;
+  const probabilities = await classifier.classify(input.tensor, 1);
+  const label = chooseLabel(request.label, classifier.labels, probabilities);
+  const target: ExplainTarget = {
+    classifier,
+    x: input.tensor,
+    height,
+    width,
+    baseline: makeBaseline(request.baseline, input.tensor, height, width, classifier.spec),
+    label,
+  };
+  throwIfCancelled(control.signal);
+  const output = await computeMap(target, request.config, control);
+  assertFinite(output.map);
+
+  const metricsStarted = performance.now();
+  let metrics: CurveMetrics | undefined;
+  let curves: ExplainResult['curves'];
+  let groundTruth: ExplainResult['groundTruth'];
+  if (request.metrics.enabled) {
+    const { insertion, deletion } = await insertionDeletion(target, output.map, request.metrics, control);
+    metrics = { insertion: insertion.auc, deletion: deletion.auc };
+    curves = { insertion: insertion.curve, deletion: deletion.curve };
+  }
+  if (request.groundTruth) {
+    const gt = groundTruthFor(request.groundTruth, classifier, label, input.geometry);
+    if (gt) {
+      const scores: LocalisationScores = localisationScores(output.map, boxesToMask(gt.boxes, height, width), width);
+      metrics = { ...(metrics ?? { insertion: NaN, deletion: NaN }), fRp: scores.fRp, f1: scores.f1, pointingGame: scores.pointingGame, pointingGameTolerant: scores.pointingGameTolerant };
+      groundTruth = { ...gt, pixels: scores.groundTruthPixels };
+    }
+  }
+  const metricsMs = performance.now() - metricsStarted;
+
+  const name = (i: number) => shortLabel(classifier.labels[i]);
+  const result: ExplainResult = {
+    image: path.resolve(request.image),
+    imageSize: { width: photo.width, height: photo.height },
+    model: { ...model, input: { height, width, resize: classifier.spec.resize } },
+    label: { index: label, name: name(label), fullName: classifier.labels[label], probability: probabilities[label] },
+    top5: topK(probabilities, 5).map((i) => ({ index: i, name: name(i), probability: probabilities[i] })),
+    method: request.config.method,
+    signed: output.signed,
+    metrics,
+    curves,
+    groundTruth,
+    timing: {
+      total_ms: performance.now() - started,
+      model_ms: classifier.busyMs - busyBefore,
+      gp_ms: 0,
+      model_calls: classifier.calls - callsBefore,
+      metrics_ms: metricsMs,
+    },
+    config: { ...request.config, baseline: request.baseline, resizeFilter: filter, metrics: request.metrics },
+    versions: versions(),
+  };
+  return { result, map: output.map, photo, geometry: input.geometry };
+}
+
+function assertFinite(map: Float32Array): void {
+  for (let i = 0; i < map.length; i++) {
+    if (!Number.isFinite(map[i])) throw new Error('the saliency map contains NaN or Inf');
+  }
+}
+
+/** Boxes of the explained class in model-input pixels, or undefined when none apply. */
+function groundTruthFor(gt: GroundTruth, classifier: Classifier, label: number, geometry: InputGeometry): { source: string; class?: string; boxes: Box[] } | undefined {
+  let photoBoxes: PhotoBox[];
+  let source: string;
+  let cls: string | undefined;
+  if ('vocXml' in gt) {
+    const annotation = readVocAnnotation(gt.vocXml);
+    source = path.resolve(gt.vocXml);
+    const mapFile = findLabelsFile('voc_imagenet_map.txt');
+    const vocOf = mapFile && classifier.numClasses === 1000 ? readVocImagenetMap(mapFile) : undefined;
+    cls = vocOf?.get(label) ?? shortLabel(classifier.labels[label]);
+    photoBoxes = annotation.objects.filter((o) => o.name === cls).map((o) => o.box);
+  } else {
+    photoBoxes = gt.boxes;
+    source = gt.source ?? 'boxes';
+  }
+  const boxes = photoBoxes.map((b) => boxToInput(b, geometry)).filter((b): b is Box => b !== null);
+  if (boxes.length === 0) return undefined;
+  return { source, class: cls, boxes };
+}
+
+/** Reads boxes given as JSON ([[x0,y0,x1,y1], ...] in photo pixels). */
+export function readBoxesJson(file: string): PhotoBox[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw badInput(file, `not readable JSON boxes (${err instanceof Error ? err.message : err})`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => Number.isFinite(v)))) {
+    throw badInput(file, 'boxes must be a JSON array of [x0, y0, x1, y1] in photo pixels');
+  }
+  return parsed as PhotoBox[];
+}

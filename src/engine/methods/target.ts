@@ -1,0 +1,13 @@
+import type { Classifier } from '../model/classifier.ts';
+
+/** What every method explains: one preprocessed image, one class, one occlusion baseline. */
+export interface ExplainTarget {
+  classifier: Classifier;
+  /** The image, planar CHW in the model's normalised space. */
+  x: Float32Array;
+  height: number;
+  width: number;
+  /** Occlusion baseline b (same shape as x). */
+  baseline: Float32Array;
+  label: number;
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
+
+/** The project's own resources (bundled default model, sample scenes). */
+export const RESOURCES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources');
+
+export interface CatalogueEntry {
+  name: string;
+  file: string;
+  sha256: string;
+  description: string;
+  /** https source for `borex models download`; absent for models that only come from a model directory. */
+  url?: string;
+  /** Bundled with the project under resources/models (always available offline). */
+  bundled?: boolean;
+  spec: ModelSpec;
+}
+
+const IMAGENET_SPEC: ModelSpec = { ...TORCHVISION_DEFAULTS, output: 'logits', labels: 'imagenet1k_classes_ILSVRC2012.txt' };
+
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    name: 'shapes-v1',
+    file: 'shapes-v1.onnx',
+    sha256: '',
+    description: "The project's own small shape classifier (112×112), trained on synthetic scenes with exact object masks; the built-in default.",
+    bundled: true,
+    // The bundled sidecar shapes-v1.borex.json is the authority; this is only a fallback.
+    spec: { ...TORCHVISION_DEFAULTS, height: 112, width: 112, resize: 'stretch', cropFraction: 1, output: 'logits', labels: 'shapes-v1.labels.txt' },
+  },
+  {
+    name: 'mobilenetv2-12-int8',
+    file: 'mobilenetv2-12-int8.onnx',
+    sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
+    description: 'ONNX Model Zoo MobileNetV2, ImageNet-1k, int8 quantised (opset 12), Apache-2.0.',
+    url: 'https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx',
+    spec: IMAGENET_SPEC,
+  },
+  {
+    name: 'mobilenetv2-float32',
+    file: 'mobilenetv2-float32.onnx',
+    sha256: '18f8b33b42a1d1acda6cbb13b4d677edba491fb07cb891085e6ded41d98d4941',
+    description: 'The same MobileNetV2 in float32 (weights dequantised from the int8 file), for white-box work on a float graph.',
+    spec: IMAGENET_SPEC,
+  },
+];
+
+export const DEFAULT_MODEL = 'shapes-v1';
+
+export function catalogueEntry(name: string): CatalogueEntry | undefined {
+  return CATALOGUE.find((e) => e.name === name || e.file === name);
+}

@@ -1,0 +1,191 @@
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { modelError } from '../errors.ts';
+import { softmaxRows, type Classifier } from './classifier.ts';
+import type { ModelSpec } from './spec.ts';
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
+
+export interface OnnxClassifierOptions {
+  threads?: number;
+  executionProvider?: ExecutionProvider;
+  /** Images per model call; default 32, or 1 when the model's batch dimension is fixed to 1. */
+  batchSize?: number;
+  /** Non-fatal notices, e.g. an execution provider fell back to CPU. */
+  onWarning?: (message: string) => void;
+}
+
+interface TensorShapeInfo {
+  name: string;
+  shape: ReadonlyArray<number | string>;
+  type: string;
+}
+
+/** An ONNX image classifier run with onnxruntime-node; inputs are planar CHW batches. */
+export class OnnxClassifier implements Classifier {
+  calls = 0;
+  /** Wall time spent inside onnxruntime, for the timing split in results. */
+  busyMs = 0;
+  private outputKind: 'logits' | 'probabilities' | undefined;
+  private readonly inputName: string;
+  private readonly outputName: string;
+  private readonly nhwcScratch: Float32Array | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly file: string,
+    private readonly session: ort.InferenceSession,
+    readonly spec: ModelSpec,
+    readonly labels: readonly string[],
+    readonly numClasses: number,
+    readonly batchSize: number,
+    private readonly fixedBatch: number | undefined,
+  ) {
+    this.inputName = spec.inputName ?? session.inputNames[0];
+    this.outputName = spec.outputName ?? session.outputNames[0];
+    this.outputKind = spec.output === 'auto' ? undefined : spec.output;
+    if (spec.layout === 'NHWC') this.nhwcScratch = new Float32Array(batchSize * 3 * spec.height * spec.width);
+  }
+
+  static async load(file: string, spec: ModelSpec, labels: readonly string[] | undefined, options: OnnxClassifierOptions = {}): Promise<OnnxClassifier> {
+    const session = await createSession(file, options);
+    const input = pickTensor(session.inputMetadata as unknown as TensorShapeInfo[], spec.inputName, file, 'input');
+    const output = pickTensor(session.outputMetadata as unknown as TensorShapeInfo[], spec.outputName, file, 'output');
+    const checked = checkInput(input, spec, file);
+    const numClasses = checkOutput(output, file);
+    const fixedBatch = typeof input.shape[0] === 'number' && input.shape[0] > 0 ? input.shape[0] : undefined;
+    const batchSize = fixedBatch ?? options.batchSize ?? 32;
+    if (labels && numClasses !== undefined && labels.length !== numClasses) {
+      options.onWarning?.(`${file}: labels list has ${labels.length} names but the model outputs ${numClasses} classes; using index names`);
+      labels = undefined;
+    }
+    const classes = numClasses ?? labels?.length;
+    if (classes === undefined) throw modelError(file, 'cannot tell the number of classes: the output shape is dynamic and no labels were given');
+    const names = labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
+    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch);
+  }
+
+  async classify(images: Float32Array, count: number): Promise<Float32Array> {
+    const { height: h, width: w } = this.spec;
+    const per = 3 * h * w;
+    const result = new Float32Array(count * this.numClasses);
+    for (let start = 0; start < count; start += this.batchSize) {
+      const n = Math.min(this.batchSize, count - start);
+      const feedN = this.fixedBatch ?? n;
+      let batch = images.subarray(start * per, (start + n) * per);
+      if (feedN !== n) {
+        const padded = new Float32Array(feedN * per);
+        padded.set(batch);
+        batch = padded;
+      }
+      const data = this.spec.layout === 'NHWC' ? toNhwc(batch, feedN, h, w, this.nhwcScratch) : batch;
+      const dims = this.spec.layout === 'NHWC' ? [feedN, h, w, 3] : [feedN, 3, h, w];
+      let out: ort.Tensor;
+      const started = performance.now();
+      try {
+        const feeds = { [this.inputName]: new ort.Tensor('float32', data, dims) };
+        out = (await this.session.run(feeds, [this.outputName]))[this.outputName];
+        this.busyMs += performance.now() - started;
+      } catch (err) {
+        throw modelError(this.file, `inference failed: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
+      const values = out.data as Float32Array;
+      if (values.length < n * this.numClasses) throw modelError(this.file, `output has ${values.length} values, expected ${feedN}×${this.numClasses}`);
+      const rows = values.subarray(0, n * this.numClasses);
+      for (let i = 0; i < rows.length; i++) {
+        if (!Number.isFinite(rows[i])) throw modelError(this.file, 'the model produced NaN or Inf outputs for this input');
+      }
+      this.outputKind ??= looksLikeProbabilities(rows, n, this.numClasses) ? 'probabilities' : 'logits';
+      result.set(this.outputKind === 'logits' ? softmaxRows(rows, n, this.numClasses) : rows, start * this.numClasses);
+      this.calls += n;
+    }
+    return result;
+  }
+
+  /** The output kind in use ('auto' is decided on the first call). */
+  get detectedOutputKind(): 'logits' | 'probabilities' | undefined {
+    return this.outputKind;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function createSession(file: string, options: OnnxClassifierOptions): Promise<ort.InferenceSession> {
+  const threads = options.threads ?? os.availableParallelism();
+  const ep = options.executionProvider ?? 'cpu';
+  const base: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  if (ep !== 'cpu') {
+    try {
+      return await ort.InferenceSession.create(file, { ...base, executionProviders: [ep, 'cpu'] });
+    } catch (err) {
+      options.onWarning?.(`execution provider ${ep} is not available here (${err instanceof Error ? err.message.split('\n')[0] : err}); using cpu`);
+    }
+  }
+  try {
+    return await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] });
+  } catch (err) {
+    throw modelError(file, `not a loadable ONNX model (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, err);
+  }
+}
+
+function pickTensor(list: TensorShapeInfo[], wanted: string | undefined, file: string, what: string): TensorShapeInfo {
+  const found = wanted ? list.find((t) => t.name === wanted) : list[0];
+  if (!found) throw modelError(file, wanted ? `has no ${what} named "${wanted}" (it has: ${list.map((t) => t.name).join(', ')})` : `has no ${what}`);
+  return found;
+}
+
+function checkInput(input: TensorShapeInfo, spec: ModelSpec, file: string): ModelSpec {
+  const notImage = (why: string) => modelError(file, `is not an image classifier: input "${input.name}" ${why}`);
+  if (input.type !== 'float32') throw notImage(`has type ${input.type}; float32 is needed`);
+  if (!input.shape || input.shape.length !== 4) throw notImage(`has shape [${input.shape?.join(', ')}]; a 4-D image batch is needed`);
+  const dims = input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
+  let layout = spec.layout;
+  // A fixed channel dimension of 3 tells the layout even when the spec did not.
+  if (dims[1] !== 3 && dims[3] === 3) layout = 'NHWC';
+  if (dims[1] === 3 && dims[3] !== 3) layout = 'NCHW';
+  const [hDim, wDim, cDim] = layout === 'NCHW' ? [dims[2], dims[3], dims[1]] : [dims[1], dims[2], dims[3]];
+  if (cDim !== undefined && cDim !== 3) throw notImage(`has ${cDim} channels; 3 (RGB) are needed`);
+  const height = hDim ?? spec.height;
+  const width = wDim ?? spec.width;
+  if (!(height > 0 && width > 0)) throw modelError(file, 'input size cannot be inferred; give it in the model spec (height/width)');
+  return { ...spec, layout, height, width };
+}
+
+function checkOutput(output: TensorShapeInfo, file: string): number | undefined {
+  if (output.type !== 'float32') throw modelError(file, `is not an image classifier: output "${output.name}" has type ${output.type}`);
+  const shape = output.shape ?? [];
+  const trailing = shape.slice(1).filter((d) => d !== 1);
+  if (shape.length < 2 || trailing.length > 1) {
+    throw modelError(file, `is not an image classifier: output "${output.name}" has shape [${shape.join(', ')}]; [N, classes] is needed`);
+  }
+  const classes = trailing[0] ?? 1;
+  return typeof classes === 'number' && classes > 0 ? classes : undefined;
+}
+
+function looksLikeProbabilities(rows: Float32Array, n: number, classes: number): boolean {
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const v = rows[r * classes + c];
+      if (v < 0 || v > 1) return false;
+      sum += v;
+    }
+    if (Math.abs(sum - 1) > 1e-3) return false;
+  }
+  return true;
+}
+
+function toNhwc(chw: Float32Array, n: number, h: number, w: number, scratch: Float32Array | undefined): Float32Array {
+  const plane = h * w;
+  const out = scratch && scratch.length >= n * 3 * plane ? scratch.subarray(0, n * 3 * plane) : new Float32Array(n * 3 * plane);
+  for (let b = 0; b < n; b++) {
+    const base = b * 3 * plane;
+    for (let i = 0; i < plane; i++) {
+      for (let c = 0; c < 3; c++) out[base + i * 3 + c] = chw[base + c * plane + i];
+    }
+  }
+  return out;
+}
