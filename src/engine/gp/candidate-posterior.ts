@@ -20,8 +20,8 @@ import { SQRT3 } from './matern.ts';
 export type PosteriorUpdate = 'unchanged' | 'incremental' | 'rebuild';
 
 export interface CandidatePosteriorOptions {
-  /** Candidates per block in a rebuild (cache tiling). Default 512. */
-  blockSize?: number;
+  /** Observations V has room for before it grows (doubling, with a copy). Default 64. */
+  capacity?: number;
 }
 
 export class CandidatePosterior {
@@ -40,8 +40,10 @@ export class CandidatePosterior {
   private readonly scaled: Float64Array;
   private readonly scaledFor: Float64Array; // the 1/ℓ `scaled` was computed with
   private readonly sumSq: Float64Array;
-  private readonly rows: Float64Array[] = [];
-  private readonly blockSize: number;
+  private v = new Float64Array(0);
+  private vCap = 0;
+  private kBuf = new Float64Array(0);
+  private readonly initialCapacity: number;
   private cachedGeneration = -1;
   private cachedN = 0;
 
@@ -56,7 +58,7 @@ export class CandidatePosterior {
     this.mean = new Float64Array(m);
     this.std = new Float64Array(m);
     this.sumSq = new Float64Array(m);
-    this.blockSize = Math.max(16, options.blockSize ?? 512);
+    this.initialCapacity = Math.max(1, options.capacity ?? 64);
   }
 
   /** Brings mean and std up to date with the GP's current observations and ℓ. */
@@ -79,7 +81,6 @@ export class CandidatePosterior {
       this.mean.fill(0);
       this.sumSq.fill(0);
     }
-    for (let i = this.rows.length; i < f.n; i++) this.rows.push(new Float64Array(this.m));
     this.computeRows(f, from, f.n);
     this.stats.rowsComputed += f.n - from;
     this.cachedGeneration = f.generation;
@@ -105,55 +106,67 @@ export class CandidatePosterior {
     }
   }
 
-  /** Rows [from, to) of V, with their μ and Σv² contributions, block by block. */
+  /** Rows [from, to) of V, with their μ and Σv² contributions, candidate by candidate. */
   private computeRows(f: FactorView, from: number, to: number): void {
-    const { m, dims, scaled, rows, mean, sumSq } = this;
+    const { m, dims, scaled, mean, sumSq } = this;
     const { l, stride, beta, scaledX, signalVariance: sf2 } = f;
-    const bs = this.blockSize;
-    for (let b0 = 0; b0 < m; b0 += bs) {
-      const b1 = Math.min(m, b0 + bs);
-      for (let i = from; i < to; i++) {
-        const ri = rows[i];
-        // Kernel values k(x_i, c) for the block: same formula and operation order as
-        // maternRowScaled, so σ here equals GaussianProcess.predict's to rounding.
-        if (dims === 3) {
-          const x0 = scaledX[i * 3];
-          const x1 = scaledX[i * 3 + 1];
-          const x2 = scaledX[i * 3 + 2];
-          for (let t = b0, o = b0 * 3; t < b1; t++, o += 3) {
-            const a = scaled[o] - x0;
-            const b = scaled[o + 1] - x1;
-            const c = scaled[o + 2] - x2;
-            const r = SQRT3 * Math.sqrt(a * a + b * b + c * c);
-            ri[t] = sf2 * ((1 + r) * Math.exp(-r));
-          }
-        } else {
-          for (let t = b0; t < b1; t++) {
-            let d2 = 0;
-            for (let j = 0; j < dims; j++) {
-              const a = scaled[t * dims + j] - scaledX[i * dims + j];
-              d2 += a * a;
-            }
-            const r = SQRT3 * Math.sqrt(d2);
-            ri[t] = sf2 * ((1 + r) * Math.exp(-r));
-          }
+    this.ensureCapacity(to);
+    const v = this.v;
+    const cap = this.vCap;
+    const k = this.kBuf;
+    for (let t = 0; t < m; t++) {
+      const base = t * cap;
+      // Kernel values k(x_i, c_t), same formula and operation order as maternRowScaled.
+      if (dims === 3) {
+        const c0 = scaled[t * 3];
+        const c1 = scaled[t * 3 + 1];
+        const c2 = scaled[t * 3 + 2];
+        for (let i = from, o = from * 3; i < to; i++, o += 3) {
+          const a = c0 - scaledX[o];
+          const b = c1 - scaledX[o + 1];
+          const c = c2 - scaledX[o + 2];
+          const r = SQRT3 * Math.sqrt(a * a + b * b + c * c);
+          k[i] = sf2 * ((1 + r) * Math.exp(-r));
         }
-        // Forward substitution, row i: V_i = (k_i − Σ_{j<i} L_ij·V_j) / L_ii.
-        const rowOffset = i * stride;
-        for (let j = 0; j < i; j++) {
-          const lij = l[rowOffset + j];
-          const rj = rows[j];
-          for (let t = b0; t < b1; t++) ri[t] -= lij * rj[t];
-        }
-        const lii = l[rowOffset + i];
-        const bi = beta[i];
-        for (let t = b0; t < b1; t++) {
-          const v = ri[t] / lii;
-          ri[t] = v;
-          mean[t] += v * bi;
-          sumSq[t] += v * v;
+      } else {
+        for (let i = from; i < to; i++) {
+          let d2 = 0;
+          for (let j = 0; j < dims; j++) {
+            const a = scaled[t * dims + j] - scaledX[i * dims + j];
+            d2 += a * a;
+          }
+          const r = SQRT3 * Math.sqrt(d2);
+          k[i] = sf2 * ((1 + r) * Math.exp(-r));
         }
       }
+      // Forward substitution rows from..to−1: V_i = (k_i − Σ_{j<i} L_ij·V_j) / L_ii.
+      let mu = mean[t];
+      let ss = sumSq[t];
+      for (let i = from; i < to; i++) {
+        const ri = i * stride;
+        let s = k[i];
+        for (let j = 0; j < i; j++) s -= l[ri + j] * v[base + j];
+        const vi = s / l[ri + i];
+        v[base + i] = vi;
+        mu += vi * beta[i];
+        ss += vi * vi;
+      }
+      mean[t] = mu;
+      sumSq[t] = ss;
     }
+  }
+
+  /** V is stored candidate-major (m × vCap) so each candidate's solve reads contiguous memory. */
+  private ensureCapacity(n: number): void {
+    if (n <= this.vCap) return;
+    let cap = Math.max(this.vCap, this.initialCapacity);
+    while (cap < n) cap *= 2;
+    const v = new Float64Array(this.m * cap);
+    if (this.vCap > 0) {
+      for (let t = 0; t < this.m; t++) v.set(this.v.subarray(t * this.vCap, t * this.vCap + this.cachedN), t * cap);
+    }
+    this.v = v;
+    this.vCap = cap;
+    this.kBuf = new Float64Array(cap);
   }
 }

@@ -1,20 +1,31 @@
 /**
- * The RISE code's Gaussian kernel `gkern(klen=11, nsig=5)`: a klen-tap kernel whose taps are the
- * normal CDF differences over [−nsig, nsig] (so σ ≈ klen / (2·nsig) px ≈ 1.1 px), applied per
- * channel with zero padding in the normalised space — exactly what the RISE/BOREx insertion
- * metric's "blurred image" is, so our insertion scores are comparable with theirs.
+ * The RISE evaluation code's blur kernel `gkern(klen=11, nsig=5)`: a unit impulse in the middle of
+ * a klen×klen array smoothed by `scipy.ndimage.gaussian_filter(σ=nsig)` (truncate 4, mode
+ * 'reflect', so the tails fold back inside the 11 taps). It is separable, so this is its 1-D
+ * factor. Applied per channel with zero padding in the normalised space, it gives exactly the
+ * "blurred image" that RISE/BOREx insertion starts from, keeping our scores comparable with theirs.
  */
-export function riseKernel1d(klen = 11, nsig = 5): Float64Array {
-  const taps = new Float64Array(klen);
+export function riseKernel1d(klen = 11, sigma = 5): Float64Array {
+  const radius = Math.floor(4 * sigma + 0.5);
+  const weights = new Float64Array(2 * radius + 1);
   let sum = 0;
+  for (let j = -radius; j <= radius; j++) sum += weights[j + radius] = Math.exp((-0.5 * j * j) / (sigma * sigma));
+  const centre = klen >> 1;
+  const taps = new Float64Array(klen);
   for (let i = 0; i < klen; i++) {
-    const a = -nsig + (2 * nsig * i) / klen;
-    const b = -nsig + (2 * nsig * (i + 1)) / klen;
-    taps[i] = normalCdf(b) - normalCdf(a);
-    sum += taps[i];
+    for (let j = -radius; j <= radius; j++) {
+      if (reflect(i - j, klen) === centre) taps[i] += weights[j + radius] / sum;
+    }
   }
-  for (let i = 0; i < klen; i++) taps[i] /= sum;
   return taps;
+}
+
+/** scipy.ndimage 'reflect' boundary: (d c b a | a b c d | d c b a). */
+function reflect(i: number, n: number): number {
+  const period = 2 * n;
+  let k = ((i % period) + period) % period;
+  if (k >= n) k = period - 1 - k;
+  return k;
 }
 
 /** Separable blur of a planar CHW tensor with zero padding (as torch conv2d with padding=klen//2). */
@@ -47,23 +58,4 @@ export function blurPlanar(tensor: Float32Array, channels: number, height: numbe
     }
   }
   return out;
-}
-
-/** Standard normal CDF. */
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / Math.SQRT2);
-}
-
-/** Complementary error function, Numerical Recipes' erfcc (fractional error < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
