@@ -119,8 +119,8 @@ export function minimizeLbfgsb(fun: Objective, x0: ArrayLike<number>, options: L
     gOld.set(g);
     let stp = 1;
     const gdOld = gd;
+    let stpmax = 1e10;
     if (ok) {
-      let stpmax = 1e10;
       if (iterations === 0) {
         stpmax = 1;
       } else {
@@ -137,6 +137,11 @@ export function minimizeLbfgsb(fun: Objective, x0: ArrayLike<number>, options: L
         }
       }
       stp = iterations === 0 && !boxed ? Math.min(1 / Math.sqrt(dnorm2), stpmax) : 1;
+      // x̄ is feasible, so stpmax ≥ 1 up to rounding; never start outside [0, stpmax].
+      if (stp > stpmax) stp = stpmax;
+      if (!(stp > 0)) ok = false;
+    }
+    if (ok) {
       const ls: LineSearchState = moreThuenteStep.start(f, gd, stp, 1e-3, 0.9, 0.1, 0, stpmax);
       let lsEvals = 0;
       for (;;) {

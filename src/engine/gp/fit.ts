@@ -1,0 +1,103 @@
+/**
+ * Hyper-parameter fit of the GP's length scales: maximise the log marginal likelihood over
+ * θ = log ℓ within bounds (default [1, 20] per dimension), with L-BFGS-B from a starting ℓ,
+ * n_restarts_optimizer = 0: sklearn's `fmin_l_bfgs_b` procedure.
+ *
+ * Where to start is the caller's choice (`initial`):
+ * - the GP's current ℓ (default): a warm start from the previous iteration's fit;
+ * - a fixed ℓ0 such as (12, 12, 10): what sklearn actually does in the public BOREx code, since
+ *   `GaussianProcessRegressor.fit` clones the constructor's kernel, so every refit starts from
+ *   the initial length scales, not from the previous optimum.
+ */
+import type { GaussianProcess } from './gaussian-process.ts';
+import { minimizeLbfgsb, type LbfgsbOptions } from './lbfgsb.ts';
+import { LmlWorkspace, logMarginalLikelihood, type LmlSettings } from './log-marginal-likelihood.ts';
+
+export interface FitOptions {
+  /** Starting ℓ; default the GP's current ℓ. */
+  initial?: ArrayLike<number>;
+  /** Lower bound on ℓ (one number for all dims, or one per dim). Default 1. */
+  lower?: number | ArrayLike<number>;
+  /** Upper bound on ℓ. Default 20. */
+  upper?: number | ArrayLike<number>;
+  /** Optimiser settings (tolerances, limits); defaults are SciPy's. */
+  optimizer?: Omit<LbfgsbOptions, 'lower' | 'upper'>;
+}
+
+export interface FitResult {
+  lengthScale: Float64Array;
+  /** Log marginal likelihood at the fitted ℓ. */
+  logMarginalLikelihood: number;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  message: string;
+}
+
+function perDim(v: number | ArrayLike<number> | undefined, dims: number, fallback: number): Float64Array {
+  const out = new Float64Array(dims);
+  for (let j = 0; j < dims; j++) out[j] = v === undefined ? fallback : typeof v === 'number' ? v : v[j];
+  return out;
+}
+
+/**
+ * Fits ℓ on raw data (n points row-major, targets y). Pure: returns the result, changes nothing.
+ */
+export function fitLengthScaleToData(
+  x: Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+  dims: number,
+  initial: ArrayLike<number>,
+  settings: LmlSettings = {},
+  options: Omit<FitOptions, 'initial'> = {},
+): FitResult {
+  const lower = perDim(options.lower, dims, 1);
+  const upper = perDim(options.upper, dims, 20);
+  const lo = new Float64Array(dims);
+  const hi = new Float64Array(dims);
+  const theta0 = new Float64Array(dims);
+  for (let j = 0; j < dims; j++) {
+    if (!(lower[j] > 0) || !(upper[j] >= lower[j])) throw new Error(`bad length-scale bounds for dim ${j}`);
+    lo[j] = Math.log(lower[j]);
+    hi[j] = Math.log(upper[j]);
+    theta0[j] = Math.log(initial[j]);
+  }
+  const ws = new LmlWorkspace();
+  const ls = new Float64Array(dims);
+  // Minimise −LML(exp θ); the gradient is already with respect to θ = log ℓ.
+  const objective = (theta: Float64Array, grad: Float64Array): number => {
+    for (let j = 0; j < dims; j++) ls[j] = Math.exp(theta[j]);
+    const v = logMarginalLikelihood(x, y, n, dims, ls, settings, grad, ws);
+    for (let j = 0; j < dims; j++) grad[j] = -grad[j];
+    return -v;
+  };
+  const res = minimizeLbfgsb(objective, theta0, { ...options.optimizer, lower: lo, upper: hi });
+  const lengthScale = new Float64Array(dims);
+  // exp(log ℓ) can land an ulp outside the bounds; clamp so callers can rely on them.
+  for (let j = 0; j < dims; j++) lengthScale[j] = Math.min(upper[j], Math.max(lower[j], Math.exp(res.x[j])));
+  return {
+    lengthScale,
+    logMarginalLikelihood: -res.f,
+    iterations: res.iterations,
+    evaluations: res.evaluations,
+    converged: res.converged,
+    message: res.message,
+  };
+}
+
+/** Fits the GP's ℓ and applies it (the GP refactorises lazily, only if ℓ moved). */
+export function fitLengthScale(gp: GaussianProcess, options: FitOptions = {}): FitResult {
+  const initial = options.initial ?? gp.lengthScale;
+  const res = fitLengthScaleToData(
+    gp.observationPoints(),
+    gp.observationTargets(),
+    gp.size,
+    gp.dims,
+    initial,
+    { signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance },
+    options,
+  );
+  gp.setLengthScale(res.lengthScale);
+  return res;
+}

@@ -1,0 +1,4 @@
+export { parseOnnxModel, tensorValues, DataType, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxGraph, type OnnxValueInfo } from './onnx.ts';
+export { findCamHead, requireCamHead, CamHeadRefusal, REFUSAL_MESSAGE, type CamHead, type CamHeadResult, type FindCamHeadOptions } from './head.ts';
+export { addOutputs } from './add-outputs.ts';
+export { createCamSession, type CamSession, type CamSessionRun, type CamSessionOptions } from './session.ts';

@@ -1,0 +1,81 @@
+/**
+ * createCamSession: runs a classifier with its feature map A and its pre-softmax logits exposed as
+ * extra outputs (an in-memory copy of the model; the user's file is never written).
+ */
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import { findCamHead, type CamHead, type FindCamHeadOptions, CamHeadRefusal } from './head.ts';
+import { addOutputs } from './add-outputs.ts';
+import { parseOnnxModel } from './onnx.ts';
+
+export interface CamSessionRun {
+  /** A for the whole batch: [N, K, h, w] or [N, K, t, h, w], row-major. */
+  features: Float32Array;
+  featureDims: number[];
+  /** The linear layer's output (pre-softmax) [N, C]. */
+  logits: Float32Array;
+  logitsDims: number[];
+  /** The model's own first output (logits or probabilities). */
+  output: Float32Array;
+  outputDims: number[];
+}
+
+export interface CamSession {
+  readonly head: CamHead;
+  readonly inputName: string;
+  run(input: Float32Array, dims: readonly number[]): Promise<CamSessionRun>;
+  release(): Promise<void>;
+}
+
+export interface CamSessionOptions extends FindCamHeadOptions {
+  /** onnxruntime session options; default: CPU, graph optimisation 'all'. */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** The input to feed; default the model's first input. */
+  inputName?: string;
+}
+
+/**
+ * Finds the head (throws CamHeadRefusal when there is none), adds A and the logits as outputs,
+ * and opens an onnxruntime session on the copy.
+ */
+export async function createCamSession(model: string | Uint8Array, options: CamSessionOptions = {}): Promise<CamSession> {
+  const bytes = typeof model === 'string' ? new Uint8Array(await readFile(model)) : model;
+  const parsed = parseOnnxModel(bytes);
+  const found = findCamHead(parsed, options);
+  if (!found.ok) throw new CamHeadRefusal(found.found);
+  const head = found.head;
+  const extended = addOutputs(bytes, [head.featureTensor, head.logitsTensor], parsed);
+  const session = await ort.InferenceSession.create(extended, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...options.sessionOptions,
+  });
+  const inputName = options.inputName ?? session.inputNames[0];
+  if (!session.inputNames.includes(inputName)) throw new Error(`the model has no input '${inputName}' (inputs: ${session.inputNames.join(', ')})`);
+  const outputName = head.outputTensor;
+
+  return {
+    head,
+    inputName,
+    async run(input, dims) {
+      const feeds = { [inputName]: new ort.Tensor('float32', input, [...dims]) };
+      const fetch = [...new Set([head.featureTensor, head.logitsTensor, outputName])];
+      const res = await session.run(feeds, fetch);
+      const get = (name: string): { data: Float32Array; dims: number[] } => {
+        const t = res[name];
+        if (!t) throw new Error(`onnxruntime returned no '${name}'`);
+        if (t.type !== 'float32') throw new Error(`'${name}' is ${t.type}, not float32`);
+        return { data: t.data as Float32Array, dims: t.dims.map(Number) };
+      };
+      const a = get(head.featureTensor);
+      if (a.dims.length !== 4 && a.dims.length !== 5) throw new Error(`the feature map '${head.featureTensor}' has dims [${a.dims}], expected rank 4 or 5`);
+      if (a.dims[1] !== head.channels) throw new Error(`the feature map has ${a.dims[1]} channels but the linear layer takes ${head.channels}`);
+      const l = get(head.logitsTensor);
+      const o = get(outputName);
+      return { features: a.data, featureDims: a.dims, logits: l.data, logitsDims: l.dims, output: o.data, outputDims: o.dims };
+    },
+    async release() {
+      await session.release();
+    },
+  };
+}

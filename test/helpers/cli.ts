@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURE_MODELS = path.join(ROOT, 'test/fixtures/models');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `borex ...` as a real child process, as a user would. */
+export function borex(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'borex-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Reads the shape of a .npy written by the engine (format 1.0). */
+export function npyShape(file: string): number[] {
+  const buf = fs.readFileSync(file);
+  const headerLength = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + headerLength).toString('latin1');
+  const shape = header.match(/'shape': \(([^)]*)\)/)![1];
+  return shape.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+}
