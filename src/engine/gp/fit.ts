@@ -74,8 +74,12 @@ export function fitLengthScaleToData(
   };
   const res = minimizeLbfgsb(objective, theta0, { ...options.optimizer, lower: lo, upper: hi });
   const lengthScale = new Float64Array(dims);
-  // exp(log ℓ) can land an ulp outside the bounds; clamp so callers can rely on them.
-  for (let j = 0; j < dims; j++) lengthScale[j] = Math.min(upper[j], Math.max(lower[j], Math.exp(res.x[j])));
+  // exp(log ℓ) can land an ulp off a bound (exp(log 20) = 19.999999999999996): an active bound
+  // is returned exactly, and the rest clamped so callers can rely on the bounds.
+  for (let j = 0; j < dims; j++) {
+    const t = res.x[j];
+    lengthScale[j] = t <= lo[j] ? lower[j] : t >= hi[j] ? upper[j] : Math.min(upper[j], Math.max(lower[j], Math.exp(t)));
+  }
   return {
     lengthScale,
     logMarginalLikelihood: -res.f,

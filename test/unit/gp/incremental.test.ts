@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { CandidatePosterior, GaussianProcess, imageCandidates } from '../../../src/engine/gp/index.ts';
+
+/** Deterministic pseudo-random numbers (tests must not depend on Math.random). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+const SIZES = [30, 45, 60, 75];
+
+function borexPoints(n: number, seed: number): { z: number[][]; y: number[] } {
+  const r = rng(seed);
+  const z: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    z.push([Math.floor(r() * 224) + r() - 0.5, Math.floor(r() * 224) + r() - 0.5, SIZES[Math.floor(r() * 4)] + r() - 0.5]);
+    y.push(2 * r() - 1);
+  }
+  return { z, y };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Independent reference: dense K, Gaussian elimination with partial pivoting. */
+function denseReference(z: number[][], y: number[], ls: number[], test: number[][]): { mean: number[]; std: number[] } {
+  const k = (a: number[], b: number[]): number => {
+    let d2 = 0;
+    for (let j = 0; j < a.length; j++) d2 += ((a[j] - b[j]) / ls[j]) ** 2;
+    const r = Math.sqrt(3 * d2);
+    return (1 + r) * Math.exp(-r);
+  };
+  const n = z.length;
+  const solve = (rhs: number[]): number[] => {
+    const a = z.map((zi, i) => [...z.map((zj, j) => k(zi, zj) + (i === j ? 0.01 : 0)), rhs[i]]);
+    for (let c = 0; c < n; c++) {
+      let p = c;
+      for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+      [a[c], a[p]] = [a[p], a[c]];
+      for (let r = c + 1; r < n; r++) {
+        const f = a[r][c] / a[c][c];
+        for (let q = c; q <= n; q++) a[r][q] -= f * a[c][q];
+      }
+    }
+    const x = new Array<number>(n).fill(0);
+    for (let r = n - 1; r >= 0; r--) {
+      let s = a[r][n];
+      for (let q = r + 1; q < n; q++) s -= a[r][q] * x[q];
+      x[r] = s / a[r][r];
+    }
+    return x;
+  };
+  const alpha = solve(y);
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const t of test) {
+    const ks = z.map((zi) => k(zi, t));
+    mean.push(ks.reduce((s, v, i) => s + v * alpha[i], 0));
+    const w = solve(ks);
+    std.push(Math.sqrt(Math.max(0, 1 - ks.reduce((s, v, i) => s + v * w[i], 0))));
+  }
+  return { mean, std };
+}
+
+describe('incremental Cholesky updates equal a from-scratch solve', () => {
+  const ls = [12, 12, 10];
+  const { z, y } = borexPoints(40, 7);
+  const test = borexPoints(25, 99).z;
+  const xt = Float64Array.from(test.flat());
+  const m = test.length;
+
+  it('appending one point at a time (querying in between) equals refactorising', () => {
+    const inc = new GaussianProcess({ dims: 3, lengthScale: ls, capacity: 4 }); // forces buffer growth too
+    const meanInc = new Float64Array(m);
+    const stdInc = new Float64Array(m);
+    for (let i = 0; i < z.length; i++) {
+      inc.addObservation(z[i], y[i]);
+      inc.predict(xt, m, meanInc, stdInc); // uses (and so keeps) the incrementally grown factor
+    }
+    const scratch = new GaussianProcess({ dims: 3, lengthScale: [1, 1, 1] });
+    for (let i = 0; i < z.length; i++) scratch.addObservation(z[i], y[i]);
+    scratch.setLengthScale(ls); // invalidates: the next use refactorises all 40 points at once
+    const meanScr = new Float64Array(m);
+    const stdScr = new Float64Array(m);
+    scratch.predict(xt, m, meanScr, stdScr);
+    expect(maxAbsDiff(meanInc, meanScr)).toBeLessThanOrEqual(1e-10);
+    expect(maxAbsDiff(stdInc, stdScr)).toBeLessThanOrEqual(1e-10);
+    // Same arithmetic in the same order: in fact identical.
+    expect(Array.from(meanInc)).toEqual(Array.from(meanScr));
+
+    const ref = denseReference(z, y, ls, test);
+    expect(maxAbsDiff(meanInc, ref.mean)).toBeLessThan(1e-10);
+    expect(maxAbsDiff(stdInc, ref.std)).toBeLessThan(1e-10);
+  });
+
+  it('factor() generation survives appends and changes on a new ℓ', () => {
+    const gp = new GaussianProcess({ dims: 3, lengthScale: ls });
+    gp.addObservation(z[0], y[0]);
+    const g0 = gp.factor().generation;
+    gp.addObservation(z[1], y[1]);
+    expect(gp.factor().generation).toBe(g0);
+    gp.setLengthScale(ls); // same values: nothing to redo
+    expect(gp.factor().generation).toBe(g0);
+    gp.setLengthScale([12, 12, 11]);
+    expect(gp.factor().generation).not.toBe(g0);
+  });
+
+  it('CandidatePosterior: incremental rows equal a fresh rebuild and GaussianProcess.predict', () => {
+    const grid = imageCandidates(40, 36, SIZES, 3);
+    const gp = new GaussianProcess({ dims: 3, lengthScale: ls });
+    const post = new CandidatePosterior(grid.points, grid.count, 3, { capacity: 8 });
+    const kinds: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      gp.addObservation([z[i][0] / 5, z[i][1] / 5, z[i][2]], y[i]);
+      kinds.push(post.update(gp));
+      if (i === 12) {
+        gp.setLengthScale([7, 9, 10]);
+        kinds.push(post.update(gp));
+      }
+    }
+    expect(kinds[0]).toBe('rebuild');
+    expect(kinds.slice(1, 13).every((k) => k === 'incremental')).toBe(true);
+    expect(kinds[13]).toBe('rebuild'); // the ℓ change after the 13th point
+    expect(kinds[14]).toBe('incremental');
+    expect(post.update(gp)).toBe('unchanged');
+
+    const fresh = new CandidatePosterior(grid.points, grid.count, 3);
+    expect(fresh.update(gp)).toBe('rebuild');
+    expect(maxAbsDiff(post.mean, fresh.mean)).toBeLessThanOrEqual(1e-10);
+    expect(maxAbsDiff(post.std, fresh.std)).toBeLessThanOrEqual(1e-10);
+
+    const mean = new Float64Array(grid.count);
+    const std = new Float64Array(grid.count);
+    gp.predict(grid.points, grid.count, mean, std);
+    expect(maxAbsDiff(post.mean, mean)).toBeLessThanOrEqual(1e-10);
+    expect(maxAbsDiff(post.std, std)).toBeLessThanOrEqual(1e-10);
+  });
+
+  it('noisy σ = sqrt(latent σ² + noise) in both prediction paths', () => {
+    const latent = new GaussianProcess({ dims: 3, lengthScale: ls });
+    const noisy = new GaussianProcess({ dims: 3, lengthScale: ls, stdMode: 'noisy' });
+    for (let i = 0; i < 10; i++) {
+      latent.addObservation(z[i], y[i]);
+      noisy.addObservation(z[i], y[i]);
+    }
+    const a = new Float64Array(m);
+    const b = new Float64Array(m);
+    const mean = new Float64Array(m);
+    latent.predict(xt, m, mean, a);
+    noisy.predict(xt, m, mean, b);
+    for (let t = 0; t < m; t++) expect(b[t]).toBeCloseTo(Math.sqrt(a[t] * a[t] + 0.01), 12);
+    const post = new CandidatePosterior(xt, m, 3);
+    post.update(noisy);
+    expect(maxAbsDiff(post.std, b)).toBeLessThan(1e-12);
+  });
+});
