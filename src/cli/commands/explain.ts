@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
 import { BASELINE_KINDS } from '../../engine/image/baseline.ts';
-import { explainImage, readBoxesJson, type GroundTruth } from '../../engine/jobs/explain.ts';
+import { explainImage, readBoxesJson, type CurveMetrics, type GroundTruth } from '../../engine/jobs/explain.ts';
+import { AGGREGATES } from '../../engine/methods/borex-aggregate.ts';
 import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
-import { parseMethod, parsePreset, riseParamsFor, type MethodConfig } from '../../engine/methods/registry.ts';
+import { borexParamsFor, parseMethod, parsePreset, parsePrior, riseParamsFor, type MethodConfig } from '../../engine/methods/registry.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { ModelSpec } from '../../engine/model/spec.ts';
@@ -13,10 +14,16 @@ import { progressPrinter } from '../progress-printer.ts';
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
   --label top1|INDEX|NAME class to explain (default top1)
-  --method rise|pn-rise   method (default rise)
+  --method rise|pn-rise|bo|borex   method (default rise)
+  --prior rise|pn-rise|none        what BOREx refines (default rise, made with --preset's RISE settings)
   --preset paper|default|quality   RISE settings: paper N=100 s=8 p1=0.3; default N=4000 s=7 p1=0.5;
                           quality N=6000 s=8 p1=0.1 (default: default)
   --masks N --grid S --p1 P        override the preset's RISE parameters
+  BOREx / BO (defaults of the public BOREx code, pixel sizes at 224 px):
+  --iterations N (50) --sizes 30,45,60,75 --kappa K (10) --gain G (10; 0 = no squashing)
+  --aggregate coverage|area|mean (coverage; bo: mean) --acquisition ucb|abs (ucb)
+  --no-flip               observe M(x) − M(x⊙m) instead of M(x⊙m̄) − M(x⊙m) (ablation)
+  --candidate-stride N (1) --refit-every N (1)
   --seed N                (default 0)
   --baseline mean|black|blur       occlusion baseline (default mean)
   --boxes FILE            ground truth: VOC .xml or JSON [[x0,y0,x1,y1],...] in photo pixels
@@ -40,6 +47,14 @@ const OPTIONS = {
   grid: { type: 'string' },
   p1: { type: 'string' },
   iterations: { type: 'string' },
+  sizes: { type: 'string' },
+  kappa: { type: 'string' },
+  gain: { type: 'string' },
+  aggregate: { type: 'string' },
+  acquisition: { type: 'string' },
+  'no-flip': { type: 'boolean' },
+  'candidate-stride': { type: 'string' },
+  'refit-every': { type: 'string' },
   seed: { type: 'string' },
   baseline: { type: 'string' },
   boxes: { type: 'string' },
@@ -78,6 +93,22 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
     seed: intOption(o.seed, 'seed') ?? 0,
     rise: riseParamsFor(preset, { masks: intOption(o.masks, 'masks', 1), gridSize: intOption(o.grid, 'grid', 2), keepProbability: numberOption(o.p1, 'p1') }),
   };
+  if (method === 'bo' || method === 'borex') {
+    config.prior = method === 'bo' ? 'none' : parsePrior(o.prior ?? 'rise');
+    config.borex = borexParamsFor(method, {
+      iterations: intOption(o.iterations, 'iterations', 1),
+      halfSizes: o.sizes === undefined ? undefined : listOption(o.sizes, 'sizes'),
+      kappa: numberOption(o.kappa, 'kappa'),
+      gain: numberOption(o.gain, 'gain'),
+      aggregate: choiceOption(o.aggregate, 'aggregate', AGGREGATES),
+      acquisition: choiceOption(o.acquisition, 'acquisition', ['ucb', 'abs'] as const),
+      flip: o['no-flip'] ? false : undefined,
+      candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
+      refitEvery: intOption(o['refit-every'], 'refit-every', 1),
+    });
+  } else if (o.prior !== undefined || o.iterations !== undefined || o['no-flip']) {
+    throw usageError(`--prior, --iterations and --no-flip apply to --method bo or borex, not ${method}`);
+  }
   const json = o.json ?? false;
   const warn = (m: string) => process.stderr.write(json ? JSON.stringify({ type: 'warning', message: m }) + '\n' : `warning: ${m}\n`);
   const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o), {
@@ -114,18 +145,29 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       process.stdout.write(JSON.stringify(r) + '\n');
     } else {
       console.log(`${r.method} on ${path.basename(image)}: ${r.label.name} (class ${r.label.index}, p=${r.label.probability.toFixed(3)})`);
-      if (r.metrics) {
-        const m = r.metrics;
-        const loc = m.fRp !== undefined ? `  F_rp ${m.fRp.toFixed(4)}  F1 ${m.f1!.toFixed(4)}  pointing ${m.pointingGame ? 'hit' : 'miss'}` : '';
-        console.log(`insertion ${m.insertion.toFixed(4)}  deletion ${m.deletion.toFixed(4)}${loc}`);
-      }
-      console.log(`${r.timing.model_calls} model calls, ${(r.timing.total_ms / 1000).toFixed(2)} s (model ${(r.timing.model_ms / 1000).toFixed(2)} s)`);
+      if (r.prior?.metrics) console.log(`prior (${r.prior.method}): ${formatMetrics(r.prior.metrics)}`);
+      if (r.metrics) console.log(`${r.prior ? 'refined: ' : ''}${formatMetrics(r.metrics)}`);
+      const gp = r.timing.gp_ms > 0 ? `, GP ${(r.timing.gp_ms / 1000).toFixed(2)} s` : '';
+      console.log(`${r.timing.model_calls} model calls, ${(r.timing.total_ms / 1000).toFixed(2)} s (model ${(r.timing.model_ms / 1000).toFixed(2)} s${gp})`);
       console.log(`wrote ${files.join(', ')}`);
     }
     return 0;
   } finally {
     await classifier.dispose();
   }
+}
+
+function formatMetrics(m: CurveMetrics): string {
+  const parts: string[] = [];
+  if (m.insertion !== undefined) parts.push(`insertion ${m.insertion.toFixed(4)}`, `deletion ${m.deletion!.toFixed(4)}`);
+  if (m.fRp !== undefined) parts.push(`F_rp ${m.fRp.toFixed(4)}`, `F1 ${m.f1!.toFixed(4)}`, `pointing ${m.pointingGame ? 'hit' : 'miss'}`);
+  return parts.join('  ');
+}
+
+function listOption(value: string, name: string): number[] {
+  const parts = value.split(',').map(Number);
+  if (parts.length === 0 || !parts.every((v) => Number.isFinite(v) && v > 0)) throw usageError(`--${name} must be comma-separated positive numbers, got "${value}"`);
+  return parts;
 }
 
 function specOverrides(o: { [k: string]: string | boolean | undefined }): Partial<ModelSpec> {

@@ -5,10 +5,11 @@ import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
 import { decodeImage, type RgbImage } from '../image/decode.ts';
 import { boxToInput, preprocess, type InputGeometry, type ResizeFilter } from '../image/preprocess.ts';
 import { insertionDeletion, type InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
-import { boxesToMask, localisationScores, type Box, type LocalisationScores } from '../metrics/localisation.ts';
+import { boxesToMask, localisationScores, type Box } from '../metrics/localisation.ts';
 import { readVocAnnotation, readVocImagenetMap, type PhotoBox } from '../metrics/voc.ts';
 import { computeMap, type MethodConfig } from '../methods/registry.ts';
 import type { ExplainTarget } from '../methods/target.ts';
+import type { BorexSample } from '../methods/borex.ts';
 import { topK, type Classifier } from '../model/classifier.ts';
 import { chooseLabel, shortLabel } from '../model/labels.ts';
 import { findLabelsFile } from '../model/model-store.ts';
@@ -35,8 +36,8 @@ export interface ModelInfo {
 }
 
 export interface CurveMetrics {
-  insertion: number;
-  deletion: number;
+  insertion?: number;
+  deletion?: number;
   fRp?: number;
   f1?: number;
   pointingGame?: boolean;
@@ -54,6 +55,9 @@ export interface ExplainResult {
   signed: boolean;
   metrics?: CurveMetrics;
   curves?: { insertion: number[]; deletion: number[] };
+  /** For refinements (bo, borex): the prior's own scores, to compare with the refined map's. */
+  prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: { insertion: number[]; deletion: number[] } };
+  borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number };
   groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
   timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number; metrics_ms: number };
   config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: InsertionDeletionOptions & { enabled: boolean } };
@@ -63,6 +67,7 @@ export interface ExplainResult {
 export interface ExplainOutcome {
   result: ExplainResult;
   map: Float32Array;
+  priorMap?: Float32Array;
   photo: RgbImage;
   geometry: InputGeometry;
 }
@@ -90,23 +95,15 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
   assertFinite(output.map);
 
   const metricsStarted = performance.now();
-  let metrics: CurveMetrics | undefined;
-  let curves: ExplainResult['curves'];
-  let groundTruth: ExplainResult['groundTruth'];
-  if (request.metrics.enabled) {
-    const { insertion, deletion } = await insertionDeletion(target, output.map, request.metrics, control);
-    metrics = { insertion: insertion.auc, deletion: deletion.auc };
-    curves = { insertion: insertion.curve, deletion: deletion.curve };
-  }
-  if (request.groundTruth) {
-    const gt = groundTruthFor(request.groundTruth, classifier, label, input.geometry);
-    if (gt) {
-      const scores: LocalisationScores = localisationScores(output.map, boxesToMask(gt.boxes, height, width), width);
-      metrics = { ...(metrics ?? { insertion: NaN, deletion: NaN }), fRp: scores.fRp, f1: scores.f1, pointingGame: scores.pointingGame, pointingGameTolerant: scores.pointingGameTolerant };
-      groundTruth = { ...gt, pixels: scores.groundTruthPixels };
-    }
-  }
+  const gt = request.groundTruth ? groundTruthFor(request.groundTruth, classifier, label, input.geometry) : undefined;
+  const scored = await scoreMap(target, output.map, request, gt?.boxes, control);
+  const prior = output.prior && {
+    method: output.prior.method,
+    signed: output.prior.signed,
+    ...(await scoreMap(target, output.prior.map, request, gt?.boxes, control)),
+  };
   const metricsMs = performance.now() - metricsStarted;
+  const groundTruth = gt && { ...gt, pixels: boxesToMask(gt.boxes, height, width).reduce((a, b) => a + b, 0) };
 
   const name = (i: number) => shortLabel(classifier.labels[i]);
   const result: ExplainResult = {
@@ -117,20 +114,38 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
     top5: topK(probabilities, 5).map((i) => ({ index: i, name: name(i), probability: probabilities[i] })),
     method: request.config.method,
     signed: output.signed,
-    metrics,
-    curves,
+    metrics: scored.metrics,
+    curves: scored.curves,
+    prior,
+    borex: output.borex && { samples: output.borex.samples, lengthScale: output.borex.lengthScale, modelCalls: output.borex.modelCalls },
     groundTruth,
     timing: {
       total_ms: performance.now() - started,
       model_ms: classifier.busyMs - busyBefore,
-      gp_ms: 0,
+      gp_ms: output.borex?.gpMs ?? 0,
       model_calls: classifier.calls - callsBefore,
       metrics_ms: metricsMs,
     },
     config: { ...request.config, baseline: request.baseline, resizeFilter: filter, metrics: request.metrics },
     versions: versions(),
   };
-  return { result, map: output.map, photo, geometry: input.geometry };
+  return { result, map: output.map, priorMap: output.prior?.map, photo, geometry: input.geometry };
+}
+
+/** Insertion/deletion (when enabled) and, given boxes, recall/precision/F and the pointing game. */
+async function scoreMap(target: ExplainTarget, map: Float32Array, request: ExplainRequest, boxes: Box[] | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: ExplainResult['curves'] }> {
+  let metrics: CurveMetrics | undefined;
+  let curves: ExplainResult['curves'];
+  if (request.metrics.enabled) {
+    const { insertion, deletion } = await insertionDeletion(target, map, request.metrics, control);
+    metrics = { insertion: insertion.auc, deletion: deletion.auc };
+    curves = { insertion: insertion.curve, deletion: deletion.curve };
+  }
+  if (boxes) {
+    const s = localisationScores(map, boxesToMask(boxes, target.height, target.width), target.width);
+    metrics = { ...metrics, fRp: s.fRp, f1: s.f1, pointingGame: s.pointingGame, pointingGameTolerant: s.pointingGameTolerant };
+  }
+  return { metrics, curves };
 }
 
 function assertFinite(map: Float32Array): void {

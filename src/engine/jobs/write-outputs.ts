@@ -16,18 +16,27 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
  * photo). Everything is rendered in memory first, so a failure leaves no partial output behind.
  */
 export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcome): Promise<string[]> {
-  const { result, map, photo, geometry } = outcome;
-  const overlay = await renderOverlay(photo, map, geometry, {
-    colormap: result.signed ? 'diverging' : 'turbo',
-    symmetric: result.signed,
-    title: `${result.method}: ${result.label.name} (${(result.label.probability * 100).toFixed(1)}%)`,
-  });
-  const npy = encodeNpy(map, [result.model.input.height, result.model.input.width]);
-  const json = JSON.stringify(result, null, 2) + '\n';
+  const { result, map, priorMap, photo, geometry } = outcome;
+  const shape = [result.model.input.height, result.model.input.width];
+  const draw = (m: Float32Array, method: string, signed: boolean) =>
+    renderOverlay(photo, m, geometry, {
+      colormap: signed ? 'diverging' : 'turbo',
+      symmetric: signed,
+      title: `${method}: ${result.label.name} (${(result.label.probability * 100).toFixed(1)}%)`,
+    });
+  // Rendered in full before anything is written; result.json goes last (it marks completeness).
+  const outputs: [string, string | Uint8Array][] = [
+    ['saliency.npy', encodeNpy(map, shape)],
+    ['overlay.png', await draw(map, result.method, result.signed)],
+  ];
+  if (priorMap && result.prior) {
+    outputs.push(['prior.npy', encodeNpy(priorMap, shape)], ['prior-overlay.png', await draw(priorMap, `prior ${result.prior.method}`, result.prior.signed)]);
+  }
+  outputs.push(['result.json', JSON.stringify(result, null, 2) + '\n']);
   fs.mkdirSync(outDir, { recursive: true });
-  const files = [path.join(outDir, 'saliency.npy'), path.join(outDir, 'overlay.png'), path.join(outDir, 'result.json')];
-  writeFileAtomic(files[0], npy);
-  writeFileAtomic(files[1], overlay);
-  writeFileAtomic(files[2], json);
-  return files;
+  return outputs.map(([name, data]) => {
+    const file = path.join(outDir, name);
+    writeFileAtomic(file, data);
+    return file;
+  });
 }

@@ -1,5 +1,7 @@
+import { definedOnly } from '../defined-only.ts';
 import { BorexError, usageError } from '../errors.ts';
 import type { JobControl } from '../progress.ts';
+import { borex, BO_DEFAULTS, BOREX_DEFAULTS, type BorexParams, type BorexSample } from './borex.ts';
 import { rise, RISE_PRESETS, type RiseParams } from './rise.ts';
 import type { ExplainTarget } from './target.ts';
 
@@ -7,6 +9,9 @@ export const METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'bo', 'borex'
 export type MethodName = (typeof METHODS)[number];
 export const PRESETS = ['paper', 'default', 'quality'] as const;
 export type PresetName = (typeof PRESETS)[number];
+/** Priors BOREx can refine: a method's map, none (i0 = 0), or (later) an imported file. */
+export const PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+export type PriorName = (typeof PRIORS)[number];
 
 /** Every parameter of a run, resolved from preset + overrides; written to result.json as is. */
 export interface MethodConfig {
@@ -14,11 +19,19 @@ export interface MethodConfig {
   preset: PresetName;
   seed: number;
   rise: Omit<RiseParams, 'seed'>;
+  /** For bo/borex: the prior refined (bo always uses none). */
+  prior?: PriorName;
+  /** For bo/borex. */
+  borex?: Omit<BorexParams, 'seed'>;
 }
 
 export function riseParamsFor(preset: PresetName, overrides: Partial<RiseParams> = {}): Omit<RiseParams, 'seed'> {
-  const base = RISE_PRESETS[preset === 'paper' ? 'paper-prior' : preset];
-  return { ...base, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  return { ...RISE_PRESETS[preset === 'paper' ? 'paper-prior' : preset], ...definedOnly(overrides) };
+}
+
+/** BOREx's defaults, or the baseline's (no flip, mean aggregate) for `bo`, with overrides. */
+export function borexParamsFor(method: 'bo' | 'borex', overrides: Partial<BorexParams> = {}): Omit<BorexParams, 'seed'> {
+  return { ...(method === 'bo' ? BO_DEFAULTS : BOREX_DEFAULTS), ...definedOnly(overrides) };
 }
 
 export function parseMethod(name: string): MethodName {
@@ -31,18 +44,39 @@ export function parsePreset(name: string): PresetName {
   return name as PresetName;
 }
 
+export function parsePrior(name: string): PriorName {
+  if ((PRIORS as readonly string[]).includes(name)) return name as PriorName;
+  if (/\.(npy|png|tiff?|json)$/i.test(name)) throw new BorexError('runtime', `importing a prior from a file (${name}) is not available in this build yet`);
+  throw usageError(`unknown prior "${name}"; one of ${PRIORS.join(', ')}`);
+}
+
 export interface MethodOutput {
   map: Float32Array;
   /** Signed maps (PN-RISE) are drawn symmetric about 0. */
   signed: boolean;
+  /** For refinements: the prior that was refined. */
+  prior?: { method: PriorName; map: Float32Array; signed: boolean };
+  borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number };
 }
 
 export async function computeMap(target: ExplainTarget, config: MethodConfig, control: JobControl = {}): Promise<MethodOutput> {
   switch (config.method) {
     case 'rise':
-      return { map: await rise(target, { ...config.rise, seed: config.seed }, false, control), signed: false };
     case 'pn-rise':
-      return { map: await rise(target, { ...config.rise, seed: config.seed }, true, control), signed: true };
+      return { map: await rise(target, { ...config.rise, seed: config.seed }, config.method === 'pn-rise', control), signed: config.method === 'pn-rise' };
+    case 'bo':
+    case 'borex': {
+      const params = { ...(config.borex ?? borexParamsFor(config.method)), seed: config.seed };
+      const priorName: PriorName = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
+      const prior = priorName === 'none' ? undefined : await computeMap(target, { ...config, method: priorName }, control);
+      const out = await borex(target, prior?.map ?? null, params, control);
+      return {
+        map: out.map,
+        signed: prior?.signed ?? false,
+        prior: prior && { method: priorName, map: prior.map, signed: prior.signed },
+        borex: { samples: out.samples, lengthScale: out.lengthScale, gpMs: out.gpMs, modelCalls: out.modelCalls },
+      };
+    }
     default:
       throw new BorexError('runtime', `method "${config.method}" is not available in this build yet`);
   }

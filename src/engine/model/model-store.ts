@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { definedOnly } from '../defined-only.ts';
 import { BorexError, modelError, usageError } from '../errors.ts';
 import { CATALOGUE, RESOURCES_DIR, catalogueEntry, type CatalogueEntry } from './catalogue.ts';
 import { TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
@@ -122,10 +123,6 @@ export function readLabelsFile(file: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-}
-
-function definedOnly<T extends object>(o: Partial<T>): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** `borex models download NAME`: https only, sha256-checked, written to a temp name and renamed. */

@@ -1,0 +1,259 @@
+import { throwIfCancelled, usageError } from '../errors.ts';
+import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
+import { CandidatePosterior } from '../gp/candidate-posterior.ts';
+import { candidatePrior, imageCandidates, type ImageCandidates } from '../gp/candidates.ts';
+import { fitLengthScale } from '../gp/fit.ts';
+import { GaussianProcess } from '../gp/gaussian-process.ts';
+import { ProgressReporter, type JobControl } from '../progress.ts';
+import { Random } from '../random.ts';
+import { aggregateMap, type Aggregate } from './borex-aggregate.ts';
+import type { ExplainTarget } from './target.ts';
+
+/**
+ * BOREx (Kikuchi et al., ACCV 2022, Algorithm 2) and, with flip off, a zero prior and the `mean`
+ * aggregate, the Mokuwe et al. baseline (Algorithm 1). Pixel quantities are given for a 224×224
+ * input; the GP works in those units whatever the input size (coordinates scaled by 224/H).
+ */
+export interface BorexParams {
+  iterations: number;
+  /** Mask half-widths s at 224 px (squares of side 2s). */
+  halfSizes: number[];
+  /** UCB exploration weight κ. */
+  kappa: number;
+  /** Squashing gain g: y ← tanh(g·y/2); 0 turns it off. */
+  gain: number;
+  /** Observe M(x⊙m̄) − M(x⊙m) (true, BOREx) or M(x) − M(x⊙m) (false: Mokuwe et al., no-flip ablation). */
+  flip: boolean;
+  aggregate: Aggregate;
+  acquisition: AcquisitionKind;
+  /** Initial Matérn length scales ℓ for (row, col, s) and their fitting bounds. */
+  lengthScale: [number, number, number];
+  lengthScaleBounds: [number, number];
+  noiseVariance: number;
+  /** Standard deviations of the Gaussian jitter added to (row, col, s) of each observation. */
+  jitter: [number, number, number];
+  /** Re-fit ℓ every this many iterations (1 = every iteration, as the public code). */
+  refitEvery: number;
+  /** Acquisition search over every stride-th row and column (1 = every pixel). */
+  candidateStride: number;
+  /** The prior is scaled so that mean |i0| equals this. */
+  priorMeanAbs: number;
+  seed: number;
+  /** Send a live map with progress every this many iterations (0 = never). */
+  previewEvery: number;
+}
+
+export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
+  iterations: 50,
+  halfSizes: [30, 45, 60, 75],
+  kappa: 10,
+  gain: 10,
+  flip: true,
+  aggregate: 'coverage',
+  acquisition: 'ucb',
+  lengthScale: [12, 12, 10],
+  lengthScaleBounds: [1, 20],
+  noiseVariance: 0.01,
+  jitter: [1, 1, 0.5],
+  refitEvery: 1,
+  candidateStride: 1,
+  priorMeanAbs: 0.1,
+  previewEvery: 5,
+};
+
+/** Mokuwe et al.: no prior, no flip, the plain mean over sizes. */
+export const BO_DEFAULTS: Omit<BorexParams, 'seed'> = { ...BOREX_DEFAULTS, flip: false, aggregate: 'mean' };
+
+export interface BorexSample {
+  row: number;
+  col: number;
+  halfSize: number;
+  /** Observation after squashing. */
+  y: number;
+  /** GP target y − i0(c). */
+  residual: number;
+}
+
+export interface BorexOutput {
+  map: Float32Array;
+  samples: BorexSample[];
+  lengthScale: number[];
+  gpMs: number;
+  modelCalls: number;
+}
+
+/** `prior` (H×W) may be null for no prior (i0 = 0). */
+export async function borex(target: ExplainTarget, prior: Float32Array | null, params: BorexParams, control: JobControl = {}): Promise<BorexOutput> {
+  validate(params);
+  const { classifier, x, baseline, height: H, width: W, label } = target;
+  const plane = H * W;
+  const unit = 224 / H;
+  const unitW = 224 / W;
+  const halfPx = params.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));
+  const i0 = scalePrior(prior, plane, params.priorMeanAbs);
+  const random = new Random(params.seed);
+  const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
+  const callsBefore = classifier.calls;
+  let gpMs = 0;
+  const timed = <T>(f: () => T): T => {
+    const t = performance.now();
+    const r = f();
+    gpMs += performance.now() - t;
+    return r;
+  };
+
+  const { search, searchPrior, posterior, full, gp } = timed(() => {
+    const search = scaledCandidates(H, W, halfPx, params.candidateStride, unit, unitW);
+    const full = params.candidateStride === 1 ? search : scaledCandidates(H, W, halfPx, 1, unit, unitW);
+    return {
+      search,
+      full,
+      searchPrior: candidatePrior(search, i0),
+      posterior: new CandidatePosterior(search.points, search.count, 3),
+      gp: new GaussianProcess({ dims: 3, lengthScale: params.lengthScale, noiseVariance: params.noiseVariance }),
+    };
+  });
+
+  const images = new Float32Array(2 * 3 * plane);
+  let unmaskedScore = 0;
+  if (!params.flip) unmaskedScore = (await classifier.classify(x, 1))[label];
+  const samples: BorexSample[] = [];
+  const z = new Float64Array(3);
+
+  for (let t = 0; t < params.iterations; t++) {
+    throwIfCancelled(control.signal);
+    let row: number;
+    let col: number;
+    let k: number;
+    if (t === 0) {
+      // First point: the prior's argmax (lowest index on ties) with the smallest square.
+      const peak = argmax(i0);
+      row = Math.floor(peak / W);
+      col = peak % W;
+      k = indexOfMin(halfPx);
+    } else {
+      const choice = timed(() => {
+        posterior.update(gp);
+        return acquisitionArgmax(posterior.mean, posterior.std, searchPrior, search.count, { kappa: params.kappa, kind: params.acquisition });
+      });
+      const centre = search.pixel[Math.floor(choice.index / halfPx.length)];
+      row = Math.floor(centre / W);
+      col = centre % W;
+      k = choice.index % halfPx.length;
+    }
+    const s = halfPx[k];
+
+    let y: number;
+    if (params.flip) {
+      // One batch of 2: only the square visible (x⊙m̄), and the square hidden (x⊙m).
+      fillSquareImages(x, baseline, H, W, row, col, s, images);
+      const p = await classifier.classify(images, 2);
+      y = p[label] - p[classifier.numClasses + label];
+    } else {
+      fillSquareImages(x, baseline, H, W, row, col, s, images);
+      const p = await classifier.classify(images.subarray(3 * plane), 1);
+      y = unmaskedScore - p[label];
+    }
+    if (params.gain > 0) y = Math.tanh((params.gain * y) / 2);
+    const residual = y - i0[row * W + col];
+    samples.push({ row, col, halfSize: s, y, residual });
+
+    timed(() => {
+      z[0] = row * unit + params.jitter[0] * random.normal();
+      z[1] = col * unitW + params.jitter[1] * random.normal();
+      z[2] = s * unit + params.jitter[2] * random.normal();
+      gp.addObservation(z, residual);
+      if ((t + 1) % params.refitEvery === 0) {
+        fitLengthScale(gp, { lower: params.lengthScaleBounds[0], upper: params.lengthScaleBounds[1] });
+      }
+    });
+
+    const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
+    progress.report(t + 1, preview ? { partialMap: timed(() => finalMap(gp, full, i0, H, W, halfPx, params.aggregate)), samples: samplesArray(samples) } : {});
+  }
+
+  const map = timed(() => finalMap(gp, full, i0, H, W, halfPx, params.aggregate));
+  return { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
+}
+
+/** μ_total = μ + i0 at every pixel and size, aggregated into the map. */
+function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, H: number, W: number, halfPx: number[], aggregate: Aggregate): Float32Array {
+  const totals = new Float64Array(full.count);
+  gp.predictMean(full.points, full.count, totals);
+  const p = halfPx.length;
+  for (let q = 0; q < full.pixel.length; q++) {
+    const v = i0[full.pixel[q]];
+    for (let k = 0; k < p; k++) totals[q * p + k] += v;
+  }
+  return aggregateMap(totals, H, W, halfPx, aggregate);
+}
+
+function scaledCandidates(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number): ImageCandidates {
+  const c = imageCandidates(H, W, halfPx, stride);
+  if (unit !== 1 || unitW !== 1) {
+    for (let i = 0; i < c.count; i++) {
+      c.points[i * 3] *= unit;
+      c.points[i * 3 + 1] *= unitW;
+      c.points[i * 3 + 2] *= unit;
+    }
+  }
+  return c;
+}
+
+/** images[0] = x⊙m̄ (only the square [row−s, row+s)×[col−s, col+s) visible), images[1] = x⊙m (square hidden). */
+function fillSquareImages(x: Float32Array, b: Float32Array, H: number, W: number, row: number, col: number, s: number, images: Float32Array): void {
+  const plane = H * W;
+  const r0 = Math.max(0, row - s);
+  const r1 = Math.min(H, row + s);
+  const c0 = Math.max(0, col - s);
+  const c1 = Math.min(W, col + s);
+  images.set(b, 0);
+  images.set(x, 3 * plane);
+  for (let c = 0; c < 3; c++) {
+    for (let r = r0; r < r1; r++) {
+      const start = c * plane + r * W + c0;
+      const end = c * plane + r * W + c1;
+      images.set(x.subarray(start, end), start);
+      images.set(b.subarray(start, end), 3 * plane + start);
+    }
+  }
+}
+
+/** i0 scaled so that mean |i0| = target; all-zero or absent priors stay zero. */
+export function scalePrior(prior: Float32Array | null, plane: number, target: number): Float32Array {
+  const out = new Float32Array(plane);
+  if (!prior) return out;
+  let sumAbs = 0;
+  for (let i = 0; i < plane; i++) sumAbs += Math.abs(prior[i]);
+  if (sumAbs === 0) return out;
+  const k = (target * plane) / sumAbs;
+  for (let i = 0; i < plane; i++) out[i] = prior[i] * k;
+  return out;
+}
+
+function samplesArray(samples: BorexSample[]): Float64Array {
+  const out = new Float64Array(samples.length * 3);
+  samples.forEach((s, i) => out.set([s.row, s.col, s.halfSize], i * 3));
+  return out;
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+function indexOfMin(values: number[]): number {
+  return values.indexOf(Math.min(...values));
+}
+
+function validate(p: BorexParams): void {
+  const bad = (m: string) => usageError(`BOREx: ${m}`);
+  if (!(Number.isInteger(p.iterations) && p.iterations > 0)) throw bad(`iterations must be a positive integer, got ${p.iterations}`);
+  if (p.halfSizes.length === 0 || !p.halfSizes.every((s) => s > 0)) throw bad('mask half-sizes must be positive');
+  if (!(p.kappa >= 0)) throw bad(`κ must be ≥ 0, got ${p.kappa}`);
+  if (!(p.gain >= 0)) throw bad(`the gain must be ≥ 0, got ${p.gain}`);
+  if (!(Number.isInteger(p.refitEvery) && p.refitEvery >= 1)) throw bad('refitEvery must be a positive integer');
+  if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
+  if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
+}
