@@ -212,6 +212,12 @@ def head_reducemean_keepdims_squeeze_softmax(m, a):
     return torch.softmax(m.fc(p), dim=1)
 
 
+def logits_reducemean_keepdims_squeeze(m, a):
+    # the same head without the Softmax: Grad-CAM differentiates the class score (logit), not the
+    # probability, so the reference backpropagates from here
+    return m.fc(a.mean(dim=(2, 3), keepdim=True).squeeze(-1).squeeze(-1))
+
+
 def head_gap_reshape(m, a):
     # GlobalAveragePool -> Reshape (shape computed by Shape/Gather/Unsqueeze/Concat) -> Gemm
     p = m.avgpool(a)
@@ -344,9 +350,10 @@ def head_tail(m: onnx.ModelProto, first_head_op: str):
     return nodes[:idx], nodes[idx].input[0]
 
 
-def rewrite_qdq_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.ndarray, bs: float) -> onnx.ModelProto:
+def rewrite_qdq_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.ndarray, bs: np.ndarray, calib: dict) -> onnx.ModelProto:
     """GlobalAveragePool -> Flatten -> QuantizeLinear -> DequantizeLinear -> MatMul(DequantizeLinear(W int8,
-    per-column scale, axis=1)) -> Add(DequantizeLinear(b int32)), as ORT's QDQ quantiser writes it."""
+    per-column scale, axis=1)) -> Add(DequantizeLinear(b int32, scale = input scale x weight scale, axis=0)),
+    as ORT's QDQ quantiser writes it (onnxruntime's QDQ fusion relies on that bias scale)."""
     m = copy.deepcopy(m)
     body, a_name = head_tail(m, "GlobalAveragePool")
     gemm = find_node(m, "Gemm")
@@ -358,9 +365,9 @@ def rewrite_qdq_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.
         numpy_helper.from_array(ws, "fc_w_scale"),
         numpy_helper.from_array(np.zeros(c, np.int8), "fc_w_zp"),
         numpy_helper.from_array(bq, "fc_b_q"),
-        numpy_helper.from_array(np.array(bs, np.float32), "fc_b_scale"),
-        numpy_helper.from_array(np.array(0, np.int32), "fc_b_zp"),
-        numpy_helper.from_array(np.array(0.02, np.float32), "pool_scale"),
+        numpy_helper.from_array(bs.astype(np.float32), "fc_b_scale"),
+        numpy_helper.from_array(np.zeros(c, np.int32), "fc_b_zp"),
+        numpy_helper.from_array(np.array(calib["pool_scale_s8"], np.float32), "pool_scale"),
         numpy_helper.from_array(np.array(0, np.int8), "pool_zp"),
     ]
     nodes = body + [
@@ -369,7 +376,7 @@ def rewrite_qdq_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.
         helper.make_node("QuantizeLinear", ["flat", "pool_scale", "pool_zp"], ["flat_q"]),
         helper.make_node("DequantizeLinear", ["flat_q", "pool_scale", "pool_zp"], ["flat_dq"]),
         helper.make_node("DequantizeLinear", ["fc_w_q", "fc_w_scale", "fc_w_zp"], ["fc_w"], axis=1),
-        helper.make_node("DequantizeLinear", ["fc_b_q", "fc_b_scale", "fc_b_zp"], ["fc_b"]),
+        helper.make_node("DequantizeLinear", ["fc_b_q", "fc_b_scale", "fc_b_zp"], ["fc_b"], axis=0),
         helper.make_node("MatMul", ["flat_dq", "fc_w"], ["mm"]),
         helper.make_node("Add", ["mm", "fc_b"], ["output"]),
     ]
@@ -380,7 +387,7 @@ def rewrite_qdq_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.
     return out
 
 
-def rewrite_qlinear_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.ndarray, bs: float) -> onnx.ModelProto:
+def rewrite_qlinear_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq: np.ndarray, bs: float, calib: dict) -> onnx.ModelProto:
     """float A -> QuantizeLinear -> QLinearGlobalAveragePool (com.microsoft) -> Flatten -> QLinearMatMul
     (uint8 x int8, per-column weight scale) -> QLinearAdd (com.microsoft) -> DequantizeLinear, the form
     of the ONNX Model Zoo's quantised MobileNetV2 (there A is a DequantizeLinear output instead)."""
@@ -393,15 +400,15 @@ def rewrite_qlinear_head(m: onnx.ModelProto, wq: np.ndarray, ws: np.ndarray, bq:
     f32 = lambda v, n: numpy_helper.from_array(np.array(v, np.float32), n)  # noqa: E731
     u8 = lambda v, n: numpy_helper.from_array(np.array(v, np.uint8), n)  # noqa: E731
     new_inits += [
-        f32(0.05, "a_scale"), u8(0, "a_zp"),
-        f32(0.02, "p_scale"), u8(0, "p_zp"),
+        f32(calib["a_scale"], "a_scale"), u8(0, "a_zp"),
+        f32(calib["p_scale"], "p_scale"), u8(0, "p_zp"),
         numpy_helper.from_array(wq, "fc_w_q"),
         numpy_helper.from_array(ws, "fc_w_scale"),
         numpy_helper.from_array(np.zeros(c, np.int8), "fc_w_zp"),
-        f32(0.05, "mm_scale"), u8(128, "mm_zp"),
+        f32(calib["mm_scale"], "mm_scale"), u8(calib["mm_zp"], "mm_zp"),
         numpy_helper.from_array(bq, "fc_b_q"),
         f32(bs, "fc_b_scale"), u8(128, "fc_b_zp"),
-        f32(0.05, "y_scale"), u8(128, "y_zp"),
+        f32(calib["y_scale"], "y_scale"), u8(calib["y_zp"], "y_zp"),
     ]
     nodes = body + [
         helper.make_node("QuantizeLinear", [a_name, "a_scale", "a_zp"], ["a_q"]),
@@ -526,17 +533,18 @@ def main():
     rn = randomise(NarrowResNet(div=16, num_classes=NUM_CLASSES))
     rnd = copy.deepcopy(rn).double()
     variants = [
-        ("resnet18_reducemean_matmul", head_reducemean_matmul_add, ["ReduceMean", "MatMul", "Add"],
+        ("resnet18_reducemean_matmul", head_reducemean_matmul_add, None, ["ReduceMean", "MatMul", "Add"],
          "x.mean((2,3)) @ W.T + b: ReduceMean(axes attribute, keepdims=0), MatMul + Add"),
-        ("resnet18_squeeze_softmax", head_reducemean_keepdims_squeeze_softmax,
+        ("resnet18_squeeze_softmax", head_reducemean_keepdims_squeeze_softmax, logits_reducemean_keepdims_squeeze,
          ["ReduceMean", "Squeeze", "Squeeze", "Gemm", "Softmax"],
-         "ReduceMean(keepdims=1) -> Squeeze x2 -> Gemm -> Softmax (output is probabilities)"),
-        ("resnet18_reshape", head_gap_reshape, ["GlobalAveragePool", "Reshape", "Gemm"],
+         "ReduceMean(keepdims=1) -> Squeeze x2 -> Gemm -> Softmax (output is probabilities; the reference "
+         "differentiates the logit)"),
+        ("resnet18_reshape", head_gap_reshape, None, ["GlobalAveragePool", "Reshape", "Gemm"],
          "GlobalAveragePool -> Reshape(N, -1) with a shape computed by Shape/Gather/Concat -> Gemm"),
     ]
-    for name, head_fn, ops, notes in variants:
+    for name, head_fn, logits_fn, ops, notes in variants:
         w = Wrapper(rn, resnet_features, head_fn).eval()
-        wd = Wrapper(rnd, resnet_features, head_fn).eval()
+        wd = Wrapper(rnd, resnet_features, logits_fn or head_fn).eval()
         cam_case(name, "resnet18 (narrow) + hand-written head", name.split("_", 1)[1], w,
                  wd.features, wd.head, x2, ops, notes=notes)
 
@@ -556,19 +564,35 @@ def main():
     wq, ws = quantise_per_column(wkc)
     w_deq = wq.astype(np.float32) * ws[None, :]
     b = rn.fc.bias.detach().numpy().astype(np.float32)
-    bs32 = float(np.abs(b).max() / 2 ** 20)
-    bq32 = np.round(b / bs32).astype(np.int32)
-    b_deq32 = bq32.astype(np.float32) * np.float32(bs32)
     bs8 = float(np.abs(b).max() / 127.0)
     bq8 = (np.clip(np.round(b / bs8), -127, 127) + 128).astype(np.uint8)
     b_deq8 = (bq8.astype(np.float32) - 128) * np.float32(bs8)
+    # calibration of the activation scales on the input, like a post-training quantiser
+    with torch.no_grad():
+        a_cal = resnet_features(rn, x2)
+        p_cal = torch.flatten(rn.avgpool(a_cal), 1)
+        mm_cal = p_cal @ torch.from_numpy(w_deq)
+        y_cal = mm_cal + torch.from_numpy(b_deq8)
+
+    def asym(t):
+        lo, hi = min(float(t.min()), 0.0), max(float(t.max()), 0.0)
+        sc = (hi - lo) / 255.0
+        return sc, int(round(-lo / sc))
+
+    calib = {"a_scale": float(a_cal.max()) / 255.0, "p_scale": float(p_cal.max()) / 255.0,
+             "pool_scale_s8": float(p_cal.abs().max()) / 127.0}
+    calib["mm_scale"], calib["mm_zp"] = asym(mm_cal)
+    calib["y_scale"], calib["y_zp"] = asym(y_cal)
+    bs32 = (np.float32(calib["pool_scale_s8"]) * ws).astype(np.float32)   # QDQ bias: input scale x weight scale
+    bq32 = np.round(b / bs32).astype(np.int32)
+    b_deq32 = bq32.astype(np.float32) * bs32
     gap_export = export(rn, x2, os.path.join(out, "_tmp.onnx"))
     os.remove(os.path.join(out, "_tmp.onnx"))
     for name, mdl, bdeq, ops, notes in [
-        ("resnet18_qdq", rewrite_qdq_head(gap_export, wq, ws, bq32, bs32), b_deq32,
+        ("resnet18_qdq", rewrite_qdq_head(gap_export, wq, ws, bq32, bs32, calib), b_deq32,
          ["GlobalAveragePool", "Flatten", "QuantizeLinear", "DequantizeLinear", "MatMul", "Add"],
          "QDQ: GAP -> Flatten -> Q -> DQ -> MatMul(DequantizeLinear(int8 W, per-column scale, axis=1)) -> Add(DequantizeLinear(int32 b))"),
-        ("resnet18_qlinear", rewrite_qlinear_head(gap_export, wq, ws, bq8, bs8), b_deq8,
+        ("resnet18_qlinear", rewrite_qlinear_head(gap_export, wq, ws, bq8, bs8, calib), b_deq8,
          ["QuantizeLinear", "QLinearGlobalAveragePool", "Flatten", "QLinearMatMul", "QLinearAdd", "DequantizeLinear"],
          "A -> QuantizeLinear -> QLinearGlobalAveragePool -> Flatten -> QLinearMatMul -> QLinearAdd -> DequantizeLinear"),
     ]:
@@ -616,13 +640,13 @@ def main():
     # ---- refusals
     mv = randomise(narrow_mobilenet_v3_small(NUM_CLASSES))
     refuse_case("mobilenet_v3_small", "mobilenet_v3_small (torchvision, width_mult 0.25)", "native: two linear layers",
-                mv, x2, ["Gemm", "HardSwish", "Gemm"])
+                mv, x2, ["Gemm", "Mul"])
     for head in ["flatten_gemm", "two_linear", "relu_between", "partial_mean"]:
         net = TinyConv(head).eval()
         expect = {
             "flatten_gemm": ["Gemm", "Flatten", "Relu"],
             "two_linear": ["Gemm", "Gemm"],
-            "relu_between": ["Gemm", "Relu", "Flatten", "GlobalAveragePool"],
+            "relu_between": ["Gemm", "Relu"],
             "partial_mean": ["Gemm", "Flatten", "ReduceMean"],
         }[head]
         refuse_case(f"refuse_{head}", "tiny conv", head, net, torch.randn(1, 3, 16, 16), expect)

@@ -295,7 +295,7 @@ function matchLinear(g: Graph, name: string, trail: string[]): Linear {
     const c = transB ? b.k : b.c;
     const w = new Float64Array(k * c);
     for (let kk = 0; kk < k; kk++) for (let cc = 0; cc < c; cc++) w[kk * c + cc] = alpha * (transB ? b.values[cc * k + kk] : b.values[kk * c + cc]);
-    let bias = new Float64Array(c);
+    let bias: Float64Array = new Float64Array(c);
     if (n.inputs[2]) {
       const bc = g.constant(n.inputs[2]);
       if (!bc) throw new Refuse(`Gemm bias '${n.inputs[2]}' is not a constant`);
@@ -378,7 +378,7 @@ function qlinear(g: Graph, q: OnnxNode, trail: string[]): Linear {
   if (!bs || !bz) throw new Refuse('QLinearMatMul weight scale / zero point are not constants');
   const w = dequantiseMatrix(bq.values, [bq.k, bq.c], bs, bz);
   const c = bq.c;
-  let b = new Float64Array(c);
+  let b: Float64Array = new Float64Array(c);
   if (bias) b = biasVector({ values: bias, dims: [bias.length] }, c, 1, 'QLinearAdd bias');
   ops.push('QLinearMatMul');
   if (q.opType === 'QLinearAdd') ops.push('QLinearAdd');
