@@ -16,6 +16,7 @@
  */
 import type { FactorView, GaussianProcess } from './gaussian-process.ts';
 import { SQRT3 } from './matern.ts';
+import { expNeg } from './fast-exp.ts';
 
 export type PosteriorUpdate = 'unchanged' | 'incremental' | 'rebuild';
 
@@ -44,6 +45,7 @@ export class CandidatePosterior {
   private vCap = 0;
   private kBuf = new Float64Array(0);
   private readonly initialCapacity: number;
+  private cachedGp: GaussianProcess | null = null;
   private cachedGeneration = -1;
   private cachedN = 0;
 
@@ -66,7 +68,9 @@ export class CandidatePosterior {
     if (gp.dims !== this.dims) throw new Error(`GP has ${gp.dims} dims, candidates ${this.dims}`);
     const f = gp.factor();
     let from: number;
-    if (f.generation === this.cachedGeneration && f.n >= this.cachedN) {
+    // Reusable across GPs (e.g. one per image: the buffers, ~8·m·capacity bytes, are the costly
+    // part to allocate), but cached rows only extend the very GP they came from.
+    if (gp === this.cachedGp && f.generation === this.cachedGeneration && f.n >= this.cachedN) {
       if (f.n === this.cachedN) {
         this.lastUpdate = 'unchanged';
         return this.lastUpdate;
@@ -83,6 +87,7 @@ export class CandidatePosterior {
     }
     this.computeRows(f, from, f.n);
     this.stats.rowsComputed += f.n - from;
+    this.cachedGp = gp;
     this.cachedGeneration = f.generation;
     this.cachedN = f.n;
     const prior = f.priorVariance;
@@ -126,7 +131,7 @@ export class CandidatePosterior {
           const b = c1 - scaledX[o + 1];
           const c = c2 - scaledX[o + 2];
           const r = SQRT3 * Math.sqrt(a * a + b * b + c * c);
-          k[i] = sf2 * ((1 + r) * Math.exp(-r));
+          k[i] = sf2 * ((1 + r) * expNeg(r));
         }
       } else {
         for (let i = from; i < to; i++) {
@@ -136,7 +141,7 @@ export class CandidatePosterior {
             d2 += a * a;
           }
           const r = SQRT3 * Math.sqrt(d2);
-          k[i] = sf2 * ((1 + r) * Math.exp(-r));
+          k[i] = sf2 * ((1 + r) * expNeg(r));
         }
       }
       // Forward substitution rows from..to−1: V_i = (k_i − Σ_{j<i} L_ij·V_j) / L_ii.

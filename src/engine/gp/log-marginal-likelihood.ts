@@ -13,6 +13,7 @@
  */
 import { choleskyInverse, choleskyWithJitter, solveLower, solveLowerTransposed } from './cholesky.ts';
 import { SQRT3, maternMatrix } from './matern.ts';
+import { expNeg } from './fast-exp.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -101,7 +102,7 @@ export function logMarginalLikelihood(
         const u = (x[a * dims + j] - x[b * dims + j]) * inv[j];
         d2 += u * u;
       }
-      const e = 3 * sf2 * w * Math.exp(-SQRT3 * Math.sqrt(d2));
+      const e = 3 * sf2 * w * expNeg(SQRT3 * Math.sqrt(d2));
       for (let j = 0; j < dims; j++) {
         const u = (x[a * dims + j] - x[b * dims + j]) * inv[j];
         gradient[j] += e * u * u;

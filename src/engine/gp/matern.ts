@@ -4,17 +4,22 @@
  *
  *   k(z, z') = σ_f² · (1 + √3·d) · exp(−√3·d),   d² = Σ_j ((z_j − z'_j) / ℓ_j)².
  *
+ * exp is the inlinable `expNeg` (a few ulp from Math.exp), used by every kernel evaluation in
+ * the module so that all paths compute bit-identical kernel values.
+ *
  * Points are rows of a row-major Float64Array (`dims` numbers per point). Hot loops work on
  * coordinates already divided by ℓ ("scaled" points, see `scalePoints`), so that a kernel value
  * costs d subtractions, one sqrt and one exp.
  */
+
+import { expNeg } from './fast-exp.ts';
 
 export const SQRT3 = Math.sqrt(3);
 
 /** Matérn 3/2 correlation as a function of the scaled distance d ≥ 0 (value 1 at d = 0). */
 export function matern32(d: number): number {
   const r = SQRT3 * d;
-  return (1 + r) * Math.exp(-r);
+  return (1 + r) * expNeg(r);
 }
 
 /** out[i·dims + j] = points[i·dims + j] / ℓ_j. `out` may alias `points`. */
@@ -101,7 +106,7 @@ export function maternMatrixGradients(
         t[j] = u * u;
         d2 += t[j];
       }
-      const e = 3 * signalVariance * Math.exp(-SQRT3 * Math.sqrt(d2));
+      const e = 3 * signalVariance * expNeg(SQRT3 * Math.sqrt(d2));
       for (let j = 0; j < dims; j++) {
         const g = e * t[j];
         out[j][i * n + k] = g;
@@ -135,7 +140,7 @@ export function maternRowScaled(
       const b = z1 - xs[o + 1];
       const c = z2 - xs[o + 2];
       const r = SQRT3 * Math.sqrt(a * a + b * b + c * c);
-      out[i] = signalVariance * ((1 + r) * Math.exp(-r));
+      out[i] = signalVariance * ((1 + r) * expNeg(r));
     }
     return;
   }
@@ -146,6 +151,6 @@ export function maternRowScaled(
       d2 += a * a;
     }
     const r = SQRT3 * Math.sqrt(d2);
-    out[i] = signalVariance * ((1 + r) * Math.exp(-r));
+    out[i] = signalVariance * ((1 + r) * expNeg(r));
   }
 }

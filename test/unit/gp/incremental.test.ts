@@ -143,6 +143,25 @@ describe('incremental Cholesky updates equal a from-scratch solve', () => {
     expect(maxAbsDiff(post.std, std)).toBeLessThanOrEqual(1e-10);
   });
 
+  it('CandidatePosterior reused for another GP rebuilds instead of extending foreign rows', () => {
+    const grid = imageCandidates(20, 20, SIZES, 2);
+    const post = new CandidatePosterior(grid.points, grid.count, 3);
+    const a = new GaussianProcess({ dims: 3, lengthScale: ls });
+    const b = new GaussianProcess({ dims: 3, lengthScale: ls });
+    a.addObservation([1, 2, 30], 0.5);
+    b.addObservation([15, 3, 60], -0.5);
+    b.addObservation([4, 12, 45], 0.25);
+    expect(post.update(a)).toBe('rebuild');
+    expect(post.update(b)).toBe('rebuild'); // same generation number, more points: still foreign
+    const fresh = new CandidatePosterior(grid.points, grid.count, 3);
+    fresh.update(b);
+    expect(Array.from(post.mean)).toEqual(Array.from(fresh.mean));
+    expect(Array.from(post.std)).toEqual(Array.from(fresh.std));
+    b.clear();
+    expect(post.update(b)).toBe('rebuild');
+    expect(Array.from(post.std).every((s) => s === 1)).toBe(true);
+  });
+
   it('noisy σ = sqrt(latent σ² + noise) in both prediction paths', () => {
     const latent = new GaussianProcess({ dims: 3, lengthScale: ls });
     const noisy = new GaussianProcess({ dims: 3, lengthScale: ls, stdMode: 'noisy' });
