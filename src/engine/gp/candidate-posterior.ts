@@ -12,7 +12,9 @@
  * the V rows of a block stay in cache. Both paths run the same arithmetic in the same order, so an
  * extended cache equals a freshly built one.
  *
- * Memory: 8·m bytes per observation (1.6 MB per observation for 200,704 candidates).
+ * Memory: 8·m bytes per observation slot (1.6 MB per slot for 200,704 candidates; 80 MB for the
+ * default 50 slots). Reuse one instance across images (update() notices a new GP and rebuilds):
+ * first touching that much memory costs more than a whole run in a VM.
  */
 import type { FactorView, GaussianProcess } from './gaussian-process.ts';
 import { SQRT3 } from './matern.ts';
@@ -21,7 +23,10 @@ import { expNeg } from './fast-exp.ts';
 export type PosteriorUpdate = 'unchanged' | 'incremental' | 'rebuild';
 
 export interface CandidatePosteriorOptions {
-  /** Observations V has room for before it grows (doubling, with a copy). Default 64. */
+  /**
+   * Observations V has room for before it grows (doubling, with a copy). Default 50, BOREx's
+   * iteration count. Memory is 8·m·capacity bytes, all of it touched by the first update.
+   */
   capacity?: number;
 }
 
@@ -60,7 +65,7 @@ export class CandidatePosterior {
     this.mean = new Float64Array(m);
     this.std = new Float64Array(m);
     this.sumSq = new Float64Array(m);
-    this.initialCapacity = Math.max(1, options.capacity ?? 64);
+    this.initialCapacity = Math.max(1, options.capacity ?? 50);
   }
 
   /** Brings mean and std up to date with the GP's current observations and ℓ. */

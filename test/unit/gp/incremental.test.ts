@@ -162,6 +162,27 @@ describe('incremental Cholesky updates equal a from-scratch solve', () => {
     expect(Array.from(post.std).every((s) => s === 1)).toBe(true);
   });
 
+  it('video inputs (5 dims): CandidatePosterior equals predict, incrementally too', () => {
+    const r = rng(5);
+    const cands: number[] = [];
+    for (let t = 0; t < 300; t++) cands.push(r() * 50, r() * 50, Math.floor(r() * 16), SIZES[t % 4], [2, 4, 8][t % 3]);
+    const c = Float64Array.from(cands);
+    const gp = new GaussianProcess({ dims: 5, lengthScale: [12, 12, 3, 10, 3], capacity: 3 });
+    const post = new CandidatePosterior(c, 300, 5, { capacity: 2 });
+    for (let i = 0; i < 12; i++) {
+      gp.addObservation([r() * 50, r() * 50, r() * 16, SIZES[i % 4], 4], 2 * r() - 1);
+      post.update(gp);
+    }
+    const mean = new Float64Array(300);
+    const std = new Float64Array(300);
+    gp.predict(c, 300, mean, std);
+    expect(maxAbsDiff(post.mean, mean)).toBeLessThanOrEqual(1e-10);
+    expect(maxAbsDiff(post.std, std)).toBeLessThanOrEqual(1e-10);
+    const meanOnly = new Float64Array(300);
+    gp.predictMean(c, 300, meanOnly);
+    expect(Array.from(meanOnly)).toEqual(Array.from(mean));
+  });
+
   it('noisy σ = sqrt(latent σ² + noise) in both prediction paths', () => {
     const latent = new GaussianProcess({ dims: 3, lengthScale: ls });
     const noisy = new GaussianProcess({ dims: 3, lengthScale: ls, stdMode: 'noisy' });
