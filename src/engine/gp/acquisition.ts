@@ -59,6 +59,7 @@ export function acquisitionArgmax(
   m: number,
   options: AcquisitionOptions = {},
 ): AcquisitionChoice {
+  if (mean.length < m || std.length < m || (prior && prior.length < m)) throw new Error(`acquisition inputs need ${m} entries`);
   const kappa = options.kappa ?? 10;
   const abs = (options.kind ?? 'ucb') === 'abs';
   let best = -Infinity;

@@ -74,11 +74,15 @@ export function fitLengthScaleToData(
   };
   const res = minimizeLbfgsb(objective, theta0, { ...options.optimizer, lower: lo, upper: hi });
   const lengthScale = new Float64Array(dims);
-  // exp(log ℓ) can land an ulp off a bound (exp(log 20) = 19.999999999999996): an active bound
-  // is returned exactly, and the rest clamped so callers can rely on the bounds.
+  // exp(log ℓ) is not always ℓ (exp(log 20) = 19.999999999999996, exp(log 10) = 10.000000000000002).
+  // Return an active bound, or a coordinate the optimiser did not move, exactly: an ℓ that only
+  // changed by an ulp would still force every posterior cache to rebuild. Clamp the rest.
   for (let j = 0; j < dims; j++) {
     const t = res.x[j];
-    lengthScale[j] = t <= lo[j] ? lower[j] : t >= hi[j] ? upper[j] : Math.min(upper[j], Math.max(lower[j], Math.exp(t)));
+    if (t <= lo[j]) lengthScale[j] = lower[j];
+    else if (t >= hi[j]) lengthScale[j] = upper[j];
+    else if (t === theta0[j]) lengthScale[j] = initial[j];
+    else lengthScale[j] = Math.min(upper[j], Math.max(lower[j], Math.exp(t)));
   }
   return {
     lengthScale,

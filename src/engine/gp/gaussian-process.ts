@@ -221,6 +221,7 @@ export class GaussianProcess {
    * reuses work between calls.
    */
   predict(candidates: Float64Array, m: number, outMean: Float64Array, outStd?: Float64Array): void {
+    this.checkBuffers(candidates, m, outMean, outStd);
     this.ensureAlpha();
     const { n, dims, l, invLs, xs, alpha, kRow, cap } = this;
     const sf2 = this.signalVariance;
@@ -254,6 +255,7 @@ export class GaussianProcess {
    * observation loop outside, which keeps the inner loop free of calls.
    */
   predictMean(candidates: Float64Array, m: number, outMean: Float64Array): void {
+    this.checkBuffers(candidates, m, outMean);
     this.ensureAlpha();
     const { n, dims, invLs, xs, alpha } = this;
     const sf2 = this.signalVariance;
@@ -308,6 +310,15 @@ export class GaussianProcess {
       gradient,
       this.lmlWorkspace,
     );
+  }
+
+  /** Out-of-range typed-array reads give NaN silently: refuse short buffers up front. */
+  private checkBuffers(candidates: Float64Array, m: number, outMean: Float64Array, outStd?: Float64Array): void {
+    if (!Number.isInteger(m) || m < 0) throw new Error(`candidate count must be a non-negative integer, got ${m}`);
+    if (candidates.length < m * this.dims) {
+      throw new Error(`${m} candidates of ${this.dims} dims need ${m * this.dims} numbers, got ${candidates.length}`);
+    }
+    if (outMean.length < m || (outStd && outStd.length < m)) throw new Error(`output buffers need ${m} entries`);
   }
 
   private invalidate(): void {

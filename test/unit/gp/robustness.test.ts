@@ -68,6 +68,25 @@ describe('numerical safety', () => {
     expect(gp.size).toBe(0);
   });
 
+  it('refuses buffers that are too short (would silently read NaN)', () => {
+    const gp = new GaussianProcess({ dims: 3 });
+    gp.addObservation([1, 2, 30], 0.1);
+    expect(() => gp.predict(new Float64Array(5), 2, new Float64Array(2))).toThrow(/need 6 numbers/);
+    expect(() => gp.predict(new Float64Array(6), 2, new Float64Array(2), new Float64Array(1))).toThrow(/2 entries/);
+    expect(() => gp.predictMean(new Float64Array(6), 2, new Float64Array(1))).toThrow(/2 entries/);
+  });
+
+  it('fitting with no or one observation is well defined', () => {
+    const gp = new GaussianProcess({ dims: 3, lengthScale: [12, 12, 10] });
+    const none = fitLengthScale(gp);
+    expect(none.logMarginalLikelihood).toBe(0);
+    expect(Array.from(gp.lengthScale)).toEqual([12, 12, 10]);
+    gp.addObservation([5, 5, 30], 0.4);
+    const one = fitLengthScale(gp);
+    expect(Number.isFinite(one.logMarginalLikelihood)).toBe(true);
+    expect(Array.from(gp.lengthScale)).toEqual([12, 12, 10]); // a single point carries no ℓ information
+  });
+
   it('far from all data: mean 0, σ = prior σ; with no data at all too', () => {
     const gp = new GaussianProcess({ dims: 3, lengthScale: [1, 1, 1] });
     const far = Float64Array.from([1e4, 1e4, 1e4]);
