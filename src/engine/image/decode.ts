@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { badInput } from '../errors.ts';
+import { decodeBmp, isBmp } from './bmp.ts';
 
 /** A decoded photo: 8-bit RGB, interleaved (HWC), EXIF orientation applied, alpha flattened. */
 export interface RgbImage {
@@ -20,6 +21,13 @@ export async function decodeImage(source: string | Buffer, name = typeof source 
     throw badInput(name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
   }
   if (input.length === 0) throw badInput(name, 'the file is empty');
+  if (isBmp(input)) {
+    try {
+      return decodeBmp(input);
+    } catch (err) {
+      throw badInput(name, err instanceof Error ? err.message : String(err), err);
+    }
+  }
   let format: string | undefined;
   try {
     format = (await sharp(input).metadata()).format;
