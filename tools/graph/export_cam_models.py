@@ -460,6 +460,113 @@ class TinyConv(nn.Module):
 
 
 # --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------
+# Synthetic heads on a tiny float backbone, built with the onnx helper API: they exercise operand
+# forms that exporters write but torch 1.13 does not (Gemm alpha/beta, bias [1,C], Constant and
+# Transpose weights, bias-first Add, DequantizeLinear weights under a Gemm, LogSoftmax, negative
+# ReduceMean axes, Squeeze with axes, 5-D maps, [1,C] QLinearMatMul scales without QLinearAdd).  The test checks the
+# extracted W and b against the values stored here and the reconstruction against onnxruntime.
+# --------------------------------------------------------------------------------------------
+def synthetic_cases(rng: np.random.Generator):
+    K, C = 4, 5
+    cases = []
+
+    # one backbone (Conv + Relu -> A) and one stored input per rank; A is computed here with torch so
+    # that the quantised head can be calibrated like a post-training quantiser would
+    bb = {}
+    for rank, in_dims in [(4, [2, 3, 16, 16]), (5, [2, 3, 8, 16, 16])]:
+        w = rng.normal(0, 0.5, (K, 3) + (3,) * (rank - 2)).astype(np.float32)
+        b = rng.normal(0, 0.2, K).astype(np.float32)
+        x = rng.normal(0, 1, in_dims).astype(np.float32)
+        conv = F.conv2d if rank == 4 else F.conv3d
+        a = torch.relu(conv(torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b), stride=4, padding=1)).numpy()
+        bb[rank] = {"w": w, "b": b, "x": x, "a": a, "inputDims": in_dims, "input": f"synthetic_input{rank - 2}d.bin"}
+
+    def backbone(rank):
+        d = bb[rank]
+        sym = ["N"] + d["inputDims"][1:]
+        inp = helper.make_tensor_value_info("input", TensorProto.FLOAT, sym)
+        conv = helper.make_node("Conv", ["input", "bb_w", "bb_b"], ["conv"], strides=[4] * (rank - 2), pads=[1] * (2 * (rank - 2)))
+        nodes = [conv, helper.make_node("Relu", ["conv"], ["A"])]
+        return inp, nodes, [numpy_helper.from_array(d["w"], "bb_w"), numpy_helper.from_array(d["b"], "bb_b")]
+
+    def model(name, rank, head_nodes, head_inits, wkc, bias, ops, opset=13, extra_opsets=(), notes=""):
+        inp, nodes, inits_ = backbone(rank)
+        out = helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", C])
+        g = helper.make_graph(nodes + head_nodes, name, [inp], [out], inits_ + head_inits)
+        opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, v) for d, v in extra_opsets]
+        m = helper.make_model(g, opset_imports=opsets, producer_name="export_cam_models.py")
+        m.ir_version = 8
+        cases.append((name, m, {"rank": rank, "expectWeights": [float(v) for v in wkc.flatten()],
+                                "expectBias": [float(v) for v in bias], "headOps": ops, "notes": notes,
+                                "inputDims": bb[rank]["inputDims"], "input": bb[rank]["input"]}))
+
+    W = rng.normal(0, 1, (K, C)).astype(np.float32)
+    B = rng.normal(0, 0.5, C).astype(np.float32)
+    T = numpy_helper.from_array
+
+    # Gemm alpha/beta, transB=1, bias [1, C]
+    model("syn_gemm_alpha_beta", 4, [
+        helper.make_node("GlobalAveragePool", ["A"], ["p"]),
+        helper.make_node("Flatten", ["p"], ["f"], axis=1),
+        helper.make_node("Gemm", ["f", "W", "B"], ["output"], alpha=0.5, beta=2.0, transB=1),
+    ], [T(W.T.copy(), "W"), T(B[None, :].copy(), "B")], 0.5 * W, 2.0 * B, ["GlobalAveragePool", "Flatten", "Gemm"],
+        notes="Gemm alpha 0.5, beta 2, transB 1, bias [1,C]")
+    # Constant node weight through Transpose, bias-first Add, LogSoftmax, ReduceMean negative axes
+    model("syn_const_transpose_logsoftmax", 4, [
+        helper.make_node("ReduceMean", ["A"], ["p"], axes=[-2, -1], keepdims=0),
+        helper.make_node("Constant", [], ["Wt"], value=T(W.T.copy(), "Wt")),
+        helper.make_node("Transpose", ["Wt"], ["Wkc"], perm=[1, 0]),
+        helper.make_node("MatMul", ["p", "Wkc"], ["mm"]),
+        helper.make_node("Constant", [], ["Bc"], value=T(B, "Bc")),
+        helper.make_node("Add", ["Bc", "mm"], ["logits"]),
+        helper.make_node("LogSoftmax", ["logits"], ["output"], axis=1),
+    ], [], W, B, ["ReduceMean", "MatMul", "Add", "LogSoftmax"],
+        notes="ReduceMean axes [-2,-1]; MatMul(x, Transpose(Constant)); Add(bias, x); LogSoftmax")
+    # DequantizeLinear weights (per-tensor int8) under a Gemm transB=0; GAP keepdims -> Squeeze(axes)
+    s = float(np.abs(W).max() / 127)
+    Wq = np.clip(np.round(W / s), -127, 127).astype(np.int8)
+    model("syn_dq_gemm_squeeze", 4, [
+        helper.make_node("GlobalAveragePool", ["A"], ["p"]),
+        helper.make_node("Squeeze", ["p", "sq_axes"], ["f"]),
+        helper.make_node("DequantizeLinear", ["Wq", "Ws", "Wz"], ["Wd"]),
+        helper.make_node("Gemm", ["f", "Wd", "B"], ["output"]),
+    ], [T(Wq, "Wq"), T(np.array(s, np.float32), "Ws"), T(np.array(0, np.int8), "Wz"), T(B, "B"),
+        T(np.array([2, 3], np.int64), "sq_axes")], Wq.astype(np.float32) * np.float32(s), B,
+        ["GlobalAveragePool", "Squeeze", "Gemm"], notes="Squeeze with axes input; Gemm(transB=0) of DequantizeLinear(int8)")
+    # 5-D: GlobalAveragePool -> Reshape(constant shape [0, -1]) -> MatMul (no bias)
+    model("syn_video_reshape_matmul", 5, [
+        helper.make_node("GlobalAveragePool", ["A"], ["p"]),
+        helper.make_node("Reshape", ["p", "shape"], ["f"]),
+        helper.make_node("MatMul", ["f", "W"], ["output"]),
+    ], [T(W, "W"), T(np.array([0, -1], np.int64), "shape")], W, np.zeros(C, np.float32),
+        ["GlobalAveragePool", "Reshape", "MatMul"], notes="5-D map, constant Reshape, MatMul without bias")
+    # QLinearMatMul with a [1, C] (2-D per-column) weight scale / zero point and no QLinearAdd
+    ws_col = (np.abs(W).max(axis=0) / 127).astype(np.float32)
+    Wq_col = np.clip(np.round(W / ws_col[None, :]), -127, 127).astype(np.int8)
+    a_cal = bb[4]["a"]
+    p_cal = a_cal.mean(axis=(2, 3))
+    y_cal = p_cal @ (Wq_col.astype(np.float32) * ws_col[None, :])
+    y_lo, y_hi = min(float(y_cal.min()), 0.0), max(float(y_cal.max()), 0.0)
+    y_s = (y_hi - y_lo) / 255
+    y_z = int(round(-y_lo / y_s))
+    model("syn_qlinear_no_bias", 4, [
+        helper.make_node("QuantizeLinear", ["A", "a_s", "a_z"], ["Aq"]),
+        helper.make_node("QLinearGlobalAveragePool", ["Aq", "a_s", "a_z", "p_s", "p_z"], ["pq"], domain="com.microsoft",
+                         channels_last=0),
+        helper.make_node("Flatten", ["pq"], ["fq"], axis=1),
+        helper.make_node("QLinearMatMul", ["fq", "p_s", "p_z", "Wq", "Ws", "Wz", "y_s", "y_z"], ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", "y_s", "y_z"], ["output"]),
+    ], [T(np.array(a_cal.max() / 255, np.float32), "a_s"), T(np.array(0, np.uint8), "a_z"),
+        T(np.array(p_cal.max() / 255, np.float32), "p_s"), T(np.array(0, np.uint8), "p_z"),
+        T(Wq_col, "Wq"), T(ws_col[None, :].copy(), "Ws"), T(np.zeros((1, C), np.int8), "Wz"),
+        T(np.array(y_s, np.float32), "y_s"), T(np.array(y_z, np.uint8), "y_z")],
+        Wq_col.astype(np.float32) * ws_col[None, :], np.zeros(C, np.float32),
+        ["QuantizeLinear", "QLinearGlobalAveragePool", "Flatten", "QLinearMatMul", "DequantizeLinear"],
+        extra_opsets=[("com.microsoft", 1)], notes="QLinearMatMul with a [1,C] weight scale / zero point, no QLinearAdd")
+    return cases, bb
+
+
 def f32_file(path: str, arr: np.ndarray):
     np.ascontiguousarray(arr, dtype="<f4").tofile(path)
 
@@ -650,6 +757,15 @@ def main():
             "partial_mean": ["Gemm", "Flatten", "ReduceMean"],
         }[head]
         refuse_case(f"refuse_{head}", "tiny conv", head, net, torch.randn(1, 3, 16, 16), expect)
+
+    # ---- synthetic heads (exact W / b expectations)
+    syn, bb = synthetic_cases(np.random.default_rng(SEED))
+    for d in bb.values():
+        f32_file(os.path.join(out, d["input"]), d["x"])
+    for name, m, meta in syn:
+        onnx.save(m, os.path.join(out, f"{name}.onnx"))
+        cases.append({"name": name, "kind": "synthetic", "arch": "tiny conv + hand-built head", "variant": name[4:],
+                      "onnx": f"{name}.onnx", **meta})
 
     # ---- resampler reference values
     ups = []

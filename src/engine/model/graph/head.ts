@@ -236,14 +236,17 @@ function dequantise(q: Float64Array, dims: number[], scale: Float64Array, zp: Fl
   return out;
 }
 
-/** Dequantises a 2-D QLinearMatMul operand [K, C]: scale per tensor, per column ([C] / [1,C]) or per row ([K,1]). */
+/** Dequantises a 2-D QLinearMatMul weight [K, C]: scale / zero point per tensor, or per column ([C] or [1, C]). */
 function dequantiseMatrix(q: Float64Array, dims: number[], scale: { values: Float64Array; dims: number[] }, zp: { values: Float64Array; dims: number[] } | undefined): Float64Array {
-  if (scale.values.length === 1) return dequantise(q, dims, scale.values, zp?.values, 0);
   const [k, c] = dims;
-  const perRow = scale.dims.length === 2 && scale.dims[0] === k && scale.dims[1] === 1 && k !== c;
-  if (perRow) return dequantise(q, dims, scale.values, zp?.values, 0);
-  if (scale.values.length === c) return dequantise(q, dims, scale.values, zp?.values, 1);
-  throw new Refuse(`weight scale of shape [${scale.dims.join(',')}] does not fit the ${k}x${c} weight`);
+  const fits = (t: { values: Float64Array; dims: number[] }) =>
+    t.values.length === 1 || (t.values.length === c && (t.dims.length === 1 || (t.dims.length === 2 && t.dims[0] === 1)));
+  if (!fits(scale) || (zp && !fits(zp))) {
+    throw new Refuse(`weight scale / zero point of shape [${scale.dims.join(',')}] / [${zp?.dims.join(',') ?? ''}] do not fit the ${k}x${c} weight (per tensor or per column expected)`);
+  }
+  if (scale.values.length === 1 && (!zp || zp.values.length === 1)) return dequantise(q, dims, scale.values, zp?.values, 0);
+  const full = (t: Float64Array) => (t.length === 1 ? new Float64Array(c).fill(t[0]) : t);
+  return dequantise(q, dims, full(scale.values), zp ? full(zp.values) : undefined, 1);
 }
 
 interface Linear {
