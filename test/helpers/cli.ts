@@ -24,8 +24,16 @@ export function borex(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+let tempRoot: string | undefined;
+
+/** A fresh directory under one per-process temp root, removed when the test process exits. */
 export function tempDir(prefix = 'borex-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (!tempRoot) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-tests-'));
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+    tempRoot = root;
+  }
+  return fs.mkdtempSync(path.join(tempRoot, prefix));
 }
 
 /** Reads the shape of a .npy written by the engine (format 1.0). */
