@@ -17,6 +17,8 @@ export interface Dataset {
   test: { X: number[][]; mean: number[]; stdLatent: number[]; stdNoisy: number[] };
   lml: LmlRecord[];
   fit: { initial: number[]; bounds: [number, number]; lengthScale: number[]; lml: number };
+  /** sklearn fits (from `fit.initial`) on the first n points, for several n. */
+  prefixFits: { n: number; lengthScale: number[]; lml: number }[];
 }
 
 export interface OptimizerCase {
