@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // onnxruntime sessions use both cores; running files in parallel only adds contention.
     fileParallelism: false,
+    setupFiles: ['./test/setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

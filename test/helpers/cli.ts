@@ -26,14 +26,15 @@ export function borex(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
 
 let tempRoot: string | undefined;
 
-/** A fresh directory under one per-process temp root, removed when the test process exits. */
+/** A fresh directory under one temp root per test file; test/setup.ts removes the root afterwards. */
 export function tempDir(prefix = 'borex-test-'): string {
-  if (!tempRoot) {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-tests-'));
-    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
-    tempRoot = root;
-  }
+  tempRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'borex-tests-'));
   return fs.mkdtempSync(path.join(tempRoot, prefix));
+}
+
+export function removeTempDirs(): void {
+  if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+  tempRoot = undefined;
 }
 
 /** Reads the shape of a .npy written by the engine (format 1.0). */
