@@ -2,12 +2,15 @@ import { asBorexError, EXIT_CODES, usageError } from '../engine/errors.ts';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { demoCommand } from './commands/demo.ts';
+import { BATCH_USAGE, batchCommand } from './commands/batch.ts';
 
 const USAGE = `borex — explain image classifiers (RISE, PN-RISE) offline
 
 ${EXPLAIN_USAGE}
 
 ${MODELS_USAGE}
+
+${BATCH_USAGE}
 
 borex demo [--out DIR]           explain the bundled sample scenes with the built-in model
 
@@ -28,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
         return await modelsCommand(rest);
       case 'demo':
         return await demoCommand(rest, controller.signal);
+      case 'batch':
+        return await batchCommand(rest, controller.signal);
       case undefined:
       case 'help':
       case '--help':

@@ -132,8 +132,8 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
   return { result, map: output.map, priorMap: output.prior?.map, photo, geometry: input.geometry };
 }
 
-/** Insertion/deletion (when enabled) and, given boxes, recall/precision/F and the pointing game. */
-async function scoreMap(target: ExplainTarget, map: Float32Array, request: ExplainRequest, boxes: Box[] | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: ExplainResult['curves'] }> {
+/** Insertion/deletion (when enabled) and, given boxes, recall/precision/F and the pointing game (also used by the batch runner). */
+export async function scoreMap(target: ExplainTarget, map: Float32Array, request: ExplainRequest, boxes: Box[] | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: ExplainResult['curves'] }> {
   let metrics: CurveMetrics | undefined;
   let curves: ExplainResult['curves'];
   if (request.metrics.enabled) {

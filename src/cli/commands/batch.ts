@@ -1,0 +1,174 @@
+import path from 'node:path';
+import { usageError } from '../../engine/errors.ts';
+import { BASELINE_KINDS } from '../../engine/image/baseline.ts';
+import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch-input.ts';
+import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
+import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
+import type { ItemRecord } from '../../engine/jobs/run-store.ts';
+import { parsePreset } from '../../engine/methods/registry.ts';
+import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
+import { loadModel } from '../../engine/model/load.ts';
+import { findLabelsFile } from '../../engine/model/model-store.ts';
+import { choiceOption, intOption, numberOption, parse } from '../args.ts';
+
+export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
+  DIR: a folder of images (a VOC root with JPEGImages/ + Annotations/ implies --boxes voc);
+  MANIFEST: .csv (header: image[,label][,boxes][,annotation]) or .jsonl ({"image","label","boxes","annotation"})
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area]
+                          (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
+                          a refinement's prior is computed once per item and recorded as its own method
+  --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
+  --resume                continue a run in --out: finished items are skipped, the one in flight redone
+  --shard i/n             only entries with index % n == i (merge shard runs with borex merge)
+  --model NAME|PATH       (default ${DEFAULT_MODEL})
+  --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3)
+  --masks N --grid S --p1 P        override the preset's RISE parameters
+  --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
+  --seed N                the seed of every item (default 0)
+  --boxes voc|coco|csv    ground truth format; --annotations PATH  (VOC folder, COCO .json, box .csv)
+  --class-map FILE        "IMAGENET_INDEX CLASS" lines choosing the class explained per dataset class
+                          (default for 1000-class models: labels/voc_imagenet_map.txt)
+  --baseline mean|black|blur  --metric-step N  --insertion-start blur|baseline  --no-metrics
+  --resize-filter linear|lanczos3|cubic|nearest
+  --maps npy|none         write every map as float32 .npy under maps/ (default npy)
+  --threads N --batch-size N --provider cpu|cuda|webgpu
+  --json                  one JSON line per finished image on stderr, the summary JSON on stdout`;
+
+const OPTIONS = {
+  methods: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'boolean' },
+  shard: { type: 'string' },
+  model: { type: 'string' },
+  preset: { type: 'string' },
+  masks: { type: 'string' },
+  grid: { type: 'string' },
+  p1: { type: 'string' },
+  iterations: { type: 'string' },
+  'candidate-stride': { type: 'string' },
+  'refit-every': { type: 'string' },
+  kappa: { type: 'string' },
+  gain: { type: 'string' },
+  seed: { type: 'string' },
+  boxes: { type: 'string' },
+  annotations: { type: 'string' },
+  'class-map': { type: 'string' },
+  baseline: { type: 'string' },
+  'metric-step': { type: 'string' },
+  'insertion-start': { type: 'string' },
+  'no-metrics': { type: 'boolean' },
+  'resize-filter': { type: 'string' },
+  maps: { type: 'string' },
+  threads: { type: 'string' },
+  'batch-size': { type: 'string' },
+  provider: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function batchCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values: o, positionals } = parse(argv, OPTIONS);
+  if (o.help) {
+    console.log(BATCH_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw usageError(`batch takes exactly one DIR or MANIFEST\n${BATCH_USAGE}`);
+  if (!o.methods) throw usageError(`batch needs --methods, e.g. --methods rise,borex:rise\n${BATCH_USAGE}`);
+  const preset = parsePreset(o.preset ?? 'paper');
+  const methods = resolveMethods(o.methods, {
+    preset,
+    seed: intOption(o.seed, 'seed') ?? 0,
+    rise: { masks: intOption(o.masks, 'masks', 1), gridSize: intOption(o.grid, 'grid', 2), keepProbability: numberOption(o.p1, 'p1') },
+    borex: {
+      iterations: intOption(o.iterations, 'iterations', 1),
+      candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
+      refitEvery: intOption(o['refit-every'], 'refit-every', 1),
+      kappa: numberOption(o.kappa, 'kappa'),
+      gain: numberOption(o.gain, 'gain'),
+    },
+  });
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+  const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
+  const json = o.json ?? false;
+  const warn = (m: string) => process.stderr.write(json ? JSON.stringify({ type: 'warning', message: m }) + '\n' : `warning: ${m}\n`);
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, {}, {
+    threads: intOption(o.threads, 'threads', 1),
+    batchSize: intOption(o['batch-size'], 'batch-size', 1),
+    executionProvider: choiceOption(o.provider, 'provider', ['cpu', 'cuda', 'webgpu'] as const),
+    onWarning: warn,
+  });
+  try {
+    let classMap = o['class-map'] && path.resolve(o['class-map']);
+    if (!classMap && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);
+    if (!classMap && input.boxes) warn('no class map (labels/voc_imagenet_map.txt or --class-map): each image is explained for its top-1 class only');
+    const spec: BatchSpec = {
+      input,
+      methods,
+      baseline: choiceOption(o.baseline, 'baseline', BASELINE_KINDS) ?? 'mean',
+      resizeFilter: choiceOption(o['resize-filter'], 'resize-filter', ['linear', 'lanczos3', 'cubic', 'nearest'] as const) ?? 'linear',
+      metrics: {
+        enabled: !o['no-metrics'],
+        step: intOption(o['metric-step'], 'metric-step', 1),
+        insertionStart: choiceOption(o['insertion-start'], 'insertion-start', ['blur', 'baseline'] as const) ?? 'blur',
+      },
+      classMap: classMap || undefined,
+      maps: choiceOption(o.maps, 'maps', ['npy', 'none'] as const) ?? 'npy',
+      shard,
+    };
+    const outDir = path.resolve(o.out ?? path.join('borex-runs', path.parse(input.path).name + (shard ? `-shard${shard.index}of${shard.count}` : '')));
+    const started = Date.now();
+    if (!json) {
+      const implicit = methods.filter((m) => m.implicit).map((m) => m.id);
+      console.log(`batch: ${input.entries.length} images${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, methods ${methods.map((m) => m.id).join(', ')}${implicit.length ? ` (${implicit.join(', ')} added as priors)` : ''}, model ${resolved.name}`);
+      console.log(`run directory: ${outDir}`);
+    }
+    const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
+      resume: o.resume ?? false,
+      signal,
+      onEntry: (records, timing, p) => {
+        if (json) {
+          process.stderr.write(JSON.stringify({ type: 'item', done: p.done, total: p.total, eta_ms: p.etaMs === undefined ? null : Math.round(p.etaMs), ms: Math.round(timing.total_ms), items: records.map(brief) }) + '\n');
+          return;
+        }
+        const eta = p.etaMs === undefined || p.done === p.total ? '' : ` · ETA ${duration(p.etaMs)}`;
+        for (const r of records) console.log(`[${p.done}/${p.total}] ${r.key}: ${describe(r)} (${(timing.total_ms / 1000).toFixed(1)} s${eta})`);
+      },
+    });
+    const result = { ...summary, imagesPerMinute: summary.processed / (summary.elapsedMs / 60000), storeOverhead: summary.storeMs / summary.elapsedMs };
+    if (json) process.stdout.write(JSON.stringify(result) + '\n');
+    else {
+      const it = summary.items;
+      console.log(
+        `done: ${summary.processed} images in ${duration(Date.now() - started)}${summary.skipped ? ` (${summary.skipped} already finished)` : ''}; items ok ${it.ok}, failed ${it.failed}, no item ${it.noItem}${it.methodFailures ? `; ${it.methodFailures} method failures recorded` : ''}`,
+      );
+      console.log(`wrote ${path.join(outDir, 'items.jsonl')}; next: borex compare ${outDir}`);
+    }
+    return 0;
+  } finally {
+    await classifier.dispose();
+  }
+}
+
+function brief(r: ItemRecord) {
+  return {
+    key: r.key,
+    status: r.status,
+    error: r.error?.message,
+    reason: r.reason,
+    methods: r.methods && Object.fromEntries(Object.entries(r.methods).map(([id, m]) => [id, m.status === 'ok' ? m.metrics ?? {} : { failed: m.error?.message }])),
+  };
+}
+
+function describe(r: ItemRecord): string {
+  if (r.status === 'failed') return `FAILED: ${r.error?.message}`;
+  if (r.status === 'no-item') return `no item: ${r.reason}`;
+  const parts = Object.entries(r.methods ?? {}).map(([id, m]) => (m.status === 'ok' ? `${id} ins ${m.metrics?.insertion?.toFixed(3) ?? '–'}${m.metrics?.fRp !== undefined ? ` F ${m.metrics.fRp.toFixed(3)}` : ''}` : `${id} FAILED`));
+  return `${r.label?.name} p=${r.label?.probability.toFixed(2)} · ${parts.join(' · ')}`;
+}
+
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}

@@ -1,0 +1,115 @@
+/**
+ * Method ids of a batch (`borex batch --methods ...`), one string per saliency map computed for
+ * every item:
+ *
+ *   rise | pn-rise | gradcam | gradcampp      a map method on its own (also usable as a prior)
+ *   bo                                        Mokuwe et al. (i0 = 0, no flip, mean aggregate)
+ *   borex:PRIOR[+MOD...]                      BOREx refining PRIOR ∈ rise | pn-rise | gradcampp | none
+ *       MOD: no-flip      observe M(x) − M(x⊙m) (paper Table 2 "no-flip")
+ *            simple-avg   aggregate `mean` (paper Table 2 "simple-avg")
+ *            area         aggregate `area` (the paper's Alg. 2 line 12)
+ *   borex                                     shorthand for borex:rise
+ *
+ * `borex:none` is the paper's "no-prior" ablation. Ids are normalised (modifiers in the order
+ * above) so one configuration has one name. A refinement's prior is computed once per item and
+ * shared: with the same preset and seed it is exactly the map of the method of that name, so the
+ * prior is added to the run's methods (before its first refinement) when it is not listed.
+ */
+import { usageError } from '../errors.ts';
+import { borexParamsFor, riseParamsFor, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/registry.ts';
+import type { BorexParams } from '../methods/borex.ts';
+import type { RiseParams } from '../methods/rise.ts';
+
+export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
+export type MapMethod = (typeof MAP_METHODS)[number];
+export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area'] as const;
+export type Modifier = (typeof MODIFIERS)[number];
+
+export interface BatchMethod {
+  /** The normalised id, e.g. `borex:rise+no-flip`. */
+  id: string;
+  kind: 'map' | 'refine';
+  /** For refinements: the prior (a map method's id, or 'none'). */
+  prior?: PriorName;
+  /** Added because a refinement needs it as its prior (not listed by the user). */
+  implicit: boolean;
+  /** Exactly the config `explain` would use for the same settings (result.json's `config`). */
+  config: MethodConfig;
+}
+
+export interface MethodSettings {
+  preset: PresetName;
+  seed: number;
+  rise?: Partial<RiseParams>;
+  /** Applied to every BOREx/BO method before its modifiers. */
+  borex?: Partial<BorexParams>;
+}
+
+interface ParsedId {
+  id: string;
+  kind: 'map' | 'refine';
+  method: MethodName;
+  prior?: PriorName;
+  modifiers: Modifier[];
+}
+
+export function parseMethodId(raw: string): ParsedId {
+  const text = raw.trim();
+  if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
+  if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
+  const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z-]+)*)$/);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  const prior = (m[1] ?? 'rise') as PriorName;
+  if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
+  const mods = m[2] ? m[2].slice(1).split('+') : [];
+  for (const mod of mods) {
+    if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
+  }
+  if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
+  if (mods.includes('simple-avg') && mods.includes('area')) throw usageError(`method "${raw}": +simple-avg and +area are two different aggregates; pick one`);
+  const modifiers = MODIFIERS.filter((x) => mods.includes(x));
+  return { id: `borex:${prior}${modifiers.map((x) => '+' + x).join('')}`, kind: 'refine', method: 'borex', prior, modifiers };
+}
+
+function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
+  const config: MethodConfig = { method: p.method, preset: s.preset, seed: s.seed, rise: riseParamsFor(s.preset, s.rise ?? {}) };
+  if (p.kind === 'refine') {
+    const method = p.method as 'bo' | 'borex';
+    config.prior = p.prior;
+    const overrides: Partial<BorexParams> = { ...(s.borex ?? {}) };
+    if (p.modifiers.includes('no-flip')) overrides.flip = false;
+    if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
+    if (p.modifiers.includes('area')) overrides.aggregate = 'area';
+    config.borex = borexParamsFor(method, overrides);
+  }
+  return config;
+}
+
+/**
+ * Parses `--methods` (comma-separated), normalises ids, drops duplicates and inserts each
+ * refinement's prior before its first refinement when it is not listed.
+ */
+export function resolveMethods(list: string | string[], settings: MethodSettings): BatchMethod[] {
+  const raw = (Array.isArray(list) ? list : list.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (raw.length === 0) throw usageError('--methods needs at least one method id');
+  const parsed = raw.map(parseMethodId);
+  const listed = new Set(parsed.map((p) => p.id));
+  const out: BatchMethod[] = [];
+  const seen = new Set<string>();
+  const add = (p: ParsedId, implicit: boolean) => {
+    if (seen.has(p.id)) return;
+    seen.add(p.id);
+    out.push({ id: p.id, kind: p.kind, prior: p.prior, implicit, config: configFor(p, settings) });
+  };
+  for (const p of parsed) {
+    if (p.kind === 'refine' && p.prior && p.prior !== 'none') add(parseMethodId(p.prior), !listed.has(p.prior));
+    add(p, false);
+  }
+  return out;
+}
+
+/** A file-system-safe name for a method's map: `borex:rise+no-flip` → `borex_rise+no-flip`. */
+export function methodFileName(id: string): string {
+  return id.replace(/:/g, '_');
+}
