@@ -2,15 +2,15 @@
  * Posterior mean and σ over one large, fixed candidate set (BOREx: every pixel × every mask size,
  * 224·224·4 = 200,704 points), kept up to date across BO iterations.
  *
- * It stores V = L⁻¹·K(X, C) (one Float64Array of m values per observation) and accumulates
+ * It stores V = L⁻¹·K(X, C), candidate-major (each candidate's column of V is contiguous, so its
+ * forward substitution streams through memory), and accumulates
  *
  *   μ(c) = Σ_i V_i(c)·β_i  with β = L⁻¹y,      σ²(c) = prior − Σ_i V_i(c)².
  *
  * Because L is lower triangular, a new observation only appends row n of L, hence one new row of
  * V and one new term of each sum: O(m·n) per iteration instead of O(m·n²/2), as long as ℓ did not
- * change. When ℓ changes (a refit moved it), everything is recomputed, blocked over candidates so
- * the V rows of a block stay in cache. Both paths run the same arithmetic in the same order, so an
- * extended cache equals a freshly built one.
+ * change. When ℓ changes (a refit moved it), everything is recomputed. Both paths run the same
+ * arithmetic in the same order, so an extended cache equals a freshly built one bit for bit.
  *
  * Memory: 8·m bytes per observation slot (1.6 MB per slot for 200,704 candidates; 80 MB for the
  * default 50 slots). Reuse one instance across images (update() notices a new GP and rebuilds):
