@@ -3,6 +3,7 @@ import { EXPLAIN_USAGE, explainCommand } from './commands/explain.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { demoCommand } from './commands/demo.ts';
 import { BATCH_USAGE, batchCommand } from './commands/batch.ts';
+import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
 
 const USAGE = `borex — explain image classifiers (RISE, PN-RISE) offline
 
@@ -13,6 +14,8 @@ ${MODELS_USAGE}
 ${BATCH_USAGE}
 
 borex demo [--out DIR]           explain the bundled sample scenes with the built-in model
+
+${SERVE_USAGE}
 
 Exit codes: 0 ok, 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled.`;
 
@@ -33,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest, controller.signal);
       case 'batch':
         return await batchCommand(rest, controller.signal);
+      case 'serve':
+        return await serveCommand(rest, controller.signal);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { socketMessage, type JobEvent } from '../../shared/api.ts';
+import { ApiError, HTTP_STATUS, toErrorBody } from '../../shared/errors.ts';
+import { fromWire, toWire } from '../../shared/wire.ts';
+import type { ApiBackend } from '../../engine/host/backend.ts';
+import { RequestGuard } from './guard.ts';
+import { serveStatic } from './static.ts';
+
+export interface ServeOptions {
+  backend: ApiBackend;
+  /** The built renderer (index.html + assets). */
+  uiDir: string;
+  port?: number;
+  token?: string;
+  maxUploadBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_JSON = 1 << 20;
+
+/** `borex serve`: the UI and the API (HTTP + WebSocket) on 127.0.0.1 only. */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const token = o.token ?? randomBytes(24).toString('base64url');
+  const guard = new RequestGuard(token);
+  const maxUpload = o.maxUploadBytes ?? 64 << 20;
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 10 });
+  let port = 0;
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, err));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!guard.hostOk(req)) throw new ApiError('forbidden', 'wrong Host header');
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('not-found', 'no such page');
+      return serveStatic(o.uiDir, url.pathname, res, port);
+    }
+    if (!guard.tokenOk(req, url)) throw new ApiError('unauthorized', 'missing or wrong access token');
+    if (!guard.originOk(req)) throw new ApiError('forbidden', 'cross-origin request refused');
+    const parts = url.pathname.slice('/api/'.length).split('/');
+    const route = `${req.method} ${parts[0]}`;
+    const b = o.backend;
+    switch (route) {
+      case 'POST info':
+        await readBody(req, MAX_JSON);
+        return sendJson(res, b.info());
+      case 'POST classify':
+        return sendJson(res, await b.classify(await readJson(req)));
+      case 'POST explain':
+        return sendJson(res, b.explain(await readJson(req)));
+      case 'POST cancel':
+        return sendJson(res, b.cancel(await readJson(req)));
+      case 'POST images': {
+        if (parts.length !== 1) break;
+        const name = url.searchParams.get('name') ?? 'image';
+        return sendJson(res, await b.addImageBytes(await readBody(req, maxUpload), path.basename(name)));
+      }
+      case 'GET images':
+        if (parts.length !== 2) break;
+        return sendFile(res, b.imageFile(parts[1]), false);
+      case 'GET jobs':
+        if (parts.length !== 4 || parts[2] !== 'files') break;
+        return sendFile(res, b.jobFile({ jobId: parts[1], file: parts[3] }), true);
+    }
+    throw new ApiError('not-found', `no API call ${req.method} ${url.pathname}`);
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!guard.hostOk(req) || !guard.originOk(req, true)) return refuse(403, 'Forbidden');
+    if (!guard.tokenOk(req, url)) return refuse(401, 'Unauthorized');
+    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => onSocketMessage(ws, data.toString()));
+    });
+  });
+
+  function onSocketMessage(ws: WebSocket, text: string): void {
+    try {
+      const msg = socketMessage(JSON.parse(text) as unknown, '');
+      if (msg.type === 'cancel') ws.send(toWire({ type: 'cancel-result', jobId: msg.jobId, ...o.backend.cancel({ jobId: msg.jobId }) }));
+      else ws.send(toWire({ type: 'pong' }));
+    } catch (err) {
+      ws.send(toWire({ type: 'error', ...toErrorBody(err instanceof SyntaxError ? new ApiError('bad-request', 'not JSON') : err) }));
+    }
+  }
+
+  const onJob = (e: JobEvent) => {
+    const text = toWire(e);
+    for (const ws of sockets) ws.send(text);
+  };
+  o.backend.events.on('job', onJob);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  guard.setPort(port);
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      o.backend.events.off('job', onJob);
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new ApiError('too-large', `request body over ${limit} bytes`));
+        req.removeAllListeners('data');
+        req.resume(); // drain and discard the rest
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) throw new ApiError('bad-request', 'expected Content-Type: application/json');
+  const text = (await readBody(req, MAX_JSON)).toString('utf8');
+  try {
+    return fromWire(text);
+  } catch {
+    throw new ApiError('bad-request', 'the body is not valid JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(toWire(value));
+}
+
+function sendFile(res: ServerResponse, file: string, attachment: boolean): void {
+  const type: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.npy': 'application/octet-stream', '.jpg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.bmp': 'image/bmp', '.tiff': 'image/tiff' };
+  res.writeHead(200, {
+    'content-type': type[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(attachment ? { 'content-disposition': `attachment; filename="${path.basename(file)}"` } : {}),
+  });
+  fs.createReadStream(file).pipe(res);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const body = toErrorBody(err);
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(HTTP_STATUS[body.error.kind], { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}

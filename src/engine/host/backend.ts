@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import {
+  API_VERSION,
+  classifyRequest,
+  explainRequest,
+  fileRequest,
+  jobRequest,
+  METHOD_CHOICES,
+  PRESET_CHOICES,
+  PRIOR_CHOICES,
+  type AppInfo,
+  type ClassifyResponse,
+  type ImageInfo,
+  type JobEvent,
+  type JobStarted,
+} from '../../shared/api.ts';
+import { ApiError } from '../../shared/errors.ts';
+import { asBorexError } from '../errors.ts';
+import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
+import { CATALOGUE, DEFAULT_MODEL } from '../model/catalogue.ts';
+import { resolveModel } from '../model/model-store.ts';
+import { versions } from '../versions.ts';
+import type { ExplainJobResult } from './protocol.ts';
+import type { EngineHost } from './worker-host.ts';
+
+const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
+const newId = () => randomBytes(9).toString('base64url');
+
+interface Job {
+  seq: number;
+  dir: string;
+  state: 'running' | 'done' | 'failed';
+  files: string[];
+}
+
+/**
+ * The API's implementation, behind either transport. Every request arrives as `unknown` and is
+ * validated here; photos are referred to by id (uploaded bytes in serve mode, paths checked by main
+ * in the app); jobs run in the engine host and their events go out through `events` ('job').
+ */
+export class ApiBackend {
+  readonly events = new EventEmitter<{ job: [JobEvent] }>();
+  private readonly images = new Map<string, { file: string; info: ImageInfo }>();
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly workDir: string,
+    private readonly transport: 'http' | 'ipc',
+  ) {
+    fs.mkdirSync(path.join(workDir, 'images'), { recursive: true });
+    fs.mkdirSync(path.join(workDir, 'jobs'), { recursive: true });
+  }
+
+  info(): AppInfo {
+    const models = CATALOGUE.map((e) => ({ name: e.name, description: e.description, available: isAvailable(e.name) }));
+    const firstAvailable = models.find((m) => m.available)?.name;
+    return {
+      apiVersion: API_VERSION,
+      version: versions()['borex-studio'],
+      transport: this.transport,
+      models,
+      defaultModel: models.find((m) => m.name === DEFAULT_MODEL)?.available ? DEFAULT_MODEL : (firstAvailable ?? DEFAULT_MODEL),
+      methods: METHOD_CHOICES,
+      priors: PRIOR_CHOICES,
+      presets: PRESET_CHOICES,
+      presetParams: Object.fromEntries(PRESET_CHOICES.map((p) => [p, riseParamsFor(p)])) as AppInfo['presetParams'],
+      borexDefaults: (({ iterations, kappa, gain, halfSizes }) => ({ iterations, kappa, gain, halfSizes }))(borexParamsFor('borex')),
+    };
+  }
+
+  /** Serve mode: an uploaded photo, stored under the session's work directory. */
+  async addImageBytes(bytes: Buffer, name: string): Promise<ImageInfo> {
+    const meta = await probe(bytes, name);
+    const id = newId();
+    const file = path.join(this.workDir, 'images', `${id}.${meta.format}`);
+    fs.writeFileSync(file, bytes);
+    return this.register(id, file, name, meta);
+  }
+
+  /** App mode: a photo on disk, its path already re-checked by the main process. */
+  async addImagePath(file: string): Promise<ImageInfo> {
+    const meta = await probe(file, path.basename(file));
+    return this.register(newId(), file, path.basename(file), meta);
+  }
+
+  imageFile(id: string): string {
+    const image = this.images.get(id);
+    if (!image) throw new ApiError('not-found', `no image with id ${id}`);
+    return image.file;
+  }
+
+  async classify(raw: unknown): Promise<ClassifyResponse> {
+    const req = classifyRequest(raw, '');
+    const image = this.imageFile(req.imageId);
+    checkModel(req.model);
+    const { result } = this.host.run({ kind: 'classify', image, model: req.model });
+    return (await result.catch((e: unknown) => Promise.reject(asBorexError(e)))) as ClassifyResponse;
+  }
+
+  explain(raw: unknown): JobStarted {
+    const request = explainRequest(raw, '');
+    const image = this.imageFile(request.imageId);
+    checkModel(request.model);
+    const jobId = newId();
+    const dir = path.join(this.workDir, 'jobs', jobId);
+    fs.mkdirSync(dir, { recursive: true });
+    let vocXmlFile: string | undefined;
+    if (request.groundTruth?.type === 'voc') {
+      vocXmlFile = path.join(dir, 'boxes.xml');
+      fs.writeFileSync(vocXmlFile, request.groundTruth.xml);
+    }
+    const emit = (e: JobEvent) => this.events.emit('job', e);
+    const { seq, result } = this.host.run({ kind: 'explain', image, outDir: dir, request, vocXmlFile }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const job: Job = { seq, dir, state: 'running', files: [] };
+    this.jobs.set(jobId, job);
+    result.then(
+      (value) => {
+        const r = value as ExplainJobResult;
+        job.state = 'done';
+        job.files = r.files;
+        emit({ type: 'done', jobId, ...r });
+      },
+      (err: unknown) => {
+        const e = asBorexError(err);
+        job.state = 'failed';
+        emit({ type: 'failed', jobId, kind: e.kind, message: e.message });
+      },
+    );
+    return { jobId };
+  }
+
+  cancel(raw: unknown): { cancelled: boolean } {
+    const { jobId } = jobRequest(raw, '');
+    const job = this.jobs.get(jobId);
+    if (!job) throw new ApiError('not-found', `no job with id ${jobId}`);
+    return { cancelled: job.state === 'running' && this.host.cancel(job.seq) };
+  }
+
+  /** The path of one of a finished job's files (names from a fixed list, never from the client). */
+  jobFile(raw: unknown): string {
+    const { jobId, file } = fileRequest(raw, '');
+    const job = this.jobs.get(jobId);
+    if (!job || !job.files.includes(file)) throw new ApiError('not-found', `job ${jobId} has no ${file}`);
+    return path.join(job.dir, file);
+  }
+
+  async close(): Promise<void> {
+    await this.host.close();
+  }
+
+  private register(id: string, file: string, name: string, meta: { width: number; height: number }): ImageInfo {
+    const info: ImageInfo = { id, name: name.slice(0, 200), width: meta.width, height: meta.height };
+    this.images.set(id, { file, info });
+    return info;
+  }
+}
+
+async function probe(input: Buffer | string, name: string): Promise<{ format: string; width: number; height: number }> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input).metadata();
+  } catch {
+    throw new ApiError('bad-input', `${name}: not a readable image`);
+  }
+  if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
+    throw new ApiError('bad-input', `${name}: unsupported image format ${meta.format ?? 'unknown'}`);
+  }
+  return { format: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
+}
+
+function checkModel(name: string): void {
+  if (!CATALOGUE.some((e) => e.name === name)) throw new ApiError('bad-request', `unknown model "${name}"; one of ${CATALOGUE.map((e) => e.name).join(', ')}`);
+}
+
+function isAvailable(name: string): boolean {
+  try {
+    resolveModel(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

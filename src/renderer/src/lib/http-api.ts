@@ -1,0 +1,69 @@
+import type { BorexApi, FileRequest, JobEvent } from '../../../shared/api.ts';
+import { fromWire, toWire } from '../../../shared/wire.ts';
+
+/**
+ * The API over HTTP + WebSocket (`borex serve`). The access token comes in the page's URL once;
+ * it is kept for this tab in sessionStorage and removed from the address bar.
+ */
+export function httpApi(): BorexApi {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('borex-token', fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  const token = fromUrl ?? sessionStorage.getItem('borex-token') ?? '';
+  const q = `token=${encodeURIComponent(token)}`;
+  const listeners = new Set<(e: JobEvent) => void>();
+
+  async function call<T>(path: string, body: BodyInit, contentType: string): Promise<T> {
+    const res = await fetch(`/api/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        message = (JSON.parse(text) as { error: { message: string } }).error.message;
+      } catch {
+        /* keep the status line */
+      }
+      throw new Error(message);
+    }
+    return fromWire<T>(text);
+  }
+  const json = <T>(path: string, body: unknown = {}) => call<T>(path, toWire(body), 'application/json');
+
+  let socket: WebSocket | undefined;
+  function connect(): void {
+    socket = new WebSocket(`ws://${location.host}/api/events?${q}`);
+    socket.onmessage = (m) => {
+      const event = fromWire<JobEvent | { type: string }>(String(m.data));
+      if (event.type === 'progress' || event.type === 'done' || event.type === 'failed') for (const l of listeners) l(event as JobEvent);
+    };
+    socket.onclose = () => setTimeout(connect, 1000);
+  }
+  connect();
+  const ready = new Promise<void>((resolve) => socket?.addEventListener('open', () => resolve(), { once: true }));
+
+  const fileUrl = (r: FileRequest) => `/api/jobs/${encodeURIComponent(r.jobId)}/files/${encodeURIComponent(r.file)}?${q}`;
+  return {
+    info: () => json('info'),
+    openImage: (file) => call('images?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
+    imageUrl: (id) => `/api/images/${encodeURIComponent(id)}?${q}`,
+    classify: (r) => json('classify', r),
+    // Events of a job are only sent to sockets open when they happen: wait for ours first.
+    explain: async (r) => (await ready, json('explain', r)),
+    cancel: (r) => json('cancel', r),
+    fileUrl,
+    async exportFile(r) {
+      const a = document.createElement('a');
+      a.href = fileUrl(r);
+      a.download = r.file;
+      a.click();
+    },
+    onJobEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

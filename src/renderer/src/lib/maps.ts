@@ -1,0 +1,76 @@
+import type { Geometry } from '../../../shared/api.ts';
+import { colormapTable, mapRange, type ColormapName } from '../../../engine/render/colormap.ts';
+
+export { mapRange, type ColormapName };
+export type ColormapChoice = 'auto' | ColormapName;
+export type Normalisation = 'per-image' | 'shared';
+
+/** turbo for ordinary maps, blue–white–red for signed ones, unless the user picked a map. */
+export function colormapFor(choice: ColormapChoice, signed: boolean): ColormapName {
+  return choice === 'auto' ? (signed ? 'diverging' : 'turbo') : choice;
+}
+
+/** The map coloured into a canvas of the model's input size (drawn onto the photo later). */
+export function colourMap(map: Float32Array, g: Geometry, colormap: ColormapName, range: [number, number]): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = g.width;
+  canvas.height = g.height;
+  const ctx = canvas.getContext('2d')!;
+  const img = ctx.createImageData(g.width, g.height);
+  const table = colormapTable(colormap);
+  const [lo, hi] = range;
+  const span = hi - lo || 1;
+  for (let i = 0; i < map.length; i++) {
+    const t = Math.round(Math.min(Math.max((map[i] - lo) / span, 0), 1) * 255);
+    img.data[i * 4] = table[t * 3];
+    img.data[i * 4 + 1] = table[t * 3 + 1];
+    img.data[i * 4 + 2] = table[t * 3 + 2];
+    img.data[i * 4 + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+  return canvas;
+}
+
+/** The model's input window in photo pixels (the inverse of resize + centre crop). */
+export function inputWindow(g: Geometry): { x: number; y: number; w: number; h: number; sx: number; sy: number } {
+  const sx = g.photoWidth / g.resizedWidth;
+  const sy = g.photoHeight / g.resizedHeight;
+  return { x: g.cropLeft * sx, y: g.cropTop * sy, w: g.width * sx, h: g.height * sy, sx, sy };
+}
+
+/** Value ranges of prior and refined maps: each its own, or one shared by both. */
+export function ranges(maps: { map?: Float32Array; signed: boolean }[], normalisation: Normalisation): ([number, number] | undefined)[] {
+  const own = maps.map((m) => (m.map ? mapRange(m.map, m.signed) : undefined));
+  if (normalisation === 'per-image') return own;
+  const present = own.filter((r): r is [number, number] => r !== undefined);
+  if (present.length === 0) return own;
+  const shared: [number, number] = [Math.min(...present.map((r) => r[0])), Math.max(...present.map((r) => r[1]))];
+  if (maps.some((m) => m.signed)) {
+    const a = Math.max(Math.abs(shared[0]), Math.abs(shared[1]));
+    shared[0] = -a;
+    shared[1] = a;
+  }
+  return own.map((r) => (r ? shared : undefined));
+}
+
+export function formatEta(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '';
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `about ${s} s left` : `about ${Math.floor(s / 60)} min ${s % 60} s left`;
+}
+
+/** Boxes [x0, y0, x1, y1) of every object in a VOC XML annotation (drawn before a run). */
+export function vocBoxes(xml: string): [number, number, number, number][] {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  return Array.from(doc.querySelectorAll('object > bndbox')).map((b) => {
+    const v = (t: string) => Number(b.querySelector(t)?.textContent ?? NaN);
+    return [v('xmin') - 1, v('ymin') - 1, v('xmax'), v('ymax')] as [number, number, number, number];
+  }).filter((b) => b.every(Number.isFinite));
+}
+
+/** Zoom and pan shared by the three panels (canvas pixels; zoom 1 = the photo fits). */
+export interface View {
+  zoom: number;
+  x: number;
+  y: number;
+}

@@ -1,0 +1,219 @@
+/**
+ * The one API of BOREx Studio, shared by both transports: Electron IPC (preload → main) and
+ * HTTP + WebSocket (`borex serve`). Requests are validated with the schemas below wherever they
+ * arrive; results and job events flow back. Maps travel as Float32Array (structured clone over IPC,
+ * base64 over HTTP: see wire.ts).
+ */
+import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type Schema } from './schema.ts';
+
+export const API_VERSION = 1;
+
+export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise'] as const;
+export type MethodChoice = (typeof METHOD_CHOICES)[number];
+/** What BOREx refines. gradcampp runs once the engine has it; imported files are not yet supported. */
+export const PRIOR_CHOICES = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+export type PriorChoice = (typeof PRIOR_CHOICES)[number];
+export const PRESET_CHOICES = ['paper', 'default', 'quality'] as const;
+export type PresetChoice = (typeof PRESET_CHOICES)[number];
+export const BASELINE_CHOICES = ['mean', 'black', 'blur'] as const;
+/** Files a finished job offers for export. */
+export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json'] as const;
+export type JobFile = (typeof JOB_FILES)[number];
+
+const id = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+const modelName = str({ max: 200, pattern: /^[A-Za-z0-9._-]+$/ });
+
+// ---- requests -------------------------------------------------------------------------------
+
+export const classifyRequest = obj({ imageId: id, model: modelName });
+export type ClassifyRequest = ReturnType<typeof classifyRequest>;
+
+export const advancedOptions = obj({
+  seed: optional(int(0, 2 ** 31 - 1)),
+  masks: optional(int(1, 50_000)),
+  gridSize: optional(int(2, 64)),
+  keepProbability: optional(num({ min: 0.01, max: 0.99 })),
+  iterations: optional(int(1, 1000)),
+  kappa: optional(num({ min: 0, max: 1000 })),
+  gain: optional(num({ min: 0, max: 1000 })),
+  halfSizes: optional(arr(num({ min: 1, max: 224 }), { min: 1, max: 8 })),
+  metricStep: optional(int(1, 100_000)),
+  baseline: optional(oneOf(BASELINE_CHOICES)),
+});
+export type AdvancedOptions = ReturnType<typeof advancedOptions>;
+
+/** A box [x0, y0, x1, y1) in photo pixels. */
+export type PhotoBox = [number, number, number, number];
+const photoBox = tuple4(num({ min: 0, max: 100_000 }));
+
+export const groundTruth = tagged({
+  boxes: obj({ type: literal('boxes'), boxes: arr(photoBox, { min: 1, max: 100 }) }),
+  voc: obj({ type: literal('voc'), xml: str({ max: 200_000 }), name: optional(str({ max: 200 })) }),
+});
+export type GroundTruthInput = ReturnType<typeof groundTruth>;
+
+export const explainRequest = obj({
+  imageId: id,
+  model: modelName,
+  /** Class index to explain; the model's top-1 when absent. */
+  label: optional(int(0, 100_000)),
+  method: oneOf(METHOD_CHOICES),
+  prior: oneOf(PRIOR_CHOICES),
+  preset: oneOf(PRESET_CHOICES),
+  advanced: optional(advancedOptions),
+  groundTruth: optional(groundTruth),
+});
+export type ExplainRequest = ReturnType<typeof explainRequest>;
+
+export const jobRequest = obj({ jobId: id });
+export type JobRequest = ReturnType<typeof jobRequest>;
+
+export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
+export type FileRequest = ReturnType<typeof fileRequest>;
+
+/** Messages a client may send on the serve-mode WebSocket. */
+export const socketMessage = tagged({
+  cancel: obj({ type: literal('cancel'), jobId: id }),
+  ping: obj({ type: literal('ping') }),
+});
+export type SocketMessage = ReturnType<typeof socketMessage>;
+
+// ---- responses and events -------------------------------------------------------------------
+
+export interface ModelListing {
+  name: string;
+  description: string;
+  /** Found on this machine (offline directory, cache or bundled). */
+  available: boolean;
+}
+
+export interface AppInfo {
+  apiVersion: number;
+  version: string;
+  transport: 'http' | 'ipc';
+  models: ModelListing[];
+  defaultModel: string;
+  methods: readonly MethodChoice[];
+  priors: readonly PriorChoice[];
+  presets: readonly PresetChoice[];
+  /** Each preset's RISE parameters and the BOREx defaults, shown as the advanced panel's placeholders. */
+  presetParams: Record<PresetChoice, { masks: number; gridSize: number; keepProbability: number }>;
+  borexDefaults: { iterations: number; kappa: number; gain: number; halfSizes: number[] };
+}
+
+export interface ImageInfo {
+  id: string;
+  name: string;
+  width: number;
+  height: number;
+}
+
+export interface ClassEntry {
+  index: number;
+  name: string;
+  probability: number;
+}
+
+export interface ClassifyResponse {
+  model: string;
+  top5: ClassEntry[];
+  numClasses: number;
+}
+
+export interface JobStarted {
+  jobId: string;
+}
+
+export interface CurveMetrics {
+  insertion?: number;
+  deletion?: number;
+  fRp?: number;
+  f1?: number;
+  pointingGame?: boolean;
+}
+
+export interface Curves {
+  insertion: number[];
+  deletion: number[];
+}
+
+/** Where the model's input window sits in the photo (see engine/image/preprocess.ts). */
+export interface Geometry {
+  photoWidth: number;
+  photoHeight: number;
+  resizedWidth: number;
+  resizedHeight: number;
+  cropLeft: number;
+  cropTop: number;
+  width: number;
+  height: number;
+}
+
+/** The part of result.json the UI reads (the engine's ExplainResult is checked to fit it). */
+export interface ResultSummary {
+  image: string;
+  model: { name: string; sha256: string; input: { height: number; width: number; resize: string } };
+  label: { index: number; name: string; probability: number };
+  top5: ClassEntry[];
+  method: string;
+  signed: boolean;
+  metrics?: CurveMetrics;
+  curves?: Curves;
+  prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: Curves };
+  borex?: { samples: { row: number; col: number; halfSize: number; y: number }[]; modelCalls: number };
+  groundTruth?: { source: string; class?: string; boxes: [number, number, number, number][] };
+  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
+}
+
+export type JobEvent =
+  | {
+      type: 'progress';
+      jobId: string;
+      stage: string;
+      done: number;
+      total: number;
+      etaMs?: number;
+      /** BOREx: the refined map so far (model input resolution). */
+      partialMap?: Float32Array;
+      /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
+      samples?: number[];
+      /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
+      geometry?: Geometry;
+    }
+  | {
+      type: 'done';
+      jobId: string;
+      result: ResultSummary;
+      map: Float32Array;
+      priorMap?: Float32Array;
+      geometry: Geometry;
+      files: JobFile[];
+    }
+  | { type: 'failed'; jobId: string; kind: string; message: string };
+
+// ---- the API --------------------------------------------------------------------------------
+
+/** What the renderer sees, whichever transport carries it. */
+export interface BorexApi {
+  info(): Promise<AppInfo>;
+  /** A photo chosen or dropped by the user: uploaded (serve) or passed by path to main (app). */
+  openImage(file: File): Promise<ImageInfo>;
+  /** A URL the UI can show the registered photo from. */
+  imageUrl(imageId: string): string;
+  classify(request: ClassifyRequest): Promise<ClassifyResponse>;
+  explain(request: ExplainRequest): Promise<JobStarted>;
+  cancel(request: JobRequest): Promise<{ cancelled: boolean }>;
+  /** Saves (app) or downloads (browser) one of a finished job's files. */
+  exportFile(request: FileRequest): Promise<void>;
+  /** URL of a finished job's file, for links and for tests. */
+  fileUrl(request: FileRequest): string;
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
+}
+
+/** The JSON calls of serve mode: POST /api/<name> with the request as the body. */
+export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'cancel', Schema<unknown> | null> = {
+  info: null,
+  classify: classifyRequest,
+  explain: explainRequest,
+  cancel: jobRequest,
+};
