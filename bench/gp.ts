@@ -15,6 +15,7 @@
  * explaining several images would; the one-off cost of first touching its memory (large in a VM)
  * is reported separately.
  */
+import { loadavg } from 'node:os';
 import {
   CandidatePosterior,
   GaussianProcess,
@@ -182,7 +183,10 @@ const setupMs = [...new Set(selected.map((c) => c.stride))].map((st) => `stride 
 // Warm the JIT on a short run so the first configuration is not penalised.
 setup(8);
 run({ name: 'warm-up', targets: 'random', stride: 8, refitEvery: 1, start: 'l0' }, prior, 3);
-console.log(`GP part of a ${ITERATIONS}-iteration BOREx loop, 224×224×4 candidates (${new Date().toISOString()})`);
+console.log(
+  `GP part of a ${ITERATIONS}-iteration BOREx loop, 224×224×4 candidates (${new Date().toISOString()}, ` +
+    `load average ${loadavg()[0].toFixed(1)}: with other work on the machine wall > cpu)`,
+);
 console.log(`one-off CandidatePosterior allocation + first touch: ${setupMs.join(', ')}`);
 console.log('config'.padEnd(50), 'wall ms | cpu ms | fit | posterior | argmax | final map | rebuilds | fit evals | final l');
 for (const cfg of selected) {
