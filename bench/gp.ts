@@ -91,7 +91,7 @@ const grids = new Map<number, { grid: ReturnType<typeof imageCandidates>; post: 
 function setup(stride: number): number {
   if (grids.has(stride)) return 0;
   const t0 = performance.now();
-  const grid = imageCandidates(H, H, SIZES, stride);
+  const grid = imageCandidates(H, H, SIZES, { stride });
   const post = new CandidatePosterior(grid.points, grid.count, 3, { capacity: ITERATIONS + 1 });
   // First touch of V's memory: one rebuild at the maximal n.
   const gp = new GaussianProcess({ dims: 3, lengthScale: L0, capacity: ITERATIONS + 1 });
@@ -176,7 +176,7 @@ for (const targets of ['smooth', 'random'] as const) {
   );
 }
 
-const fullGrid = imageCandidates(H, H, SIZES, 1);
+const fullGrid = imageCandidates(H, H, SIZES);
 const prior = makePrior(1);
 const selected = quick ? configs.filter((c) => c.stride === 4) : configs;
 const setupMs = [...new Set(selected.map((c) => c.stride))].map((st) => `stride ${st}: ${setup(st).toFixed(0)} ms`);

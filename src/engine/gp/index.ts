@@ -10,7 +10,7 @@
  *
  * A BOREx run and the API that keeps it fast:
  *
- *   const grid = imageCandidates(224, 224, [30, 45, 60, 75], stride);  // stride 1 = every pixel
+ *   const grid = imageCandidates(224, 224, [30, 45, 60, 75], { stride });  // 1 = every pixel
  *   const post = new CandidatePosterior(grid.points, grid.count, 3);  // reuse across images
  *   const prior = candidatePrior(grid, i0);                           // i0 per candidate
  *   const gp = new GaussianProcess({ dims: 3, lengthScale: [12, 12, 10] });
@@ -63,5 +63,11 @@ export {
   type AcquisitionOptions,
   type AcquisitionChoice,
 } from './acquisition.ts';
-export { imageCandidates, candidatePrior, type ImageCandidates } from './candidates.ts';
+export {
+  imageCandidates,
+  candidatePrior,
+  type ImageCandidates,
+  type ImageCandidateOptions,
+  type CandidateOrder,
+} from './candidates.ts';
 export { expNeg } from './fast-exp.ts';

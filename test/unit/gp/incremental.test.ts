@@ -113,7 +113,7 @@ describe('incremental Cholesky updates equal a from-scratch solve', () => {
   });
 
   it('CandidatePosterior: incremental rows equal a fresh rebuild and GaussianProcess.predict', () => {
-    const grid = imageCandidates(40, 36, SIZES, 3);
+    const grid = imageCandidates(40, 36, SIZES, { stride: 3 });
     const gp = new GaussianProcess({ dims: 3, lengthScale: ls });
     const post = new CandidatePosterior(grid.points, grid.count, 3, { capacity: 8 });
     const kinds: string[] = [];
@@ -144,7 +144,7 @@ describe('incremental Cholesky updates equal a from-scratch solve', () => {
   });
 
   it('CandidatePosterior reused for another GP rebuilds instead of extending foreign rows', () => {
-    const grid = imageCandidates(20, 20, SIZES, 2);
+    const grid = imageCandidates(20, 20, SIZES, { stride: 2 });
     const post = new CandidatePosterior(grid.points, grid.count, 3);
     const a = new GaussianProcess({ dims: 3, lengthScale: ls });
     const b = new GaussianProcess({ dims: 3, lengthScale: ls });
