@@ -564,6 +564,23 @@ def synthetic_cases(rng: np.random.Generator):
         Wq_col.astype(np.float32) * ws_col[None, :], np.zeros(C, np.float32),
         ["QuantizeLinear", "QLinearGlobalAveragePool", "Flatten", "QLinearMatMul", "DequantizeLinear"],
         extra_opsets=[("com.microsoft", 1)], notes="QLinearMatMul with a [1,C] weight scale / zero point, no QLinearAdd")
+    # no shape information at all: the input has no shape and A = Relu(input), so the rank of A is
+    # unknown until the model runs (the engine assumes 4 and the session corrects it to 5)
+    inp = helper.make_tensor_value_info("input", TensorProto.FLOAT, None)
+    out = helper.make_tensor_value_info("output", TensorProto.FLOAT, None)
+    Wk3 = rng.normal(0, 1, (3, C)).astype(np.float32)
+    g = helper.make_graph([
+        helper.make_node("Relu", ["input"], ["A"]),
+        helper.make_node("GlobalAveragePool", ["A"], ["p"]),
+        helper.make_node("Flatten", ["p"], ["f"], axis=1),
+        helper.make_node("Gemm", ["f", "W", "B"], ["output"]),
+    ], "syn_unknown_rank", [inp], [out], [T(Wk3, "W"), T(B, "B")])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="export_cam_models.py")
+    m.ir_version = 8
+    cases.append(("syn_unknown_rank", m, {"rank": 5, "rankKnown": False, "expectWeights": [float(v) for v in Wk3.flatten()],
+                                          "expectBias": [float(v) for v in B], "headOps": ["GlobalAveragePool", "Flatten", "Gemm"],
+                                          "notes": "no shapes anywhere: rank found at run time",
+                                          "inputDims": bb[5]["inputDims"], "input": bb[5]["input"]}))
     return cases, bb
 
 

@@ -127,11 +127,11 @@ export function upsampleLinear(src: Float32Array, inDims: readonly number[], out
   const n = inDims.reduce((a, b) => a * b, 1);
   if (src.length !== n) throw new Error(`upsampleLinear: ${src.length} values for dims [${inDims.join(',')}]`);
   if (inDims.some((d) => d < 1) || outDims.some((d) => !Number.isInteger(d) || d < 1)) throw new Error('upsampleLinear: sizes must be positive integers');
-  let cur: { data: Float64Array; dims: number[] } = { data: Float64Array.from(src), dims: [...inDims] };
+  let cur: { data: Float64Array; dims: number[] } = { data: new Float64Array(src), dims: [...inDims] };
   for (let axis = 0; axis < inDims.length; axis++) {
     if (cur.dims[axis] !== outDims[axis]) cur = resampleAxis(cur.data, cur.dims, axis, outDims[axis]);
   }
-  return Float32Array.from(cur.data);
+  return new Float32Array(cur.data);
 }
 
 /** Bilinear, half-pixel centres (F.interpolate(mode='bilinear', align_corners=False)); h x w -> H x W. */
@@ -217,7 +217,7 @@ export function reconstructLogits(head: LinearHead, features: Float32Array, feat
   const out = new Float32Array(n * C);
   for (let b = 0; b < n; b++) {
     const { a, positions } = sample(head, features, featureDims, b);
-    const acc = Float64Array.from(head.bias);
+    const acc = new Float64Array(head.bias);
     for (let kk = 0; kk < k; kk++) {
       let s = 0;
       const off = kk * positions;

@@ -42,6 +42,8 @@ export interface SyntheticCase {
   notes: string;
   onnx: string;
   rank: 4 | 5;
+  /** false: the graph has no shape information fixing the rank (found when the model runs). */
+  rankKnown?: boolean;
   input: string;
   inputDims: number[];
   expectWeights: number[];

@@ -229,9 +229,13 @@ function dequantise(q: Float64Array, dims: number[], scale: Float64Array, zp: Fl
   let inner = 1;
   for (let i = axis + 1; i < dims.length; i++) inner *= dims[i];
   const n = dims[axis];
-  for (let i = 0; i < q.length; i++) {
-    const a = Math.floor(i / inner) % n;
-    out[i] = (q[i] - (zp ? zp[a] : 0)) * scale[a];
+  const outer = q.length / (n * inner);
+  for (let o = 0, i = 0; o < outer; o++) {
+    for (let a = 0; a < n; a++) {
+      const z = zp ? zp[a] : 0;
+      const s = scale[a];
+      for (let r = 0; r < inner; r++, i++) out[i] = (q[i] - z) * s;
+    }
   }
   return out;
 }
@@ -297,7 +301,12 @@ function matchLinear(g: Graph, name: string, trail: string[]): Linear {
     const k = transB ? b.c : b.k;
     const c = transB ? b.k : b.c;
     const w = new Float64Array(k * c);
-    for (let kk = 0; kk < k; kk++) for (let cc = 0; cc < c; cc++) w[kk * c + cc] = alpha * (transB ? b.values[cc * k + kk] : b.values[kk * c + cc]);
+    const bv = b.values;
+    if (transB) {
+      for (let cc = 0; cc < c; cc++) for (let kk = 0, src = cc * k; kk < k; kk++, src++) w[kk * c + cc] = alpha * bv[src];
+    } else {
+      for (let i = 0; i < w.length; i++) w[i] = alpha * bv[i];
+    }
     let bias: Float64Array = new Float64Array(c);
     if (n.inputs[2]) {
       const bc = g.constant(n.inputs[2]);
@@ -537,8 +546,8 @@ export function findCamHead(model: OnnxModel | Uint8Array, options: FindCamHeadO
     if (typeof kDim === 'number' && kDim !== lin.k) throw new Refuse(`the feature map has ${kDim} channels but the linear layer takes ${lin.k} inputs`);
     const head: CamHead = {
       featureTensor: pool.feature,
-      weights: Float32Array.from(lin.w),
-      bias: Float32Array.from(lin.bias),
+      weights: new Float32Array(lin.w),
+      bias: new Float32Array(lin.bias),
       channels: lin.k,
       classes: lin.c,
       rank,

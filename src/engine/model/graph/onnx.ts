@@ -298,6 +298,29 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** A typed-array view (or an aligned copy) of little-endian raw data, for the common types. */
+type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+function typedView(raw: Uint8Array, dataType: number, n: number): NumericArray | undefined {
+  const ctor =
+    dataType === DataType.FLOAT ? Float32Array
+      : dataType === DataType.DOUBLE ? Float64Array
+        : dataType === DataType.INT8 ? Int8Array
+          : dataType === DataType.UINT8 ? Uint8Array
+            : dataType === DataType.INT16 ? Int16Array
+              : dataType === DataType.UINT16 ? Uint16Array
+                : dataType === DataType.INT32 ? Int32Array
+                  : dataType === DataType.UINT32 ? Uint32Array
+                    : undefined;
+  if (!ctor) return undefined;
+  const bytes = n * ctor.BYTES_PER_ELEMENT;
+  if (raw.byteLength < bytes) return undefined; // the DataView path reports the size error
+  const aligned = raw.byteOffset % ctor.BYTES_PER_ELEMENT === 0 ? raw : raw.slice(0, bytes);
+  return new ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, n);
+}
+
 /**
  * The tensor's values as float64 (numeric types only).  Throws for external data, strings and
  * unsupported types, with a message naming the tensor.
@@ -307,6 +330,13 @@ export function tensorValues(t: OnnxTensor): Float64Array {
   const n = numel(t.dims);
   const out = new Float64Array(n);
   const raw = t.raw;
+  if (raw && LITTLE_ENDIAN_HOST) {
+    const view = typedView(raw, t.dataType, n);
+    if (view) {
+      out.set(view); // native conversion, no per-element JS loop
+      return out;
+    }
+  }
   if (raw) {
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const need = (size: number) => {

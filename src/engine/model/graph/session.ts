@@ -69,6 +69,13 @@ export async function createCamSession(model: string | Uint8Array, options: CamS
       };
       const a = get(head.featureTensor);
       if (a.dims.length !== 4 && a.dims.length !== 5) throw new Error(`the feature map '${head.featureTensor}' has dims [${a.dims}], expected rank 4 or 5`);
+      if (!head.rankKnown) {
+        // no shape information in the graph fixed the rank: the first run does
+        head.rank = a.dims.length as 4 | 5;
+        head.rankKnown = true;
+      } else if (a.dims.length !== head.rank) {
+        throw new Error(`the feature map '${head.featureTensor}' has dims [${a.dims}], but the graph says rank ${head.rank}`);
+      }
       if (a.dims[1] !== head.channels) throw new Error(`the feature map has ${a.dims[1]} channels but the linear layer takes ${head.channels}`);
       const l = get(head.logitsTensor);
       const o = get(outputName);
