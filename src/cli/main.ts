@@ -3,6 +3,8 @@ import { EXPLAIN_USAGE, explainCommand } from './commands/explain.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';
 import { demoCommand } from './commands/demo.ts';
 import { BATCH_USAGE, batchCommand } from './commands/batch.ts';
+import { COMPARE_USAGE, compareCommand } from './commands/compare.ts';
+import { MERGE_USAGE, mergeCommand } from './commands/merge.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
 
 const USAGE = `borex — explain image classifiers (RISE, PN-RISE) offline
@@ -12,6 +14,10 @@ ${EXPLAIN_USAGE}
 ${MODELS_USAGE}
 
 ${BATCH_USAGE}
+
+${COMPARE_USAGE}
+
+${MERGE_USAGE}
 
 borex demo [--out DIR]           explain the bundled sample scenes with the built-in model
 
@@ -36,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest, controller.signal);
       case 'batch':
         return await batchCommand(rest, controller.signal);
+      case 'compare':
+        return await compareCommand(rest);
+      case 'merge':
+        return await mergeCommand(rest);
       case 'serve':
         return await serveCommand(rest, controller.signal);
       case undefined:

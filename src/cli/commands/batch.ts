@@ -124,6 +124,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     }
     const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
       resume: o.resume ?? false,
+      command: ['borex', 'batch', ...argv].map(shellQuote).join(' '),
       signal,
       onEntry: (records, timing, p) => {
         if (json) {
@@ -172,3 +173,5 @@ export function duration(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

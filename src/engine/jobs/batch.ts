@@ -104,7 +104,7 @@ export function batchSpecRecord(spec: BatchSpec, classifier: Classifier, model: 
 }
 
 /** Opens (with resume) or creates the run directory and checks that it holds this very spec. */
-export function openRun(outDir: string, spec: BatchSpec, classifier: Classifier, model: ModelInfo, resume: boolean): RunStore {
+export function openRun(outDir: string, spec: BatchSpec, classifier: Classifier, model: ModelInfo, resume: boolean, command?: string): RunStore {
   const record = batchSpecRecord(spec, classifier, model);
   const shard = spec.shard ?? null;
   if (resume && RunStore.exists(outDir)) {
@@ -117,14 +117,16 @@ export function openRun(outDir: string, spec: BatchSpec, classifier: Classifier,
   if (!resume && fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !RunStore.exists(outDir)) {
     throw usageError(`${outDir} exists and is not empty; give a new --out`);
   }
-  return RunStore.create(outDir, { format: RUN_FORMAT, version: RUN_VERSION, kind: 'batch', spec: record, shard, created: new Date().toISOString(), versions: versions() });
+  const manifest: RunManifest = { format: RUN_FORMAT, version: RUN_VERSION, kind: 'batch', spec: record, shard, created: new Date().toISOString(), versions: versions() };
+  if (command) manifest.command = command;
+  return RunStore.create(outDir, manifest);
 }
 
 const fmtShard = (s: { index: number; count: number } | null) => (s ? `${s.index}/${s.count}` : 'none (the whole input)');
 
-export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean } & BatchControl): Promise<BatchSummary> {
+export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean; command?: string } & BatchControl): Promise<BatchSummary> {
   const started = performance.now();
-  const store = openRun(outDir, spec, classifier, model, options.resume);
+  const store = openRun(outDir, spec, classifier, model, options.resume, options.command);
   store.lock();
   try {
     const done = new Set(store.recover().map((r) => r.entry));

@@ -80,6 +80,8 @@ export interface RunManifest {
   shard: { index: number; count: number } | null;
   created: string;
   versions: Record<string, string>;
+  /** The command line that created the run (informative). */
+  command?: string;
   mergedFrom?: string[];
 }
 
@@ -258,13 +260,13 @@ export function readRunManifest(dir: string): RunManifest {
  * Parses items.jsonl, keeping only complete entries: a torn last line and an entry with fewer
  * lines than its `parts` are dropped (only the tail can be incomplete: entries are appended whole).
  */
-export function readItemsText(file: string): { records: ItemRecord[]; cleanText: string; changed: boolean } {
+export function readItemsText(file: string): { records: ItemRecord[]; lines: string[]; cleanText: string; changed: boolean } {
   let text = '';
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return { records: [], cleanText: '', changed: false };
+    return { records: [], lines: [], cleanText: '', changed: false };
   }
   const lastNewline = text.lastIndexOf('\n');
   const lines = text.slice(0, lastNewline + 1).split('\n').slice(0, -1);
@@ -292,7 +294,7 @@ export function readItemsText(file: string): { records: ItemRecord[]; cleanText:
     }
   }
   const cleanText = kept.map((l) => l + '\n').join('');
-  return { records, cleanText, changed: cleanText !== text };
+  return { records, lines: kept, cleanText, changed: cleanText !== text };
 }
 
 /** Reads a run's finished items (read-only: does not repair the file). */
