@@ -1,7 +1,7 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
 import { CandidatePosterior } from '../gp/candidate-posterior.ts';
-import { candidatePrior, imageCandidates, type ImageCandidates } from '../gp/candidates.ts';
+import { candidatePrior, imageCandidates, type ImageCandidateOptions, type ImageCandidates } from '../gp/candidates.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
@@ -103,8 +103,10 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   };
 
   const { search, searchPrior, posterior, full, gp } = timed(() => {
-    const search = scaledCandidates(H, W, halfPx, params.candidateStride, unit, unitW);
-    const full = params.candidateStride === 1 ? search : scaledCandidates(H, W, halfPx, 1, unit, unitW);
+    // The search keeps the public code's candidate order (it decides argmax ties); the final map
+    // needs pixel order.
+    const search = scaledCandidates(H, W, halfPx, { stride: params.candidateStride }, unit, unitW);
+    const full = scaledCandidates(H, W, halfPx, { order: 'row-major' }, unit, unitW);
     return {
       search,
       full,
@@ -176,7 +178,7 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   return { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
 }
 
-/** μ_total = μ + i0 at every pixel and size, aggregated into the map. */
+/** μ_total = μ + i0 at every pixel and size (`full` in row-major pixel order), aggregated into the map. */
 function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, H: number, W: number, halfPx: number[], aggregate: Aggregate): Float32Array {
   const totals = new Float64Array(full.count);
   gp.predictMean(full.points, full.count, totals);
@@ -188,8 +190,8 @@ function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, 
   return aggregateMap(totals, H, W, halfPx, aggregate);
 }
 
-function scaledCandidates(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number): ImageCandidates {
-  const c = imageCandidates(H, W, halfPx, stride);
+function scaledCandidates(H: number, W: number, halfPx: number[], options: ImageCandidateOptions, unit: number, unitW: number): ImageCandidates {
+  const c = imageCandidates(H, W, halfPx, options);
   if (unit !== 1 || unitW !== 1) {
     for (let i = 0; i < c.count; i++) {
       c.points[i * 3] *= unit;
