@@ -530,10 +530,14 @@ def synthetic_cases(rng: np.random.Generator):
         helper.make_node("GlobalAveragePool", ["A"], ["p"]),
         helper.make_node("Squeeze", ["p", "sq_axes"], ["f"]),
         helper.make_node("DequantizeLinear", ["Wq", "Ws", "Wz"], ["Wd"]),
-        helper.make_node("Gemm", ["f", "Wd", "B"], ["output"]),
+        helper.make_node("Gemm", ["f", "Wd", "B"], ["logits"]),
+        helper.make_node("QuantizeLinear", ["logits", "y_s", "y_z"], ["logits_q"]),
+        helper.make_node("DequantizeLinear", ["logits_q", "y_s", "y_z"], ["output"]),
     ], [T(Wq, "Wq"), T(np.array(s, np.float32), "Ws"), T(np.array(0, np.int8), "Wz"), T(B, "B"),
-        T(np.array([2, 3], np.int64), "sq_axes")], Wq.astype(np.float32) * np.float32(s), B,
-        ["GlobalAveragePool", "Squeeze", "Gemm"], notes="Squeeze with axes input; Gemm(transB=0) of DequantizeLinear(int8)")
+        T(np.array([2, 3], np.int64), "sq_axes"), T(np.array(0.05, np.float32), "y_s"), T(np.array(0, np.int8), "y_z")],
+        Wq.astype(np.float32) * np.float32(s), B,
+        ["GlobalAveragePool", "Squeeze", "Gemm", "QuantizeLinear", "DequantizeLinear"],
+        notes="Squeeze with axes input; Gemm(transB=0) of DequantizeLinear(int8); QDQ on the logits")
     # 5-D: GlobalAveragePool -> Reshape(constant shape [0, -1]) -> MatMul (no bias)
     model("syn_video_reshape_matmul", 5, [
         helper.make_node("GlobalAveragePool", ["A"], ["p"]),

@@ -66,7 +66,7 @@ describe('addOutputs', () => {
   });
 
   it('createCamSession also accepts a path and feeds a named input', async () => {
-    const s = await createCamSession(fixturePath('resnet18.onnx'), { inputName: 'input' });
+    const s = await createCamSession(fixturePath('resnet18.onnx'), { intraOpNumThreads: 1 }, { inputName: 'input' });
     try {
       expect(s.inputName).toBe('input');
       expect(s.head.featureTensor).toBe(findCamHead(readBytes('resnet18.onnx')).ok ? '/layer4/layer4.1/relu_1/Relu_output_0' : '');
@@ -76,6 +76,6 @@ describe('addOutputs', () => {
     } finally {
       await s.release();
     }
-    await expect(createCamSession(fixturePath('resnet18.onnx'), { inputName: 'nope' })).rejects.toThrow(/no input 'nope'/);
+    await expect(createCamSession(fixturePath('resnet18.onnx'), {}, { inputName: 'nope' })).rejects.toThrow(/no input 'nope'/);
   });
 });

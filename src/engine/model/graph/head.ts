@@ -4,7 +4,8 @@
  * Grad-CAM++").
  *
  * Walk, from the graph output back (names as in the ONNX operator set):
- *   1. optional Softmax / LogSoftmax (and Identity); the linear layer's output is then the logits;
+ *   1. optional Softmax / LogSoftmax, Identity, QuantizeLinear -> DequantizeLinear pairs (QDQ
+ *      models); the linear layer's (float) output is then the logits;
  *   2. the linear layer, one of
  *      - Gemm(x, B, C) with transA = 0, transB 0 or 1, alpha, beta (B and C constant),
  *      - Add(MatMul(x, W), b) in either operand order, or a MatMul alone (bias 0),
@@ -28,7 +29,7 @@
  * partial means and channels-last pooling are refused.  Nonlinearities *before* the pooling
  * (DenseNet's final ReLU) are part of A and are fine: the closed form holds for the pooled tensor.
  */
-import { DataType, dataTypeName, numel, parseOnnxModel, tensorValues, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx.ts';
+import { DataType, dataTypeName, parseOnnxModel, tensorValues, type OnnxModel, type OnnxNode } from './onnx.ts';
 
 export interface CamHead {
   /** The feature map A: float tensor [N, K, h, w] (rank 4) or [N, K, t, h, w] (rank 5). */
@@ -528,6 +529,14 @@ export function findCamHead(model: OnnxModel | Uint8Array, options: FindCamHeadO
         cur = n.inputs[0];
         continue;
       }
+      // QDQ models may quantise the logits: DequantizeLinear(QuantizeLinear(linear output))
+      const qn = n && !n.domain && n.opType === 'DequantizeLinear' ? g.producer.get(n.inputs[0]) : undefined;
+      if (qn && !qn.domain && qn.opType === 'QuantizeLinear') {
+        trail.push('DequantizeLinear', 'QuantizeLinear');
+        tailOps.unshift('QuantizeLinear', 'DequantizeLinear');
+        cur = qn.inputs[0];
+        continue;
+      }
       break;
     }
     const logitsTensor = cur;
@@ -574,6 +583,3 @@ export function requireCamHead(model: OnnxModel | Uint8Array, options: FindCamHe
   if (!r.ok) throw new CamHeadRefusal(r.found);
   return r.head;
 }
-
-export { numel };
-export type { OnnxTensor };

@@ -28,17 +28,21 @@ export interface CamSession {
 }
 
 export interface CamSessionOptions extends FindCamHeadOptions {
-  /** onnxruntime session options; default: CPU, graph optimisation 'all'. */
-  sessionOptions?: ort.InferenceSession.SessionOptions;
   /** The input to feed; default the model's first input. */
   inputName?: string;
 }
 
 /**
  * Finds the head (throws CamHeadRefusal when there is none), adds A and the logits as outputs,
- * and opens an onnxruntime session on the copy.
+ * and opens an onnxruntime session on the in-memory copy.  `ortOptions` are onnxruntime session
+ * options (default: CPU, graph optimisation 'all').  A model path is read, never written; models
+ * with external data files are not supported (the copy is loaded from memory).
  */
-export async function createCamSession(model: string | Uint8Array, options: CamSessionOptions = {}): Promise<CamSession> {
+export async function createCamSession(
+  model: string | Uint8Array,
+  ortOptions: ort.InferenceSession.SessionOptions = {},
+  options: CamSessionOptions = {},
+): Promise<CamSession> {
   const bytes = typeof model === 'string' ? new Uint8Array(await readFile(model)) : model;
   const parsed = parseOnnxModel(bytes);
   const found = findCamHead(parsed, options);
@@ -48,7 +52,7 @@ export async function createCamSession(model: string | Uint8Array, options: CamS
   const session = await ort.InferenceSession.create(extended, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
-    ...options.sessionOptions,
+    ...ortOptions,
   });
   const inputName = options.inputName ?? session.inputNames[0];
   if (!session.inputNames.includes(inputName)) throw new Error(`the model has no input '${inputName}' (inputs: ${session.inputNames.join(', ')})`);
