@@ -34,6 +34,11 @@ export interface BorexParams {
   jitter: [number, number, number];
   /** Re-fit ℓ every this many iterations (1 = every iteration, as the public code). */
   refitEvery: number;
+  /**
+   * Where each re-fit starts: 'initial' ℓ (the public code: sklearn's fit clones the unfitted
+   * kernel, so every fit starts again from (12, 12, 10)) or the 'previous' optimum (warm start).
+   */
+  refitFrom: 'initial' | 'previous';
   /** Acquisition search over every stride-th row and column (1 = every pixel). */
   candidateStride: number;
   /** The prior is scaled so that mean |i0| equals this. */
@@ -56,6 +61,7 @@ export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
   noiseVariance: 0.01,
   jitter: [1, 1, 0.5],
   refitEvery: 1,
+  refitFrom: 'initial',
   candidateStride: 1,
   priorMeanAbs: 0.1,
   previewEvery: 5,
@@ -103,15 +109,12 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   };
 
   const { search, searchPrior, posterior, full, gp } = timed(() => {
-    // The search keeps the public code's candidate order (it decides argmax ties); the final map
-    // needs pixel order.
-    const search = scaledCandidates(H, W, halfPx, { stride: params.candidateStride }, unit, unitW);
-    const full = scaledCandidates(H, W, halfPx, { order: 'row-major' }, unit, unitW);
+    const { search, full, posterior } = candidateSets(H, W, halfPx, params.candidateStride, unit, unitW);
     return {
       search,
       full,
+      posterior,
       searchPrior: candidatePrior(search, i0),
-      posterior: new CandidatePosterior(search.points, search.count, 3),
       gp: new GaussianProcess({ dims: 3, lengthScale: params.lengthScale, noiseVariance: params.noiseVariance }),
     };
   });
@@ -161,12 +164,18 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
     samples.push({ row, col, halfSize: s, y, residual });
 
     timed(() => {
-      z[0] = row * unit + params.jitter[0] * random.normal();
-      z[1] = col * unitW + params.jitter[1] * random.normal();
-      z[2] = s * unit + params.jitter[2] * random.normal();
+      // Jitter keeps repeated centres off the grid; the public code leaves the first point as is.
+      const j = t === 0 ? 0 : 1;
+      z[0] = row * unit + j * params.jitter[0] * random.normal();
+      z[1] = col * unitW + j * params.jitter[1] * random.normal();
+      z[2] = s * unit + j * params.jitter[2] * random.normal();
       gp.addObservation(z, residual);
       if ((t + 1) % params.refitEvery === 0) {
-        fitLengthScale(gp, { lower: params.lengthScaleBounds[0], upper: params.lengthScaleBounds[1] });
+        fitLengthScale(gp, {
+          initial: params.refitFrom === 'initial' ? params.lengthScale : undefined,
+          lower: params.lengthScaleBounds[0],
+          upper: params.lengthScaleBounds[1],
+        });
       }
     });
 
@@ -188,6 +197,25 @@ function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, 
     for (let k = 0; k < p; k++) totals[q * p + k] += v;
   }
   return aggregateMap(totals, H, W, halfPx, aggregate);
+}
+
+/**
+ * Candidate sets and the posterior cache over the search set, kept for the next image of the same
+ * geometry: the cache holds up to ~80 MB at full resolution, and touching it the first time costs
+ * seconds, so a batch pays that once.
+ */
+let lastSets: { key: string; search: ImageCandidates; full: ImageCandidates; posterior: CandidatePosterior } | undefined;
+
+function candidateSets(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number) {
+  const key = `${H}x${W}:${halfPx.join(',')}:${stride}`;
+  if (lastSets?.key !== key) {
+    // The search keeps the public code's candidate order (it decides argmax ties); the final map
+    // needs pixel order.
+    const search = scaledCandidates(H, W, halfPx, { stride }, unit, unitW);
+    const full = scaledCandidates(H, W, halfPx, { order: 'row-major' }, unit, unitW);
+    lastSets = { key, search, full, posterior: new CandidatePosterior(search.points, search.count, 3) };
+  }
+  return lastSets;
 }
 
 function scaledCandidates(H: number, W: number, halfPx: number[], options: ImageCandidateOptions, unit: number, unitW: number): ImageCandidates {
@@ -256,6 +284,7 @@ function validate(p: BorexParams): void {
   if (!(p.kappa >= 0)) throw bad(`κ must be ≥ 0, got ${p.kappa}`);
   if (!(p.gain >= 0)) throw bad(`the gain must be ≥ 0, got ${p.gain}`);
   if (!(Number.isInteger(p.refitEvery) && p.refitEvery >= 1)) throw bad('refitEvery must be a positive integer');
+  if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
 }
