@@ -12,6 +12,8 @@ describe('borex models', () => {
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({ name: 'region-2class', classes: 2, specSource: region.replace('.onnx', '.borex.json') });
     expect(info.spec).toMatchObject({ height: 32, width: 32, layout: 'NCHW', inputName: 'input', outputName: 'output', labels: ['region', 'other'] });
+    expect(info.whiteBox.supported).toBe(false);
+    expect(info.whiteBox.reason).toMatch(/head is not GAP \+ linear/);
   });
 
   it('list --json shows the searched directories and the catalogue', () => {

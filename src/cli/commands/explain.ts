@@ -14,8 +14,11 @@ import { progressPrinter } from '../progress-printer.ts';
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
   --label top1|INDEX|NAME class to explain (default top1)
-  --method rise|pn-rise|bo|borex   method (default rise)
-  --prior rise|pn-rise|none        what BOREx refines (default rise, made with --preset's RISE settings)
+  --method rise|pn-rise|gradcam|gradcampp|bo|borex   method (default rise)
+  --prior rise|pn-rise|gradcampp|none|FILE   what BOREx refines (default rise, made with --preset's
+                          RISE settings). FILE: .npy (H×W or 1×H×W), 8/16-bit greyscale .png/.tif, or
+                          JSON rows; a map of exactly the model's input size is used as is, any
+                          other size is taken to cover the whole photo and is resized/cropped like it
   --preset paper|default|quality   RISE settings: paper N=100 s=8 p1=0.3; default N=4000 s=7 p1=0.5;
                           quality N=6000 s=8 p1=0.1 (default: default)
   --masks N --grid S --p1 P        override the preset's RISE parameters

@@ -42,6 +42,10 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       classes: classifier.numClasses,
       labelsFile: resolved.labelsFile ?? null,
       batchSize: classifier.batchSize,
+      whiteBox: await classifier.camSession().then(
+        (session) => ({ supported: true, featureTensor: session.head.featureTensor, ops: session.head.ops }),
+        (err: Error) => ({ supported: false, reason: err.message }),
+      ),
     };
     await classifier.dispose();
     console.log(JSON.stringify(info, null, 2));

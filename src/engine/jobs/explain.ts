@@ -89,6 +89,7 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
     width,
     baseline: makeBaseline(request.baseline, input.tensor, height, width, classifier.spec),
     label,
+    geometry: input.geometry,
   };
   throwIfCancelled(control.signal);
   const output = await computeMap(target, request.config, control);

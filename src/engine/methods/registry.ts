@@ -4,14 +4,19 @@ import type { JobControl } from '../progress.ts';
 import { borex, BO_DEFAULTS, BOREX_DEFAULTS, type BorexParams, type BorexSample } from './borex.ts';
 import { rise, RISE_PRESETS, type RiseParams } from './rise.ts';
 import type { ExplainTarget } from './target.ts';
+import { whiteBoxMap } from './white-box.ts';
+import { priorOnInput, readPriorFile } from './imported-prior.ts';
 
 export const METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'bo', 'borex'] as const;
 export type MethodName = (typeof METHODS)[number];
 export const PRESETS = ['paper', 'default', 'quality'] as const;
 export type PresetName = (typeof PRESETS)[number];
-/** Priors BOREx can refine: a method's map, none (i0 = 0), or (later) an imported file. */
+/** Priors BOREx can refine: a method's map, none (i0 = 0), or a map imported from a file. */
 export const PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
 export type PriorName = (typeof PRIORS)[number];
+/** A named prior, or the path of an imported map (.npy, .png, .tif, .json). */
+export type PriorChoice = PriorName | string;
+const PRIOR_FILE = /\.(npy|png|tiff?|json)$/i;
 
 /** Every parameter of a run, resolved from preset + overrides; written to result.json as is. */
 export interface MethodConfig {
@@ -20,7 +25,7 @@ export interface MethodConfig {
   seed: number;
   rise: Omit<RiseParams, 'seed'>;
   /** For bo/borex: the prior refined (bo always uses none). */
-  prior?: PriorName;
+  prior?: PriorChoice;
   /** For bo/borex. */
   borex?: Omit<BorexParams, 'seed'>;
 }
@@ -44,10 +49,9 @@ export function parsePreset(name: string): PresetName {
   return name as PresetName;
 }
 
-export function parsePrior(name: string): PriorName {
-  if ((PRIORS as readonly string[]).includes(name)) return name as PriorName;
-  if (/\.(npy|png|tiff?|json)$/i.test(name)) throw new BorexError('runtime', `importing a prior from a file (${name}) is not available in this build yet`);
-  throw usageError(`unknown prior "${name}"; one of ${PRIORS.join(', ')}`);
+export function parsePrior(name: string): PriorChoice {
+  if ((PRIORS as readonly string[]).includes(name) || PRIOR_FILE.test(name)) return name;
+  throw usageError(`unknown prior "${name}"; one of ${PRIORS.join(', ')}, or a map file (.npy, .png, .tif, .json)`);
 }
 
 export interface MethodOutput {
@@ -55,7 +59,7 @@ export interface MethodOutput {
   /** Signed maps (PN-RISE) are drawn symmetric about 0. */
   signed: boolean;
   /** For refinements: the prior that was refined. */
-  prior?: { method: PriorName; map: Float32Array; signed: boolean };
+  prior?: { method: PriorChoice; map: Float32Array; signed: boolean };
   borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number };
 }
 
@@ -67,8 +71,8 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
     case 'bo':
     case 'borex': {
       const params = { ...(config.borex ?? borexParamsFor(config.method)), seed: config.seed };
-      const priorName: PriorName = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
-      const prior = priorName === 'none' ? undefined : await computeMap(target, { ...config, method: priorName }, control);
+      const priorName: PriorChoice = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
+      const prior = priorName === 'none' ? undefined : PRIOR_FILE.test(priorName) ? await importedPrior(target, priorName) : await computeMap(target, { ...config, method: priorName as MethodName }, control);
       const out = await borex(target, prior?.map ?? null, params, control);
       return {
         map: out.map,
@@ -77,7 +81,14 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
         borex: { samples: out.samples, lengthScale: out.lengthScale, gpMs: out.gpMs, modelCalls: out.modelCalls },
       };
     }
-    default:
-      throw new BorexError('runtime', `method "${config.method}" is not available in this build yet`);
+    case 'gradcam':
+    case 'gradcampp':
+      return { map: await whiteBoxMap(target, config.method === 'gradcam' ? 'gradcam' : 'gradcam++'), signed: false };
   }
+}
+
+async function importedPrior(target: ExplainTarget, file: string): Promise<MethodOutput> {
+  if (!target.geometry) throw new BorexError('runtime', 'an imported prior needs the image geometry');
+  const map = priorOnInput(await readPriorFile(file), target.geometry);
+  return { map, signed: map.some((v) => v < 0) };
 }

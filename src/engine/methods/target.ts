@@ -1,3 +1,4 @@
+import type { InputGeometry } from '../image/preprocess.ts';
 import type { Classifier } from '../model/classifier.ts';
 
 /** What every method explains: one preprocessed image, one class, one occlusion baseline. */
@@ -10,4 +11,6 @@ export interface ExplainTarget {
   /** Occlusion baseline b (same shape as x). */
   baseline: Float32Array;
   label: number;
+  /** Where the input came from in the photo (needed to place imported maps). */
+  geometry?: InputGeometry;
 }

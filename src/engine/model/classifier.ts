@@ -1,3 +1,4 @@
+import type { CamSession } from './graph/index.ts';
 import type { ModelSpec } from './spec.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface Classifier {
   readonly calls: number;
   /** Milliseconds spent in the model so far. */
   readonly busyMs: number;
+  /** White-box access for Grad-CAM: present for ONNX models (refuses heads that are not GAP + linear). */
+  camSession?(): Promise<CamSession>;
   dispose?(): Promise<void>;
 }
 

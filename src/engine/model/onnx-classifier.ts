@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
+import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';
 import { softmaxRows, type Classifier } from './classifier.ts';
 import type { ModelSpec } from './spec.ts';
 
@@ -31,6 +32,7 @@ export class OnnxClassifier implements Classifier {
   private readonly inputName: string;
   private readonly outputName: string;
   private readonly nhwcScratch: Float32Array | undefined;
+  private camSessionPromise: Promise<CamSession> | undefined;
 
   private constructor(
     readonly name: string,
@@ -41,6 +43,7 @@ export class OnnxClassifier implements Classifier {
     readonly numClasses: number,
     readonly batchSize: number,
     private readonly fixedBatch: number | undefined,
+    private readonly threads: number,
   ) {
     this.inputName = spec.inputName ?? session.inputNames[0];
     this.outputName = spec.outputName ?? session.outputNames[0];
@@ -63,7 +66,8 @@ export class OnnxClassifier implements Classifier {
     const classes = numClasses ?? labels?.length;
     if (classes === undefined) throw modelError(file, 'cannot tell the number of classes: the output shape is dynamic and no labels were given');
     const names = labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
-    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch);
+    const threads = options.threads ?? os.availableParallelism();
+    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch, threads);
   }
 
   async classify(images: Float32Array, count: number): Promise<Float32Array> {
@@ -108,8 +112,26 @@ export class OnnxClassifier implements Classifier {
     return this.outputKind;
   }
 
+  /**
+   * A second session on an in-memory copy of the model that also outputs the feature map and
+   * logits of its GAP + linear head (for Grad-CAM); refused with a message for other heads.
+   */
+  camSession(): Promise<CamSession> {
+    this.camSessionPromise ??= (async () => {
+      if (this.spec.layout !== 'NCHW') throw modelError(this.file, 'white-box priors support NCHW models only');
+      try {
+        return await createCamSession(this.file, { intraOpNumThreads: this.threads, interOpNumThreads: 1 }, { inputName: this.inputName });
+      } catch (err) {
+        if (err instanceof CamHeadRefusal) throw modelError(this.file, err.message, err);
+        throw modelError(this.file, `cannot open the white-box session (${err instanceof Error ? err.message : String(err)})`, err);
+      }
+    })();
+    return this.camSessionPromise;
+  }
+
   async dispose(): Promise<void> {
     await this.session.release();
+    if (this.camSessionPromise) await (await this.camSessionPromise.catch(() => undefined))?.release();
   }
 }
 

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseNpy } from 'npyjs';
+import sharp from 'sharp';
+import { badInput } from '../errors.ts';
+import type { InputGeometry } from '../image/preprocess.ts';
+
+/** A saliency map read from a file, before it is placed on the model's input grid. */
+export interface PriorArray {
+  data: Float32Array;
+  height: number;
+  width: number;
+}
+
+/**
+ * Reads a prior map: `.npy` (any real dtype, H×W or 1×H×W), 8- or 16-bit greyscale PNG/TIFF, or a
+ * JSON array of rows. Rejects NaN/Inf, wrong rank, empty and constant maps with a message.
+ */
+export async function readPriorFile(file: string): Promise<PriorArray> {
+  const fail = (why: string) => badInput(file, `not usable as a prior: ${why}`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw badInput(file, `cannot read the prior (${(err as NodeJS.ErrnoException).code ?? err})`, err);
+  }
+  const ext = path.extname(file).toLowerCase();
+  let prior: PriorArray;
+  if (ext === '.npy') {
+    let npy;
+    try {
+      npy = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+    } catch (err) {
+      throw fail(`not a readable .npy (${err instanceof Error ? err.message : err})`);
+    }
+    const shape = npy.shape.length === 3 && npy.shape[0] === 1 ? npy.shape.slice(1) : npy.shape;
+    if (shape.length !== 2) throw fail(`shape [${npy.shape.join(', ')}]; H×W or 1×H×W is needed`);
+    if (npy.fortranOrder) throw fail('Fortran-ordered arrays are not supported; save with C order');
+    if (!/^[iuf]\d$/.test(npy.dtype)) throw fail(`dtype ${npy.dtype}; a real number type is needed`);
+    const values = npy.data as unknown as ArrayLike<number>;
+    prior = { data: Float32Array.from(values, Number), height: shape[0], width: shape[1] };
+  } else if (ext === '.png' || ext === '.tif' || ext === '.tiff') {
+    try {
+      const meta = await sharp(bytes).metadata();
+      const sixteen = meta.depth === 'ushort';
+      const { data, info } = await sharp(bytes).toColourspace(sixteen ? 'grey16' : 'b-w').raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+      const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : data;
+      const plane = info.width * info.height;
+      const out = new Float32Array(plane);
+      for (let i = 0; i < plane; i++) out[i] = values[i * info.channels];
+      prior = { data: out, height: info.height, width: info.width };
+    } catch (err) {
+      throw fail(`not a readable greyscale image (${err instanceof Error ? err.message.split('\n')[0] : err})`);
+    }
+  } else if (ext === '.json') {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw fail(`invalid JSON (${err instanceof Error ? err.message : err})`);
+    }
+    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r) && r.length === (rows as unknown[][])[0].length && r.every((v) => typeof v === 'number'))) {
+      throw fail('JSON must be a non-empty array of equally long rows of numbers');
+    }
+    const r = rows as number[][];
+    prior = { data: Float32Array.from(r.flat()), height: r.length, width: r[0].length };
+  } else {
+    throw fail(`unsupported extension "${ext}" (use .npy, .png, .tif or .json)`);
+  }
+  if (prior.data.length === 0 || prior.height === 0 || prior.width === 0) throw fail('the map is empty');
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of prior.data) {
+    if (!Number.isFinite(v)) throw fail('the map contains NaN or Inf');
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (lo === hi) throw fail(`the map is constant (${lo})`);
+  return prior;
+}
+
+/**
+ * Places a prior on the model's input grid. The rule: a map exactly the model's input size
+ * (H×W) is taken as is; any other size is taken to cover the whole photo (any resolution, e.g.
+ * the photo's own) and goes through the same resize and crop as the image.
+ */
+export function priorOnInput(prior: PriorArray, geometry: InputGeometry): Float32Array {
+  const { width: W, height: H } = geometry;
+  if (prior.height === H && prior.width === W) return prior.data;
+  const out = new Float32Array(H * W);
+  const sy = geometry.photoHeight / geometry.resizedHeight;
+  const sx = geometry.photoWidth / geometry.resizedWidth;
+  const py = prior.height / geometry.photoHeight;
+  const px = prior.width / geometry.photoWidth;
+  for (let y = 0; y < H; y++) {
+    // model pixel centre → photo coordinates → prior coordinates (half-pixel centres)
+    const v = Math.min(Math.max(((y + geometry.cropTop + 0.5) * sy) * py - 0.5, 0), prior.height - 1);
+    const v0 = Math.floor(v);
+    const v1 = Math.min(v0 + 1, prior.height - 1);
+    const fv = v - v0;
+    for (let x = 0; x < W; x++) {
+      const u = Math.min(Math.max(((x + geometry.cropLeft + 0.5) * sx) * px - 0.5, 0), prior.width - 1);
+      const u0 = Math.floor(u);
+      const u1 = Math.min(u0 + 1, prior.width - 1);
+      const fu = u - u0;
+      const d = prior.data;
+      const top = d[v0 * prior.width + u0] * (1 - fu) + d[v0 * prior.width + u1] * fu;
+      const bottom = d[v1 * prior.width + u0] * (1 - fu) + d[v1 * prior.width + u1] * fu;
+      out[y * W + x] = top * (1 - fv) + bottom * fv;
+    }
+  }
+  return out;
+}
