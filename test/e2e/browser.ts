@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { ROOT } from '../helpers/cli.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const UI_DIR = path.join(ROOT, 'out/renderer');
+export const SCREENSHOTS = path.join(ROOT, 'out/screenshots');
+
+/** Debian's Chromium, or a visible skip locally (a failure under CI=true, where .ci/run installs it). */
+export function chromiumStatus(): { skip: boolean } {
+  if (fs.existsSync(CHROMIUM)) return { skip: false };
+  if (process.env.CI === 'true') throw new Error(`CI=true but ${CHROMIUM} is missing (apt-get install -y chromium)`);
+  console.warn(`SKIPPED: end-to-end tests need Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  return { skip: true };
+}
+
+/** Builds the renderer if `npm test` has not already. */
+export async function ensureUiBuilt(): Promise<void> {
+  if (fs.existsSync(path.join(UI_DIR, 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'src/renderer/vite.config.ts') });
+}
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `borex serve` as a user starts it; the URL is the first line on stdout. */
+export async function startServe(env: NodeJS.ProcessEnv): Promise<Served> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), 'serve'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`borex serve exited with ${code}: ${stderr}`)));
+    setTimeout(() => reject(new Error(`borex serve printed no URL in 30 s: ${stderr}`)), 30_000);
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    token: u.searchParams.get('token') ?? '',
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
+}
+
+/** Headless Debian Chromium with the flags this machine needs and a fresh profile. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

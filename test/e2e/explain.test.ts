@@ -1,0 +1,141 @@
+/**
+ * End to end: `borex serve` with the real engine and MobileNetV2, driven in Debian's Chromium.
+ * Screenshots go to out/screenshots (the best are copied to docs/screenshots by hand).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
+import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+
+const DOG = 'images/darknet/dog.jpg';
+const skip = assetStatus(DOG, 'models/mobilenetv2-12-int8.onnx').skip || chromiumStatus().skip;
+
+describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const problems: string[] = [];
+  const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureUiBuilt();
+    served = await startServe({ BOREX_MODEL_DIR: MODEL_DIR });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // Nothing may leave the machine: every request goes to the server itself.
+    page.on('request', (r) => {
+      if (!r.url().startsWith(served.origin) && !r.url().startsWith(served.origin.replace('http', 'ws')) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`request elsewhere: ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('refuses the API without the token, with a wrong Host, or from another origin', async () => {
+    const info = await fetch(`${served.origin}/api/info`, { method: 'POST' });
+    expect(info.status).toBe(401);
+    const ws = await fetch(`${served.origin}/api/events`);
+    expect(ws.status).toBe(401);
+    const cross = await fetch(`${served.origin}/api/info`, { method: 'POST', headers: { authorization: `Bearer ${served.token}`, origin: 'http://evil.example' } });
+    expect(cross.status).toBe(403);
+    const ok = await fetch(`${served.origin}/api/info`, { method: 'POST', headers: { authorization: `Bearer ${served.token}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('uploads dog.jpg and shows malamute in the top 5', async () => {
+    await page.goto(served.url);
+    expect(new URL(page.url()).searchParams.get('token')).toBeNull(); // the token leaves the address bar
+    await page.getByTestId('model').selectOption('mobilenetv2-12-int8');
+    await page.getByTestId('file-input').setInputFiles(asset(DOG));
+    await expect.poll(() => page.getByTestId('top5').textContent(), { timeout: 60_000 }).toContain('malamute');
+    expect(await page.locator('[data-testid=top5] button.selected').textContent()).toContain('malamute');
+    await shot('explain-top5');
+  });
+
+  it('runs RISE → BOREx with live updates; three maps, both curves, AUCs equal result.json', async () => {
+    await page.getByTestId('method').selectOption('borex');
+    await page.getByTestId('prior').selectOption('rise');
+    await page.getByTestId('preset').selectOption('paper');
+    await page.getByRole('button', { name: /Advanced/ }).click();
+    await page.getByTestId('iterations').fill('20');
+    await page.getByTestId('run').click();
+    // While BOREx runs, the refined panel draws its map so far.
+    await page.waitForSelector('[data-job-state=running] [data-testid=panel-refined] canvas[data-has-map=true]', { timeout: 120_000 });
+    await shot('explain-live');
+    await page.waitForSelector('[data-job-state=done]', { timeout: 240_000 });
+    for (const panel of ['prior', 'refined']) expect(await page.locator(`[data-testid=panel-${panel}] canvas`).getAttribute('data-has-map')).toBe('true');
+    for (const curve of ['insertion', 'deletion']) {
+      const plot = page.getByTestId(`curve-${curve}`);
+      await expect.poll(() => plot.getAttribute('data-rendered')).toBe('true');
+      expect(await plot.locator('.scatterlayer .trace').count()).toBe(2); // prior and refined
+    }
+    const jobId = await page.getByTestId('explain-view').getAttribute('data-job-id');
+    const res = await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`);
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { label: { name: string }; metrics: Record<string, number>; prior: { method: string; metrics: Record<string, number> } };
+    expect(result.label.name).toBe('malamute');
+    expect(result.prior.method).toBe('rise');
+    for (const [row, metrics] of [['refined', result.metrics], ['prior', result.prior.metrics]] as const) {
+      for (const m of ['insertion', 'deletion']) {
+        const cell = page.getByTestId(`auc-${row}-${m}`);
+        expect(Number(await cell.getAttribute('data-value'))).toBe(metrics[m]);
+        expect(await cell.textContent()).toBe(metrics[m].toFixed(4));
+      }
+    }
+    await page.setViewportSize({ width: 1600, height: 1150 });
+    await shot('explain-result');
+  });
+
+  it('zooms all three panels together and changes the colour map', async () => {
+    const refined = page.locator('[data-testid=panel-refined] canvas');
+    const before = await refined.screenshot();
+    await page.locator('[data-testid=panel-original] canvas').hover();
+    await page.mouse.wheel(0, -600);
+    await page.getByTestId('colormap').selectOption('jet');
+    const after = await refined.screenshot();
+    expect(Buffer.compare(before, after)).not.toBe(0);
+    await shot('explain-zoomed-jet');
+    await page.keyboard.press('0');
+    await page.getByTestId('colormap').selectOption('auto');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  });
+
+  it('cancels a running job', async () => {
+    await page.getByTestId('preset').selectOption('quality'); // 6000 RISE masks: long enough to cancel
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-job-state=running] [data-testid=progress]');
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/rise [1-9]\d*\//);
+    await page.getByTestId('cancel').click();
+    await page.waitForSelector('[data-job-state=cancelled]', { timeout: 20_000 });
+    expect(await page.getByTestId('cancelled').textContent()).toContain('Cancelled');
+    expect(await page.getByTestId('error').count()).toBe(0);
+    // The engine is free again: the run button is back.
+    await page.getByTestId('run').waitFor();
+  });
+
+  it('opens the keyboard-shortcut sheet with ? and shows the planned views', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 990 } });
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts').waitFor();
+    await shot('shortcuts');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('shortcuts').count()).toBe(0);
+    await page.getByTestId('tab-batch').click();
+    await page.getByTestId('batch-view').waitFor();
+    await shot('batch');
+    await page.getByTestId('tab-explain').click();
+  });
+
+  it('logged no console errors or warnings and sent nothing off the machine', () => {
+    expect(problems).toEqual([]);
+  });
+});
