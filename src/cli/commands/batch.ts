@@ -20,6 +20,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
   --resume                continue a run in --out: finished items are skipped, the one in flight redone
   --shard i/n             only entries with index % n == i (merge shard runs with borex merge)
+  --take-over-lock        take over a run locked by a process on another host (a requeued scheduler task)
   --model NAME|PATH       (default ${DEFAULT_MODEL})
   --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3)
   --masks N --grid S --p1 P        override the preset's RISE parameters
@@ -39,6 +40,7 @@ const OPTIONS = {
   out: { type: 'string' },
   resume: { type: 'boolean' },
   shard: { type: 'string' },
+  'take-over-lock': { type: 'boolean' },
   model: { type: 'string' },
   preset: { type: 'string' },
   masks: { type: 'string' },
@@ -124,9 +126,12 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     }
     const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
       resume: o.resume ?? false,
+      takeOverLock: o['take-over-lock'] ?? false,
       command: ['borex', 'batch', ...argv].map(shellQuote).join(' '),
       signal,
+      onStep: json || !process.stderr.isTTY ? undefined : stepPrinter(),
       onEntry: (records, timing, p) => {
+        if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         if (json) {
           process.stderr.write(JSON.stringify({ type: 'item', done: p.done, total: p.total, eta_ms: p.etaMs === undefined ? null : Math.round(p.etaMs), ms: Math.round(timing.total_ms), items: records.map(brief) }) + '\n');
           return;
@@ -148,6 +153,17 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   } finally {
     await classifier.dispose();
   }
+}
+
+/** On a terminal: one self-updating line for the image in flight (method and its stage). */
+function stepPrinter() {
+  let last = 0;
+  return (entry: { image: string }, method: string, e: { stage: string; done: number; total: number }) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    process.stderr.write(`\r\x1b[K  ${entry.image}: ${method} ${e.stage} ${e.done}/${e.total}`);
+  };
 }
 
 function brief(r: ItemRecord) {

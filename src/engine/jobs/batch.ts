@@ -124,10 +124,10 @@ export function openRun(outDir: string, spec: BatchSpec, classifier: Classifier,
 
 const fmtShard = (s: { index: number; count: number } | null) => (s ? `${s.index}/${s.count}` : 'none (the whole input)');
 
-export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean; command?: string } & BatchControl): Promise<BatchSummary> {
+export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean; command?: string; takeOverLock?: boolean } & BatchControl): Promise<BatchSummary> {
   const started = performance.now();
   const store = openRun(outDir, spec, classifier, model, options.resume, options.command);
-  store.lock();
+  store.lock(options.takeOverLock);
   try {
     const done = new Set(store.recover().map((r) => r.entry));
     const mine = spec.input.entries.filter((e) => inShard(e.index, spec.shard));

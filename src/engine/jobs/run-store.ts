@@ -154,8 +154,12 @@ export class RunStore {
     return new RunStore(dir, readRunManifest(dir));
   }
 
-  /** Takes the run's lock file; a lock held by a live process on this host refuses. */
-  lock(): void {
+  /**
+   * Takes the run's lock file; a lock held by a live process on this host refuses, and so does a
+   * lock from another host unless `takeOver` (for schedulers that never run one shard twice at
+   * once, e.g. a Slurm array task requeued on another node).
+   */
+  lock(takeOver = false): void {
     const file = path.join(this.dir, 'run.lock');
     const mine = JSON.stringify({ pid: process.pid, host: os.hostname() });
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -174,8 +178,8 @@ export class RunStore {
         if (holder.pid && holder.host === os.hostname() && holder.pid !== process.pid && alive(holder.pid)) {
           throw usageError(`${this.dir} is being worked on by process ${holder.pid}; wait for it or stop it first`);
         }
-        if (holder.pid && holder.host && holder.host !== os.hostname()) {
-          throw usageError(`${this.dir} is locked by process ${holder.pid} on ${holder.host}; remove ${file} if that process is gone`);
+        if (holder.pid && holder.host && holder.host !== os.hostname() && !takeOver) {
+          throw usageError(`${this.dir} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, run again with --take-over-lock`);
         }
         fs.rmSync(file, { force: true });
       }

@@ -71,6 +71,12 @@ describe('run store', () => {
     b.lock();
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'run.lock'), 'utf8')).pid).toBe(process.pid);
     b.close();
+    // A lock from another host: refused unless taken over (a requeued scheduler task).
+    fs.writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ pid: 1, host: 'elsewhere.example' }));
+    expect(() => RunStore.open(dir).lock()).toThrow(expect.objectContaining({ kind: 'usage', message: expect.stringContaining('--take-over-lock') }));
+    const c = RunStore.open(dir);
+    c.lock(true);
+    c.close();
   });
 
   it('compares specs without their location fields and names the first difference', () => {
