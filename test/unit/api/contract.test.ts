@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { classifyRequest, explainRequest, fileRequest, socketMessage } from '../../../src/shared/api.ts';
+import { ApiError, toErrorBody } from '../../../src/shared/errors.ts';
+import { fromWire, toWire } from '../../../src/shared/wire.ts';
+
+const good = { imageId: 'abc_123', model: 'mobilenetv2-12-int8', method: 'borex', prior: 'rise', preset: 'paper' };
+const refused = (schema: (v: unknown, p: string) => unknown, value: unknown, message: RegExp) => {
+  let err: unknown;
+  try {
+    schema(value, '');
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ApiError);
+  expect((err as ApiError).kind).toBe('bad-request');
+  expect((err as ApiError).message).toMatch(message);
+};
+
+describe('API contract', () => {
+  it('accepts a full explain request and keeps only known fields', () => {
+    const r = explainRequest({ ...good, label: 249, advanced: { seed: 3, masks: 100, halfSizes: [30, 45], baseline: 'blur' }, groundTruth: { type: 'boxes', boxes: [[1, 2, 30, 40]] } }, '');
+    expect(r).toEqual({ ...good, label: 249, advanced: { seed: 3, masks: 100, halfSizes: [30, 45], baseline: 'blur' }, groundTruth: { type: 'boxes', boxes: [[1, 2, 30, 40]] } });
+  });
+
+  it.each([
+    [{ ...good, extra: 1 }, /extra: unknown field/],
+    [{ ...good, method: 'gradcam' }, /method: expected one of borex, bo, rise, pn-rise/],
+    [{ ...good, prior: '/etc/passwd.npy' }, /prior: expected one of/],
+    [{ ...good, imageId: '../../etc/passwd' }, /imageId: expected a string matching/],
+    [{ ...good, model: '/tmp/evil.onnx' }, /model: expected a string matching/],
+    [{ ...good, label: -1 }, /label: expected an integer ≥ 0/],
+    [{ ...good, label: 1.5 }, /label: expected an integer/],
+    [{ ...good, advanced: { masks: 0 } }, /advanced.masks: expected an integer ≥ 1/],
+    [{ ...good, advanced: { keepProbability: Number.NaN } }, /advanced.keepProbability: expected a number/],
+    [{ ...good, advanced: { halfSizes: [] } }, /advanced.halfSizes: expected an array of 1–8 items/],
+    [{ ...good, advanced: { iterations: '50' } }, /advanced.iterations: expected an integer/],
+    [{ ...good, groundTruth: { type: 'file', path: '/x' } }, /groundTruth.type: expected one of boxes, voc/],
+    [{ ...good, groundTruth: { type: 'boxes', boxes: [[1, 2, 3]] } }, /groundTruth.boxes\[0\]: expected an array of 4 items/],
+    [{ imageId: 'a', model: 'm', method: 'rise', prior: 'rise' }, /preset: expected one of paper, default, quality, got undefined/],
+    [null, /request: expected an object, got null/],
+    [[good], /request: expected an object, got array/],
+  ])('refuses a bad explain request %#', (value, message) => refused(explainRequest, value, message));
+
+  it('refuses bad classify, file and socket messages', () => {
+    refused(classifyRequest, { imageId: 'a' }, /model: expected a string/);
+    refused(fileRequest, { jobId: 'a', file: '../../secret' }, /file: expected one of overlay.png/);
+    refused(socketMessage, { type: 'eval', code: '1' }, /type: expected one of cancel, ping/);
+    refused(socketMessage, { type: 'cancel', jobId: 'a', more: true }, /more: unknown field/);
+    expect(socketMessage({ type: 'cancel', jobId: 'a' }, '')).toEqual({ type: 'cancel', jobId: 'a' });
+  });
+
+  it('carries Float32Arrays exactly over JSON', () => {
+    const map = new Float32Array([0, -1.5, 3.25e-8, Number.MAX_VALUE > 1 ? 1e30 : 0]);
+    const back = fromWire<{ map: Float32Array; n: number }>(toWire({ map, n: 2 }));
+    expect(back.map).toBeInstanceOf(Float32Array);
+    expect(Array.from(back.map)).toEqual(Array.from(map));
+    expect(back.n).toBe(2);
+  });
+
+  it('keeps engine error kinds on the wire', () => {
+    expect(toErrorBody(Object.assign(new Error('no such file'), { kind: 'bad-input' }))).toEqual({ error: { kind: 'bad-input', message: 'no such file' } });
+    expect(toErrorBody(new Error('boom')).error.kind).toBe('runtime');
+  });
+});
