@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../../shared/errors.ts';
 import { BorexError, type ErrorKind } from '../errors.ts';
-import type { FromHost, HostJob, HostJobResult, HostProgress, HostSettings } from './protocol.ts';
+import type { FromHost, HostJob, HostJobResult, HostProgress, HostSettings, ToHost } from './protocol.ts';
 
 export interface EngineHost {
   /** Queues a job; the promise settles with its result or a BorexError (kind 'cancelled' when cancelled). */
@@ -20,29 +20,37 @@ interface Pending {
   watchdog?: NodeJS.Timeout;
 }
 
-export interface WorkerHostOptions {
-  settings?: HostSettings;
-  /** The worker script (tests pass a fake). Default: the real engine host. */
-  entry?: URL;
-  /** After a cancel, how long the job may take to stop before the worker is terminated. */
+/** A child that runs jobs: a worker thread here, an Electron utilityProcess in the app. */
+export interface HostChannel {
+  post(message: ToHost): void;
+  /** Called once the child sends a message, dies (`exitCode`) or fails to start. */
+  listen(onMessage: (m: FromHost) => void, onExit: (reason: string) => void): void;
+  /** Asks the running job to stop fast without waiting for the child's event loop (worker threads only). */
+  flagCancel?(seq: number): void;
+  kill(): void;
+}
+
+export interface QueueHostOptions {
+  /** After a cancel, how long the job may take to stop before the child is killed. */
   cancelGraceMs?: number;
 }
 
 /**
- * The engine in a worker_threads worker, so onnxruntime's blocking run() never stalls the caller's
- * event loop. Jobs run one at a time. If the worker dies, the running job fails with a clear
- * message and a fresh worker is started for the next one.
+ * Jobs run one at a time in a child. If the child dies, the running job fails with a clear message
+ * and a fresh child is started for the next one; a job that ignores its cancel has its child killed.
  */
-export class WorkerHost implements EngineHost {
-  private worker: Worker | undefined;
-  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+export class QueueHost implements EngineHost {
+  private child: HostChannel | undefined;
   private readonly queue: Pending[] = [];
   private current: Pending | undefined;
   private nextSeq = 1;
   private closed = false;
   restarts = 0;
 
-  constructor(private readonly options: WorkerHostOptions = {}) {}
+  constructor(
+    private readonly spawn: () => HostChannel,
+    private readonly options: QueueHostOptions = {},
+  ) {}
 
   run(job: HostJob, onProgress?: (p: HostProgress) => void): { seq: number; result: Promise<HostJobResult> } {
     if (this.closed) throw new ApiError('runtime', 'the engine host is closed');
@@ -62,37 +70,37 @@ export class WorkerHost implements EngineHost {
     const p = this.current;
     if (!p || p.seq !== seq || p.cancelRequested) return false;
     p.cancelRequested = true;
-    Atomics.store(this.cancelFlag, 0, seq);
-    this.worker?.postMessage({ type: 'cancel', seq });
-    // A job stuck inside one long native call: stop the worker itself.
-    p.watchdog = setTimeout(() => void this.worker?.terminate(), this.options.cancelGraceMs ?? 10_000);
+    this.child?.flagCancel?.(seq);
+    this.child?.post({ type: 'cancel', seq });
+    // A job stuck inside one long native call: stop the child itself.
+    p.watchdog = setTimeout(() => this.child?.kill(), this.options.cancelGraceMs ?? 10_000);
     return true;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new BorexError('cancelled', 'the engine host was closed'));
-    const w = this.worker;
-    this.worker = undefined;
-    await w?.terminate();
+    const c = this.child;
+    this.child = undefined;
+    c?.kill();
   }
 
   private pump(): void {
     if (this.current || this.queue.length === 0 || this.closed) return;
     const p = this.queue.shift()!;
     this.current = p;
-    this.ensureWorker().postMessage({ type: 'job', seq: p.seq, job: p.job });
+    this.ensureChild().post({ type: 'job', seq: p.seq, job: p.job });
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const entry = this.options.entry ?? new URL('./worker-entry.mjs', import.meta.url);
-    const worker = new Worker(entry, { workerData: { settings: this.options.settings, cancelFlag: this.cancelFlag.buffer } });
-    worker.on('message', (m: FromHost) => this.onMessage(m));
-    worker.on('error', (err) => this.onExit(worker, `engine host failed: ${err.message}`));
-    worker.on('exit', (code) => this.onExit(worker, `the engine host stopped unexpectedly (exit code ${code}); it will be restarted for the next job`));
-    this.worker = worker;
-    return worker;
+  private ensureChild(): HostChannel {
+    if (this.child) return this.child;
+    const child = this.spawn();
+    child.listen(
+      (m) => this.child === child && this.onMessage(m),
+      (reason) => this.onExit(child, reason),
+    );
+    this.child = child;
+    return child;
   }
 
   private onMessage(m: FromHost): void {
@@ -107,14 +115,14 @@ export class WorkerHost implements EngineHost {
     else p.reject(new BorexError(m.kind as ErrorKind, m.message));
   }
 
-  private onExit(worker: Worker, message: string): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
+  private onExit(child: HostChannel, reason: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
     const p = this.current;
     if (p) {
       this.finish(p);
       if (!this.closed) this.restarts++;
-      p.reject(p.cancelRequested ? new BorexError('cancelled', 'cancelled (the engine host was stopped and restarted)') : new BorexError('runtime', message));
+      p.reject(p.cancelRequested ? new BorexError('cancelled', 'cancelled (the engine host was stopped and restarted)') : new BorexError('runtime', `${reason}; it will be restarted for the next job`));
     }
   }
 
@@ -123,4 +131,33 @@ export class WorkerHost implements EngineHost {
     this.current = undefined;
     queueMicrotask(() => this.pump());
   }
+}
+
+export interface WorkerHostOptions extends QueueHostOptions {
+  settings?: HostSettings;
+  /** The worker script (tests pass a fake). Default: the real engine host. */
+  entry?: URL;
+}
+
+/** The engine in a worker_threads worker, so onnxruntime's blocking run() never stalls the caller's event loop. */
+export class WorkerHost extends QueueHost {
+  constructor(options: WorkerHostOptions = {}) {
+    super(() => workerChannel(options), options);
+  }
+}
+
+function workerChannel(options: WorkerHostOptions): HostChannel {
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const entry = options.entry ?? new URL('./worker-entry.mjs', import.meta.url);
+  const worker = new Worker(entry, { workerData: { settings: options.settings, cancelFlag: cancelFlag.buffer } });
+  return {
+    post: (m) => worker.postMessage(m),
+    listen(onMessage, onExit) {
+      worker.on('message', onMessage);
+      worker.on('error', (err) => onExit(`the engine host failed: ${err.message}`));
+      worker.on('exit', (code) => onExit(`the engine host stopped unexpectedly (exit code ${code})`));
+    },
+    flagCancel: (seq) => Atomics.store(cancelFlag, 0, seq),
+    kill: () => void worker.terminate(),
+  };
 }
