@@ -37,11 +37,13 @@ export function removeTempDirs(): void {
   tempRoot = undefined;
 }
 
-/** Reads the shape of a .npy written by the engine (format 1.0). */
-export function npyShape(file: string): number[] {
+/** Reads a float32 .npy written by the engine (format 1.0): its shape and values. */
+export function readNpy(file: string): { shape: number[]; data: Float32Array } {
   const buf = fs.readFileSync(file);
   const headerLength = buf.readUInt16LE(8);
   const header = buf.subarray(10, 10 + headerLength).toString('latin1');
-  const shape = header.match(/'shape': \(([^)]*)\)/)![1];
-  return shape.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!/'descr':\s*'<f4'/.test(header)) throw new Error(`${file}: not little-endian float32: ${header}`);
+  const shape = header.match(/'shape':\s*\(([^)]*)\)/)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const body = buf.subarray(10 + headerLength);
+  return { shape, data: new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)) };
 }

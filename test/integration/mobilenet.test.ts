@@ -7,7 +7,7 @@ import { topK } from '../../src/engine/model/classifier.ts';
 import { loadModel, type LoadedModel } from '../../src/engine/model/load.ts';
 import { shortLabel } from '../../src/engine/model/labels.ts';
 import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
-import { borex, npyShape, tempDir } from '../helpers/cli.ts';
+import { borex, readNpy, tempDir } from '../helpers/cli.ts';
 
 const { skip } = assetStatus('models/mobilenetv2-12-int8.onnx', 'labels/imagenet1k_classes_ILSVRC2012.txt', 'images/darknet/dog.jpg', 'images/darknet/eagle.jpg');
 
@@ -75,7 +75,9 @@ describe.skipIf(skip)('borex explain on dog.jpg (the CLI contract)', () => {
     expect(result.config).toMatchObject({ method: 'rise', seed: 0, rise: { masks: 100, gridSize: 8, keepProbability: 0.3 } });
     // 1 classification + 100 masks + 2 × 225 metric images
     expect(result.timing.model_calls).toBe(1 + 100 + 450);
-    expect(npyShape(path.join(out, 'saliency.npy'))).toEqual([224, 224]);
+    const npy = readNpy(path.join(out, 'saliency.npy'));
+    expect(npy.shape).toEqual([224, 224]);
+    expect(npy.data).toHaveLength(224 * 224);
     expect(fs.readFileSync(path.join(out, 'overlay.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 });
