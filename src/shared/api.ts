@@ -208,6 +208,10 @@ export interface BorexApi {
   /** URL of a finished job's file, for links and for tests. */
   fileUrl(request: FileRequest): string;
   onJobEvent(listener: (event: JobEvent) => void): () => void;
+  /** App only: a photo opened by the menu, open-with, a second launch or a recent file. */
+  onOpened?(listener: (image: ImageInfo) => void): () => void;
+  /** App only: menu commands (run, cancel, reset-zoom, shortcuts, open). */
+  onCommand?(listener: (command: string) => void): () => void;
 }
 
 /** The JSON calls of serve mode: POST /api/<name> with the request as the body. */

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ApiBackend } from '../engine/host/backend.ts';
+import { toErrorBody, HTTP_STATUS } from '../shared/errors.ts';
+import { CSP } from './security.ts';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.tiff': 'image/tiff',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.npy': 'application/octet-stream',
+};
+
+const file = (p: string, extra: Record<string, string> = {}) =>
+  new Response(fs.readFileSync(p), { headers: { 'content-type': TYPES[path.extname(p)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff', ...extra } });
+
+/**
+ * The app:// protocol: the built renderer (with the CSP), the photos the user opened and the
+ * files of finished jobs, by id only. Used with protocol.handle('app', ...).
+ */
+export function appProtocolHandler(uiDir: string, backend: Pick<ApiBackend, 'imageFile' | 'jobFile'>): (request: Request) => Response {
+  const root = path.resolve(uiDir);
+  return (request) => {
+    try {
+      const url = new URL(request.url);
+      if (url.host !== 'studio') return new Response('not found', { status: 404 });
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (parts[0] === 'api') {
+        if (parts[1] === 'images' && parts.length === 3) return file(backend.imageFile(parts[2]));
+        if (parts[1] === 'jobs' && parts[3] === 'files' && parts.length === 5) return file(backend.jobFile({ jobId: parts[2], file: parts[4] }));
+        return new Response('not found', { status: 404 });
+      }
+      const target = path.resolve(root, ...(parts.length ? parts : ['index.html']));
+      if (!target.startsWith(root + path.sep) || !fs.existsSync(target) || !fs.statSync(target).isFile()) return new Response('not found', { status: 404 });
+      return file(target, target.endsWith('.html') ? { 'content-security-policy': CSP } : {});
+    } catch (err) {
+      const body = toErrorBody(err);
+      return new Response(body.error.message, { status: HTTP_STATUS[body.error.kind] });
+    }
+  };
+}

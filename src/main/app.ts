@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as Electron from 'electron';
+import { ApiBackend } from '../engine/host/backend.ts';
+import { IPC, type MenuCommand } from '../shared/ipc.ts';
+import { appProtocolHandler } from './app-protocol.ts';
+import { utilityHost } from './engine/utility-host.ts';
+import { registerIpc } from './ipc.ts';
+import { menuTemplate } from './menu.ts';
+import { classifyPath } from './paths.ts';
+import { APP_URL, hardenContents, secureWebPreferences } from './security.ts';
+import { SettingsStore } from './settings.ts';
+
+export type ElectronApi = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'Menu' | 'dialog' | 'ipcMain' | 'protocol' | 'utilityProcess'>;
+
+export interface AppFiles {
+  /** The built renderer. */
+  uiDir: string;
+  preload: string;
+  /** The utilityProcess entry (engine host). */
+  engineEntry: string;
+}
+
+/** Must run before `ready`: app:// is a standard, secure scheme (fetch, relative URLs, CSP 'self'). */
+export function registerScheme(e: Pick<ElectronApi, 'protocol'>): void {
+  e.protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+}
+
+/**
+ * The whole main process: one instance, one window, the engine in a utilityProcess, files opened
+ * by menu, drop, command line (open-with) or a second launch. Returns false if another instance runs.
+ */
+export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = process.argv): boolean {
+  const { app } = e;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  registerScheme(e);
+  let window: Electron.BrowserWindow | undefined;
+  const pendingPaths = argv.slice(1).filter((a) => !a.startsWith('-') && path.isAbsolute(a));
+
+  app.whenReady().then(() => {
+    const settings = new SettingsStore(path.join(app.getPath('userData'), 'settings.json'));
+    const workDir = fs.mkdtempSync(path.join(app.getPath('temp'), 'borex-app-'));
+    const host = utilityHost(e.utilityProcess.fork, files.engineEntry, () => {
+      const s = settings.get();
+      return { ...process.env, ...(s.modelDir ? { BOREX_MODEL_DIR: s.modelDir } : {}), BOREX_PROVIDER: s.executionProvider, BOREX_THREADS: s.threads ? String(s.threads) : '' };
+    });
+    const backend = new ApiBackend(host, workDir, 'ipc');
+    e.protocol.handle('app', appProtocolHandler(files.uiDir, backend));
+    registerIpc(e.ipcMain, { backend, settings, dialog: e.dialog, window: () => window });
+
+    const send = (channel: string, value: unknown) => window?.webContents.send(channel, value);
+    const openPath = async (p: string) => {
+      const kind = classifyPath(p);
+      if (kind === 'image') {
+        const real = fs.realpathSync(p);
+        const info = await backend.addImagePath(real);
+        settings.addRecent(real);
+        buildMenu();
+        send(IPC.opened, info);
+        return;
+      }
+      const what = kind === 'folder' ? 'Folders (batch runs) are' : kind === 'model' ? 'Your own .onnx models are' : kind === 'annotation' ? 'Annotations opened on their own are' : undefined;
+      void e.dialog.showMessageBox({ type: 'info', message: what ? `${what} not available in this build yet.` : `${p}: not an image BOREx Studio can open.` });
+    };
+    const buildMenu = () =>
+      e.Menu.setApplicationMenu(
+        e.Menu.buildFromTemplate(
+          menuTemplate(settings.get().recent, {
+            openDialog: () => send(IPC.command, 'open' satisfies MenuCommand),
+            openRecent: (f) => void openPath(f),
+            command: (c) => send(IPC.command, c),
+            quit: () => app.quit(),
+          }),
+        ),
+      );
+    buildMenu();
+
+    window = new e.BrowserWindow({ width: 1500, height: 950, show: false, backgroundColor: '#0f1115', title: 'BOREx Studio', webPreferences: secureWebPreferences(files.preload) });
+    hardenContents(window.webContents);
+    window.once('ready-to-show', () => window?.show());
+    window.webContents.once('did-finish-load', () => pendingPaths.splice(0).forEach((p) => void openPath(p)));
+    void window.loadURL(APP_URL);
+
+    app.on('second-instance', (_event, args) => {
+      if (window?.isMinimized()) window.restore();
+      window?.focus();
+      args.slice(1).filter((a) => !a.startsWith('-') && path.isAbsolute(a)).forEach((p) => void openPath(p));
+    });
+    app.on('open-file', (event, p) => {
+      event.preventDefault();
+      void openPath(p);
+    });
+    app.on('window-all-closed', () => {
+      void backend.close();
+      fs.rmSync(workDir, { recursive: true, force: true });
+      app.quit();
+    });
+  });
+  return true;
+}

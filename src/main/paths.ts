@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../shared/errors.ts';
+
+export type PathKind = 'image' | 'model' | 'folder' | 'annotation';
+const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, string[]> = {
+  image: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif'],
+  model: ['.onnx'],
+  annotation: ['.xml'],
+};
+
+/**
+ * A path that came from the renderer (a drop, an open-with, a recent file) is checked again here
+ * before main touches it: absolute, existing, the right kind and extension, symlinks resolved.
+ */
+export function checkUserPath(value: unknown, kind: PathKind): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096 || value.includes('\0')) throw new ApiError('bad-request', 'not a path');
+  if (!path.isAbsolute(value)) throw new ApiError('bad-request', `${value}: not an absolute path`);
+  let real: string;
+  let stat: fs.Stats;
+  try {
+    real = fs.realpathSync(value);
+    stat = fs.statSync(real);
+  } catch {
+    throw new ApiError('bad-input', `${value}: no such file or folder`);
+  }
+  if (kind === 'folder') {
+    if (!stat.isDirectory()) throw new ApiError('bad-input', `${value}: not a folder`);
+    return real;
+  }
+  if (!stat.isFile()) throw new ApiError('bad-input', `${value}: not a file`);
+  if (!EXTENSIONS[kind].includes(path.extname(real).toLowerCase())) throw new ApiError('bad-input', `${value}: not ${kind === 'image' ? 'an image' : kind === 'model' ? 'an .onnx model' : 'a VOC .xml file'}`);
+  return real;
+}
+
+/** What a path dropped or passed on the command line is, if the app can open it. */
+export function classifyPath(value: string): PathKind | undefined {
+  for (const kind of ['image', 'model', 'annotation', 'folder'] as const) {
+    try {
+      checkUserPath(value, kind);
+      return kind;
+    } catch {
+      /* try the next kind */
+    }
+  }
+  return undefined;
+}

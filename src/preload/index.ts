@@ -1,0 +1,44 @@
+/**
+ * The preload (sandboxed, context-isolated): one function per API call over invoke channels,
+ * never raw ipcRenderer. Dropped files reach main as paths (webUtils), where they are re-checked.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { BorexApi, FileRequest, ImageInfo, JobEvent } from '../shared/api.ts';
+import { IPC, MENU_COMMANDS, type IpcReply, type MenuCommand } from '../shared/ipc.ts';
+
+async function invoke<T>(channel: string, arg?: unknown): Promise<T> {
+  const reply = (await ipcRenderer.invoke(channel, arg)) as IpcReply<T>;
+  if ('error' in reply) throw Object.assign(new Error(reply.error.message), { kind: reply.error.kind });
+  return reply.ok;
+}
+
+function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+  const wrapped = (_e: unknown, value: T) => listener(value);
+  ipcRenderer.on(channel, wrapped);
+  return () => void ipcRenderer.off(channel, wrapped);
+}
+
+const fileUrl = (r: FileRequest) => `app://studio/api/jobs/${encodeURIComponent(r.jobId)}/files/${encodeURIComponent(r.file)}`;
+
+export const api: BorexApi & {
+  onOpened(listener: (image: ImageInfo) => void): () => void;
+  onCommand(listener: (command: MenuCommand) => void): () => void;
+  getSettings(): Promise<unknown>;
+  setSettings(patch: unknown): Promise<unknown>;
+} = {
+  info: () => invoke(IPC.info),
+  openImage: (file) => invoke(IPC.openImagePath, webUtils.getPathForFile(file)),
+  imageUrl: (id) => `app://studio/api/images/${encodeURIComponent(id)}`,
+  classify: (r) => invoke(IPC.classify, r),
+  explain: (r) => invoke(IPC.explain, r),
+  cancel: (r) => invoke(IPC.cancel, r),
+  exportFile: (r) => invoke(IPC.exportFile, r),
+  fileUrl,
+  onJobEvent: (listener) => subscribe<JobEvent>(IPC.jobEvent, listener),
+  onOpened: (listener) => subscribe<ImageInfo>(IPC.opened, listener),
+  onCommand: (listener) => subscribe<MenuCommand>(IPC.command, (c) => (MENU_COMMANDS as readonly string[]).includes(c) && listener(c)),
+  getSettings: () => invoke(IPC.getSettings),
+  setSettings: (patch) => invoke(IPC.setSettings, patch),
+};
+
+contextBridge.exposeInMainWorld('borex', api);

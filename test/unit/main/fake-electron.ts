@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { vi } from 'vitest';
+import type { ElectronApi } from '../../../src/main/app.ts';
+
+/** A stand-in for the parts of Electron the main process uses; records what it was asked to do. */
+export function fakeElectron(options: { lock?: boolean; userData: string }) {
+  const app = Object.assign(new EventEmitter(), {
+    requestSingleInstanceLock: vi.fn(() => options.lock ?? true),
+    quit: vi.fn(),
+    whenReady: vi.fn(() => Promise.resolve()),
+    getPath: vi.fn((name: string) => (name === 'userData' ? options.userData : os.tmpdir())),
+  });
+  const windows: FakeWindow[] = [];
+  class FakeWindow extends EventEmitter {
+    readonly webContents = Object.assign(new EventEmitter(), {
+      send: vi.fn(),
+      setWindowOpenHandler: vi.fn(),
+      session: { setPermissionRequestHandler: vi.fn() },
+    });
+    loadURL = vi.fn(async () => {});
+    show = vi.fn();
+    focus = vi.fn();
+    restore = vi.fn();
+    isMinimized = () => false;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push(this);
+    }
+  }
+  const children: (EventEmitter & { postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn> })[] = [];
+  const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<unknown>>();
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: vi.fn() },
+    dialog: { showSaveDialog: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    ipcMain: { handle: vi.fn((channel: string, fn: (event: unknown, arg: unknown) => Promise<unknown>) => handlers.set(channel, fn)) },
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+    utilityProcess: {
+      fork: vi.fn(() => {
+        const child = Object.assign(new EventEmitter(), { postMessage: vi.fn(), kill: vi.fn() });
+        children.push(child);
+        return child;
+      }),
+    },
+  };
+  return { electron: electron as unknown as ElectronApi, app, windows, children, handlers, raw: electron };
+}
+
+/** An IPC event as Electron gives it, from our page or from somewhere else. */
+export const senderEvent = (url = 'app://studio/index.html', parent: unknown = null) => ({ senderFrame: { url, parent } });
