@@ -1,0 +1,50 @@
+import { describe, expect, it, vi } from 'vitest';
+import { IPC } from '../../../src/shared/ipc.ts';
+
+const electron = vi.hoisted(() => {
+  const listeners = new Map<string, (e: unknown, v: unknown) => void>();
+  return {
+    listeners,
+    contextBridge: { exposeInMainWorld: vi.fn() },
+    ipcRenderer: {
+      invoke: vi.fn(async (channel: string, arg: unknown) => (channel === 'borex:classify' ? { error: { kind: 'bad-request', message: 'model: expected a string' } } : { ok: { channel, arg } })),
+      on: vi.fn((c: string, l: (e: unknown, v: unknown) => void) => listeners.set(c, l)),
+      off: vi.fn(),
+    },
+    webUtils: { getPathForFile: vi.fn(() => '/home/me/dog.jpg') },
+    app: { requestSingleInstanceLock: vi.fn(() => false), quit: vi.fn() },
+    protocol: { registerSchemesAsPrivileged: vi.fn() },
+  };
+});
+vi.mock('electron', () => electron);
+
+describe('preload (Electron mocked)', () => {
+  it('exposes one function per call on window.borex, never ipcRenderer itself', async () => {
+    const { api } = await import('../../../src/preload/index.ts');
+    expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledWith('borex', api);
+    expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
+    expect(await api.info()).toEqual({ channel: IPC.info, arg: undefined });
+    // A dropped File reaches main as its path, to be re-checked there.
+    expect(await api.openImage({} as File)).toEqual({ channel: IPC.openImagePath, arg: '/home/me/dog.jpg' });
+    await expect(api.classify({ imageId: 'a', model: 'm' })).rejects.toThrow('model: expected a string');
+    expect(api.imageUrl('abc')).toBe('app://studio/api/images/abc');
+  });
+
+  it('passes only known menu commands to the page', async () => {
+    const { api } = await import('../../../src/preload/index.ts');
+    const seen: string[] = [];
+    api.onCommand((c) => seen.push(c));
+    const deliver = electron.listeners.get(IPC.command)!;
+    deliver({}, 'run');
+    deliver({}, 'rm -rf');
+    expect(seen).toEqual(['run']);
+  });
+});
+
+describe('main entry (Electron mocked)', () => {
+  it('asks for the single-instance lock and quits without it', async () => {
+    await import('../../../src/main/index.ts');
+    expect(electron.app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(electron.app.quit).toHaveBeenCalled();
+  });
+});
