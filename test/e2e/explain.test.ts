@@ -10,7 +10,9 @@ import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
 
 const DOG = 'images/darknet/dog.jpg';
-const skip = assetStatus(DOG, 'models/mobilenetv2-12-int8.onnx').skip || chromiumStatus().skip;
+const PLANE = 'voc2012-subset/JPEGImages/2007_000032.jpg';
+const PLANE_XML = 'voc2012-subset/Annotations/2007_000032.xml';
+const skip = assetStatus(DOG, PLANE, PLANE_XML, 'models/mobilenetv2-12-int8.onnx').skip || chromiumStatus().skip;
 
 describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
   let served: Served;
@@ -120,6 +122,40 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     expect(await page.getByTestId('error').count()).toBe(0);
     // The engine is free again: the run button is back.
     await page.getByTestId('run').waitFor();
+  });
+
+  it('scores against a box drawn by hand and against a VOC annotation', async () => {
+    const fileOf = async () => {
+      const jobId = await page.getByTestId('explain-view').getAttribute('data-job-id');
+      return (await (await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`)).json()) as { metrics: { fRp: number }; groundTruth: { source: string; class?: string } };
+    };
+    await page.getByTestId('method').selectOption('rise');
+    await page.getByTestId('preset').selectOption('paper');
+    await page.getByTestId('draw-box').click();
+    const box = (await page.locator('[data-testid=panel-original] canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.35);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.95, { steps: 5 });
+    await page.mouse.up();
+    expect(await page.getByTestId('boxes-status').textContent()).toBe('1 box(es) drawn');
+    await page.getByTestId('draw-box').click();
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-job-state=done] [data-testid=f-refined]', { timeout: 120_000 });
+    let result = await fileOf();
+    expect(result.groundTruth.source).toBe('drawn by hand');
+    expect(Number(await page.getByTestId('f-refined').getAttribute('data-value'))).toBe(result.metrics.fRp);
+    await shot('explain-drawn-box');
+
+    await page.getByTestId('file-input').setInputFiles(asset(PLANE));
+    await expect.poll(() => page.getByTestId('top5').textContent(), { timeout: 60_000 }).toContain('airliner');
+    await page.getByTestId('voc-input').setInputFiles(asset(PLANE_XML));
+    expect(await page.getByTestId('boxes-status').textContent()).toContain('4 objects');
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-job-state=done] [data-testid=f-refined]', { timeout: 120_000 });
+    result = await fileOf();
+    expect(result.groundTruth.class).toBe('aeroplane');
+    expect(Number(await page.getByTestId('f-refined').getAttribute('data-value'))).toBe(result.metrics.fRp);
+    await shot('explain-voc');
   });
 
   it('opens the keyboard-shortcut sheet with ? and shows the planned views', async () => {
