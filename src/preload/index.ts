@@ -31,6 +31,7 @@ export const api: BorexApi & {
   imageUrl: (id) => `app://studio/api/images/${encodeURIComponent(id)}`,
   classify: (r) => invoke(IPC.classify, r),
   explain: (r) => invoke(IPC.explain, r),
+  batch: (r) => invoke(IPC.batch, r),
   cancel: (r) => invoke(IPC.cancel, r),
   exportFile: (r) => invoke(IPC.exportFile, r),
   fileUrl,

@@ -71,6 +71,20 @@ export type JobRequest = ReturnType<typeof jobRequest>;
 export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
 export type FileRequest = ReturnType<typeof fileRequest>;
 
+/** Method ids a batch can run (as `borex batch --methods`); a refinement's prior is added if absent. */
+export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'borex:rise', 'borex:pn-rise', 'borex:none', 'bo'] as const;
+
+export const batchRequest = obj({
+  /** Photos already opened (uploaded or opened by path), in queue order. */
+  imageIds: arr(id, { min: 1, max: 1000 }),
+  model: modelName,
+  methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
+  preset: oneOf(PRESET_CHOICES),
+  seed: optional(int(0, 2 ** 31 - 1)),
+  iterations: optional(int(1, 1000)),
+});
+export type BatchRequest = ReturnType<typeof batchRequest>;
+
 /** Messages a client may send on the serve-mode WebSocket. */
 export const socketMessage = tagged({
   cancel: obj({ type: literal('cancel'), jobId: id }),
@@ -165,6 +179,26 @@ export interface ResultSummary {
   timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
 }
 
+/** One finished item of a batch, as the queue and results table show it. */
+export interface BatchItem {
+  key: string;
+  image: string;
+  status: 'ok' | 'failed' | 'no-item';
+  label?: string;
+  /** Why the item failed or has no item. */
+  note?: string;
+  methods: Record<string, { status: 'ok' | 'failed'; insertion?: number; deletion?: number; fRp?: number; error?: string }>;
+}
+
+export interface BatchSummaryInfo {
+  entries: number;
+  processed: number;
+  ok: number;
+  failed: number;
+  noItem: number;
+  elapsedMs: number;
+}
+
 export type JobEvent =
   | {
       type: 'progress';
@@ -179,7 +213,12 @@ export type JobEvent =
       samples?: number[];
       /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
       geometry?: Geometry;
+      /** Batch: sent once, first: the images in queue order. */
+      entries?: string[];
+      /** Batch: items just finished. */
+      items?: BatchItem[];
     }
+  | { type: 'batch-done'; jobId: string; methods: string[]; summary: BatchSummaryInfo }
   | {
       type: 'done';
       jobId: string;
@@ -202,6 +241,7 @@ export interface BorexApi {
   imageUrl(imageId: string): string;
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;
   explain(request: ExplainRequest): Promise<JobStarted>;
+  batch(request: BatchRequest): Promise<JobStarted>;
   cancel(request: JobRequest): Promise<{ cancelled: boolean }>;
   /** Saves (app) or downloads (browser) one of a finished job's files. */
   exportFile(request: FileRequest): Promise<void>;
@@ -215,7 +255,8 @@ export interface BorexApi {
 }
 
 /** The JSON calls of serve mode: POST /api/<name> with the request as the body. */
-export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'cancel', Schema<unknown> | null> = {
+export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'batch' | 'cancel', Schema<unknown> | null> = {
+  batch: batchRequest,
   info: null,
   classify: classifyRequest,
   explain: explainRequest,

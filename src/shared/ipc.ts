@@ -4,6 +4,7 @@ export const IPC = {
   openImagePath: 'borex:open-image-path',
   classify: 'borex:classify',
   explain: 'borex:explain',
+  batch: 'borex:batch',
   cancel: 'borex:cancel',
   exportFile: 'borex:export-file',
   getSettings: 'borex:get-settings',

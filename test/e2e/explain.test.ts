@@ -165,8 +165,22 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await shot('shortcuts');
     await page.keyboard.press('Escape');
     expect(await page.getByTestId('shortcuts').count()).toBe(0);
+  });
+
+  it('runs a batch: queue with per-photo status, results table with means', async () => {
     await page.getByTestId('tab-batch').click();
-    await page.getByTestId('batch-view').waitFor();
+    await page.getByTestId('batch-model').selectOption('mobilenetv2-12-int8');
+    await page.getByTestId('batch-files').setInputFiles(['dog.jpg', 'eagle.jpg', 'giraffe.jpg'].map((f) => asset(`images/darknet/${f}`)));
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(3);
+    await page.getByTestId('batch-method-borex:rise').uncheck();
+    await page.getByTestId('batch-preset').selectOption('paper');
+    await page.getByTestId('batch-run').click();
+    await page.waitForSelector('[data-testid=batch-view][data-job-state=done]', { timeout: 180_000 });
+    expect(await page.locator('[data-testid=batch-row][data-state=done]').count()).toBe(3);
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('3 explained');
+    const table = await page.getByTestId('batch-table').textContent();
+    expect(table).toContain('malamute');
+    expect(table).toMatch(/mean\s*0\.\d{4} \/ 0\.\d{4}/);
     await shot('batch');
     await page.getByTestId('tab-explain').click();
   });

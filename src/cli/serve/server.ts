@@ -62,6 +62,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         return sendJson(res, await b.classify(await readJson(req)));
       case 'POST explain':
         return sendJson(res, b.explain(await readJson(req)));
+      case 'POST batch':
+        return sendJson(res, b.batch(await readJson(req)));
       case 'POST cancel':
         return sendJson(res, b.cancel(await readJson(req)));
       case 'POST images': {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import {
   API_VERSION,
+  batchRequest,
   classifyRequest,
   explainRequest,
   fileRequest,
@@ -24,7 +25,7 @@ import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../model/catalogue.ts';
 import { resolveModel } from '../model/model-store.ts';
 import { versions } from '../versions.ts';
-import type { ExplainJobResult } from './protocol.ts';
+import type { BatchJobResult, ExplainJobResult } from './protocol.ts';
 import type { EngineHost } from './worker-host.ts';
 
 const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
@@ -124,6 +125,44 @@ export class ApiBackend {
         job.state = 'done';
         job.files = r.files;
         emit({ type: 'done', jobId, ...r });
+      },
+      (err: unknown) => {
+        const e = asBorexError(err);
+        job.state = 'failed';
+        emit({ type: 'failed', jobId, kind: e.kind, message: e.message });
+      },
+    );
+    return { jobId };
+  }
+
+  /**
+   * A batch over opened photos: linked into a folder of their own names, then run by the engine's
+   * batch runner into a run directory (run.json, items.jsonl, maps/), as `borex batch` would.
+   */
+  batch(raw: unknown): JobStarted {
+    const request = batchRequest(raw, '');
+    checkModel(request.model);
+    const files = request.imageIds.map((i) => ({ file: this.imageFile(i), name: this.images.get(i)!.info.name }));
+    const jobId = newId();
+    const dir = path.join(this.workDir, 'jobs', jobId);
+    const inputDir = path.join(dir, 'input');
+    fs.mkdirSync(inputDir, { recursive: true });
+    const used = new Set<string>();
+    for (const [n, f] of files.entries()) {
+      const parsed = path.parse(f.name.replace(/[^A-Za-z0-9._ -]+/g, '_'));
+      let name = `${parsed.name || 'image'}${path.extname(f.file)}`;
+      if (used.has(name)) name = `${parsed.name}-${n + 1}${path.extname(f.file)}`;
+      used.add(name);
+      fs.symlinkSync(f.file, path.join(inputDir, name));
+    }
+    const emit = (e: JobEvent) => this.events.emit('job', e);
+    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir: path.join(dir, 'run'), request }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const job: Job = { seq, dir, state: 'running', files: [] };
+    this.jobs.set(jobId, job);
+    result.then(
+      (value) => {
+        job.state = 'done';
+        emit({ type: 'batch-done', jobId, ...(value as BatchJobResult) });
       },
       (err: unknown) => {
         const e = asBorexError(err);

@@ -40,7 +40,7 @@ export function serveJobs(port: HostPort, settings: HostSettings = {}, cancelFla
     chain = chain.then(async () => {
       try {
         if (signal.aborted) throw new BorexError('cancelled', 'cancelled');
-        const value = await runJob(job, models, { signal, onProgress }, (geometry) => port.post({ type: 'progress', seq, progress: { stage: 'starting', done: 0, total: 1, geometry } }));
+        const value = await runJob(job, models, { signal, onProgress }, (update) => port.post({ type: 'progress', seq, progress: { stage: 'starting', done: 0, total: 1, ...update } }));
         port.post({ type: 'result', seq, value });
       } catch (err) {
         const e = asBorexError(err);

@@ -4,11 +4,17 @@
  * a shared Int32Array (slot 0 = seq to cancel), read by the engine between batches even while the
  * worker's event loop is busy with a long chain of model calls.
  */
-import type { ClassifyResponse, ExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
+import type { BatchItem, BatchRequest, BatchSummaryInfo, ClassifyResponse, ExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
 
 export type HostJob =
   | { kind: 'classify'; image: string; model: string }
-  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; vocXmlFile?: string };
+  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; vocXmlFile?: string }
+  | { kind: 'batch'; inputDir: string; outDir: string; request: BatchRequest };
+
+export interface BatchJobResult {
+  methods: string[];
+  summary: BatchSummaryInfo;
+}
 
 export interface ExplainJobResult {
   result: ResultSummary;
@@ -18,7 +24,7 @@ export interface ExplainJobResult {
   files: JobFile[];
 }
 
-export type HostJobResult = ClassifyResponse | ExplainJobResult;
+export type HostJobResult = ClassifyResponse | ExplainJobResult | BatchJobResult;
 
 export interface HostProgress {
   stage: string;
@@ -28,6 +34,8 @@ export interface HostProgress {
   partialMap?: Float32Array;
   samples?: number[];
   geometry?: Geometry;
+  entries?: string[];
+  items?: BatchItem[];
 }
 
 export type ToHost = { type: 'job'; seq: number; job: HostJob } | { type: 'cancel'; seq: number };

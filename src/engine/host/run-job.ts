@@ -9,7 +9,8 @@ import { topK } from '../model/classifier.ts';
 import { shortLabel } from '../model/labels.ts';
 import { loadModel, type LoadedModel } from '../model/load.ts';
 import type { JobControl } from '../progress.ts';
-import type { ExplainJobResult, HostJob, HostJobResult, HostSettings } from './protocol.ts';
+import type { ExplainJobResult, HostJob, HostJobResult, HostProgress, HostSettings } from './protocol.ts';
+import { runBatchJob } from './run-batch.ts';
 
 // The engine's result must carry everything the UI reads: checked at compile time.
 const fits = (r: ExplainResult): ResultSummary => r;
@@ -35,9 +36,13 @@ export class ModelCache {
   }
 }
 
-/** `onStart` hears where the model's input sits in the photo before an explain job's work begins. */
-export async function runJob(job: HostJob, models: ModelCache, control: JobControl, onStart?: (g: Geometry) => void): Promise<HostJobResult> {
-  return job.kind === 'classify' ? classify(job.image, job.model, models) : explain(job, models, control, onStart);
+/** What a job tells beyond the engine's progress: an explain job's geometry, a batch's queue and items. */
+export type JobUpdate = (update: Pick<HostProgress, 'geometry' | 'entries' | 'items'>) => void;
+
+export async function runJob(job: HostJob, models: ModelCache, control: JobControl, onUpdate: JobUpdate = () => {}): Promise<HostJobResult> {
+  if (job.kind === 'classify') return classify(job.image, job.model, models);
+  if (job.kind === 'batch') return runBatchJob(job, models, control, onUpdate);
+  return explain(job, models, control, (geometry) => onUpdate({ geometry }));
 }
 
 async function classify(image: string, model: string, models: ModelCache): Promise<ClassifyResponse> {

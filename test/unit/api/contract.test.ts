@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequest, explainRequest, fileRequest, socketMessage } from '../../../src/shared/api.ts';
+import { batchRequest, classifyRequest, explainRequest, fileRequest, socketMessage } from '../../../src/shared/api.ts';
 import { ApiError, toErrorBody } from '../../../src/shared/errors.ts';
 import { fromWire, toWire } from '../../../src/shared/wire.ts';
 
@@ -47,6 +47,15 @@ describe('API contract', () => {
     refused(socketMessage, { type: 'eval', code: '1' }, /type: expected one of cancel, ping/);
     refused(socketMessage, { type: 'cancel', jobId: 'a', more: true }, /more: unknown field/);
     expect(socketMessage({ type: 'cancel', jobId: 'a' }, '')).toEqual({ type: 'cancel', jobId: 'a' });
+  });
+
+  it('validates batch requests', () => {
+    const ok = { imageIds: ['a', 'b'], model: 'mobilenetv2-12-int8', methods: ['rise', 'borex:rise'], preset: 'paper' };
+    expect(batchRequest(ok, '')).toEqual(ok);
+    refused(batchRequest, { ...ok, imageIds: [] }, /imageIds: expected an array of 1–1000 items/);
+    refused(batchRequest, { ...ok, methods: ['gradcam'] }, /methods\[0\]: expected one of rise, pn-rise, borex:rise/);
+    refused(batchRequest, { ...ok, folder: '/home' }, /folder: unknown field/);
+    refused(batchRequest, { ...ok, iterations: 0 }, /iterations: expected an integer ≥ 1/);
   });
 
   it('carries Float32Arrays exactly over JSON', () => {

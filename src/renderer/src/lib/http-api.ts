@@ -38,7 +38,7 @@ export function httpApi(): BorexApi {
     socket = new WebSocket(`ws://${location.host}/api/events?${q}`);
     socket.onmessage = (m) => {
       const event = fromWire<JobEvent | { type: string }>(String(m.data));
-      if (event.type === 'progress' || event.type === 'done' || event.type === 'failed') for (const l of listeners) l(event as JobEvent);
+      if (['progress', 'done', 'batch-done', 'failed'].includes(event.type)) for (const l of listeners) l(event as JobEvent);
     };
     socket.onclose = () => setTimeout(connect, 1000);
   }
@@ -53,6 +53,7 @@ export function httpApi(): BorexApi {
     classify: (r) => json('classify', r),
     // Events of a job are only sent to sockets open when they happen: wait for ours first.
     explain: async (r) => (await ready, json('explain', r)),
+    batch: async (r) => (await ready, json('batch', r)),
     cancel: (r) => json('cancel', r),
     fileUrl,
     async exportFile(r) {
