@@ -152,19 +152,9 @@ def build_samples(model):
             "seed": seed,
             "pythonProbability": round(prob, 4),
         })
-    doc = {
-        "model": "../models/shapes-v1.onnx",
-        "note": "Synthetic scenes from tools/default-model/scenes.py rendered at 224x224 (the model's "
-                "stretch resize brings them to 112x112). mask: 255 = pixels of the labelled class's objects "
-                "(>= half-pixel coverage), 0 elsewhere. boxes: [x0,y0,x1,y1) of each labelled object in "
-                "pixels. decoys: small shapes of other classes that are NOT the label (not in the mask). "
-                "pythonProbability: softmax of the label after a 2x2 box downscale, torch forward of the ONNX "
-                "weights. Chosen as one confidently classified scene per class.",
-        "samples": entries,
-    }
+    # A plain array (what the demo and tests read); the format is described in shapes-v1.md.
     with open(os.path.join(SAMPLES, "samples.json"), "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
+        f.write("[\n" + ",\n".join("  " + json.dumps(e) for e in entries) + "\n]\n")
     return entries
 
 
@@ -267,8 +257,19 @@ Numbers measured with torch's forward of the ONNX file's own weights (Debian's p
 onnxruntime); `node tools/default-model/check.mjs` re-measures the fixture with onnxruntime-node.
 
 ## Samples (`resources/samples/`, {sample_bytes} bytes) and fixture ({fixture_bytes} bytes)
-{len(entries)} scenes at 224x224, one per class, each with an 8-bit mask (255 = labelled objects) and
-`samples.json` (label, boxes `[x0,y0,x1,y1)`, decoy boxes, seed).
+{len(entries)} scenes rendered at 224x224 by scenes.py (the model's `stretch` resize brings them to 112x112),
+one per class, picked from seed {SAMPLE_SEED0} on as the first scene of that class with a wanted layout
+(single object / several instances / with decoys) that the model classifies with p > 0.9 after a 2x2
+downscale. For each: `NAME.png`, `NAME.mask.png` (8-bit, 255 = pixels of the labelled class's objects,
+0 elsewhere, at 224x224) and an entry in `samples.json`, a JSON array of
+`{{file, mask, label, labelIndex, boxes, decoys, width, height, seed, pythonProbability}}`: `boxes` =
+`[x0,y0,x1,y1]` (x1,y1 exclusive) of each labelled object, `decoys` = `{{label, labelIndex, box}}` of the
+small other-class shapes (not the label, not in the mask).
+
+The fixture `test/fixtures/default-model/testset/` holds {FIXTURE_N} scenes at 112x112 (`NNN.png`) and
+`labels.json`: `{{model, modelSha256, spec, note, count, correct, accuracy, items: [{{file, labelIndex,
+label, seed, predicted, logits}}]}}`; `accuracy`/`predicted`/`logits` are python's (torch forward of the
+ONNX weights). onnxruntime-node reproduces every prediction, logits within ~1e-4.
 """
     with open(os.path.join(MODELS, "shapes-v1.md"), "w") as f:
         f.write(md)

@@ -69,12 +69,12 @@ console.log(
 
 const smDir = join(repo, 'resources', 'samples');
 const sm = JSON.parse(readFileSync(join(smDir, 'samples.json'), 'utf8'));
-const sl = await run(session, await Promise.all(sm.samples.map((s) => tensorFor(join(smDir, s.file)))));
-sm.samples.forEach((s, i) => {
+const sl = await run(session, await Promise.all(sm.map((s) => tensorFor(join(smDir, s.file)))));
+sm.forEach((s, i) => {
   const p = softmax(sl[i]);
   const k = argmax(p);
   console.log(`${s.file}: label ${s.label}, predicted ${labels[k]} p=${p[k].toFixed(3)} (python ${s.pythonProbability})`);
 });
-const ok = correct === fx.correct && samePred === fx.count && sm.samples.every((s, i) => argmax(sl[i]) === s.labelIndex);
+const ok = correct === fx.correct && samePred === fx.count && sm.every((s, i) => argmax(sl[i]) === s.labelIndex);
 console.log(ok ? 'OK' : 'MISMATCH');
 process.exit(ok ? 0 : 1);

@@ -142,9 +142,9 @@ def evaluate(model, images, labels, boxes, seed: int):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--train-n", type=int, default=30000)
+    ap.add_argument("--train-n", type=int, default=32000)
     ap.add_argument("--test-n", type=int, default=2000)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--threads", type=int, default=2)
