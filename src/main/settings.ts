@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { METHOD_CHOICES, PRESET_CHOICES } from '../shared/api.ts';
+import { METHOD_CHOICES, PRESET_CHOICES, type AppSettings } from '../shared/api.ts';
 import { arr, int, obj, oneOf, optional, str } from '../shared/schema.ts';
 
 /** The app's settings, persisted as JSON in the user-data folder and validated when read. */
@@ -13,6 +13,9 @@ export const settingsSchema = obj({
   recent: arr(str({ max: 4096 }), { max: 10 }),
 });
 export type Settings = ReturnType<typeof settingsSchema>;
+// The shared contract's view of the settings must match what is stored.
+const sameShape = (s: Settings): AppSettings => s;
+void sameShape;
 
 export const DEFAULT_SETTINGS: Settings = { executionProvider: 'cpu', defaultMethod: 'borex', defaultPreset: 'default', recent: [] };
 

@@ -3,7 +3,7 @@
  * never raw ipcRenderer. Dropped files reach main as paths (webUtils), where they are re-checked.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { BorexApi, FileRequest, ImageInfo, JobEvent } from '../shared/api.ts';
+import type { AppSettings, BorexApi, FileRequest, ImageInfo, JobEvent } from '../shared/api.ts';
 import { IPC, MENU_COMMANDS, type IpcReply, type MenuCommand } from '../shared/ipc.ts';
 
 async function invoke<T>(channel: string, arg?: unknown): Promise<T> {
@@ -23,8 +23,8 @@ const fileUrl = (r: FileRequest) => `app://studio/api/jobs/${encodeURIComponent(
 export const api: BorexApi & {
   onOpened(listener: (image: ImageInfo) => void): () => void;
   onCommand(listener: (command: MenuCommand) => void): () => void;
-  getSettings(): Promise<unknown>;
-  setSettings(patch: unknown): Promise<unknown>;
+  getSettings(): Promise<AppSettings>;
+  setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
 } = {
   info: () => invoke(IPC.info),
   openImage: (file) => invoke(IPC.openImagePath, webUtils.getPathForFile(file)),

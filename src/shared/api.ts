@@ -115,6 +115,16 @@ export interface AppInfo {
   borexDefaults: { iterations: number; kappa: number; gain: number; halfSizes: number[] };
 }
 
+/** The desktop app's settings (src/main/settings.ts validates and persists them). */
+export interface AppSettings {
+  modelDir?: string;
+  executionProvider: 'cpu' | 'cuda' | 'webgpu';
+  threads?: number;
+  defaultMethod: MethodChoice;
+  defaultPreset: PresetChoice;
+  recent: string[];
+}
+
 export interface ImageInfo {
   id: string;
   name: string;
@@ -250,6 +260,9 @@ export interface BorexApi {
   onJobEvent(listener: (event: JobEvent) => void): () => void;
   /** App only: a photo opened by the menu, open-with, a second launch or a recent file. */
   onOpened?(listener: (image: ImageInfo) => void): () => void;
+  /** App only: the persisted settings (validated and saved by main). */
+  getSettings?(): Promise<AppSettings>;
+  setSettings?(patch: Partial<Omit<AppSettings, 'recent'>>): Promise<AppSettings>;
   /** App only: menu commands (run, cancel, reset-zoom, shortcuts, open). */
   onCommand?(listener: (command: string) => void): () => void;
 }
