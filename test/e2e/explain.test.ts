@@ -93,6 +93,16 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
         expect(await cell.textContent()).toBe(metrics[m].toFixed(4));
       }
     }
+    // Export: the browser downloads the job's files.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-result.json').click()]);
+    expect(download.suggestedFilename()).toBe('result.json');
+    expect(JSON.parse(fs.readFileSync((await download.path())!, 'utf8'))).toEqual(result);
+    // Shared normalisation puts prior and refined on one colour scale.
+    const bars = page.getByTestId('colorbar');
+    expect(await bars.nth(0).textContent()).not.toBe((await bars.nth(1).textContent())!.replace('refined', 'prior'));
+    await page.getByTestId('normalisation').selectOption('shared');
+    expect(await bars.nth(0).textContent()).toBe((await bars.nth(1).textContent())!.replace('refined', 'prior'));
+    await page.getByTestId('normalisation').selectOption('per-image');
     await page.setViewportSize({ width: 1600, height: 1150 });
     await shot('explain-result');
   });
