@@ -283,7 +283,7 @@ silhouette of the exact mask still carries the shape.
 
 Per class (test, clean): {", ".join(f"{k} {v}" for k, v in per_class.items())}.
 Numbers measured with torch's forward of the ONNX file's own weights (Debian's python has no
-onnxruntime); `node tools/default-model/check.mjs` re-measures the fixture with onnxruntime-node.
+onnxruntime); `test/integration/default-model.test.ts` re-measures the fixture through the engine with onnxruntime-node.
 
 ## Samples (`resources/samples/`, {sample_bytes} bytes) and fixture ({fixture_bytes} bytes)
 {len(entries)} scenes rendered at 224x224 by scenes.py (the model's `stretch` resize brings them to 112x112),

@@ -23,7 +23,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     name: 'shapes-v1',
     file: 'shapes-v1.onnx',
-    sha256: '',
+    sha256: '43d2788498d95c7ae22f7a3a21d2e56ae9204359019cb2c7dfcb6e33febb7d02',
     description: "The project's own small shape classifier (112×112), trained on synthetic scenes with exact object masks; the built-in default.",
     bundled: true,
     // The bundled sidecar shapes-v1.borex.json is the authority; this is only a fallback.
