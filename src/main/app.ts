@@ -47,7 +47,7 @@ export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = proc
       const s = settings.get();
       return { ...process.env, ...(s.modelDir ? { BOREX_MODEL_DIR: s.modelDir } : {}), BOREX_PROVIDER: s.executionProvider, BOREX_THREADS: s.threads ? String(s.threads) : '' };
     });
-    const backend = new ApiBackend(host, workDir, 'ipc');
+    const backend = new ApiBackend(host, workDir, 'ipc', path.join(app.getPath('userData'), 'runs'));
     e.protocol.handle('app', appProtocolHandler(files.uiDir, backend));
     registerIpc(e.ipcMain, { backend, settings, dialog: e.dialog, window: () => window });
 

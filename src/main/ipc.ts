@@ -42,6 +42,8 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
   handle(IPC.classify, (arg) => backend.classify(arg));
   handle(IPC.explain, (arg) => backend.explain(arg));
   handle(IPC.batch, (arg) => backend.batch(arg));
+  handle(IPC.runs, () => backend.runs());
+  handle(IPC.openRun, (arg) => backend.openRun(arg));
   handle(IPC.cancel, (arg) => backend.cancel(arg));
   handle(IPC.exportFile, async (arg) => {
     const source = backend.jobFile(arg);

@@ -32,6 +32,8 @@ export const api: BorexApi & {
   classify: (r) => invoke(IPC.classify, r),
   explain: (r) => invoke(IPC.explain, r),
   batch: (r) => invoke(IPC.batch, r),
+  runs: () => invoke(IPC.runs),
+  openRun: (r) => invoke(IPC.openRun, r),
   cancel: (r) => invoke(IPC.cancel, r),
   exportFile: (r) => invoke(IPC.exportFile, r),
   fileUrl,

@@ -66,6 +66,10 @@ export const explainRequest = obj({
 export type ExplainRequest = ReturnType<typeof explainRequest>;
 
 export const jobRequest = obj({ jobId: id });
+
+/** A run directory's name inside the runs directory (no paths). */
+export const runRequest = obj({ runId: str({ max: 200, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/ }) });
+export type RunRequest = ReturnType<typeof runRequest>;
 export type JobRequest = ReturnType<typeof jobRequest>;
 
 export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
@@ -200,6 +204,23 @@ export interface BatchItem {
   methods: Record<string, { status: 'ok' | 'failed'; insertion?: number; deletion?: number; fRp?: number; error?: string }>;
 }
 
+/** A batch run on disk (made here or by `borex batch`), as the list of past runs shows it. */
+export interface RunListing {
+  runId: string;
+  created: string;
+  model: string;
+  methods: string[];
+  entries: number;
+  /** Items finished so far (a run stopped early can be resumed with `borex batch --resume`). */
+  items: number;
+}
+
+export interface OpenedRun {
+  runId: string;
+  methods: string[];
+  items: BatchItem[];
+}
+
 export interface BatchSummaryInfo {
   entries: number;
   processed: number;
@@ -252,6 +273,9 @@ export interface BorexApi {
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;
   explain(request: ExplainRequest): Promise<JobStarted>;
   batch(request: BatchRequest): Promise<JobStarted>;
+  /** Batch runs in the runs directory, newest first. */
+  runs(): Promise<{ dir: string; runs: RunListing[] }>;
+  openRun(request: RunRequest): Promise<OpenedRun>;
   cancel(request: JobRequest): Promise<{ cancelled: boolean }>;
   /** Saves (app) or downloads (browser) one of a finished job's files. */
   exportFile(request: FileRequest): Promise<void>;
@@ -268,7 +292,9 @@ export interface BorexApi {
 }
 
 /** The JSON calls of serve mode: POST /api/<name> with the request as the body. */
-export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'batch' | 'cancel', Schema<unknown> | null> = {
+export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'batch' | 'cancel' | 'runs' | 'open-run', Schema<unknown> | null> = {
+  runs: null,
+  'open-run': runRequest,
   batch: batchRequest,
   info: null,
   classify: classifyRequest,

@@ -5,6 +5,8 @@ export const IPC = {
   classify: 'borex:classify',
   explain: 'borex:explain',
   batch: 'borex:batch',
+  runs: 'borex:runs',
+  openRun: 'borex:open-run',
   cancel: 'borex:cancel',
   exportFile: 'borex:export-file',
   getSettings: 'borex:get-settings',

@@ -34,8 +34,8 @@ export interface Served {
 }
 
 /** `borex serve` as a user starts it; the URL is the first line on stdout. */
-export async function startServe(env: NodeJS.ProcessEnv): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), 'serve'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(env: NodeJS.ProcessEnv, args: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), 'serve', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

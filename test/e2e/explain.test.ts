@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
+import { tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
 
 const DOG = 'images/darknet/dog.jpg';
@@ -19,12 +20,13 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const problems: string[] = [];
+  const runsDir = tempDir('borex-e2e-runs-');
   const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await ensureUiBuilt();
-    served = await startServe({ BOREX_MODEL_DIR: MODEL_DIR });
+    served = await startServe({ BOREX_MODEL_DIR: MODEL_DIR }, ['--runs', runsDir]);
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('console', (m) => {
@@ -105,7 +107,7 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await page.getByTestId('normalisation').selectOption('per-image');
     await page.setViewportSize({ width: 1600, height: 1150 });
     await shot('explain-result');
-  });
+  }, 360_000);
 
   it('zooms all three panels together and changes the colour map', async () => {
     const refined = page.locator('[data-testid=panel-refined] canvas');
@@ -192,8 +194,17 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     expect(table).toContain('malamute');
     expect(table).toMatch(/mean\s*0\.\d{4} \/ 0\.\d{4}/);
     await shot('batch');
+    // The run is on disk: it is listed under past runs and reopens with the same numbers.
+    await expect.poll(() => page.getByTestId('past-run').count()).toBe(1);
+    expect(fs.readdirSync(runsDir)).toHaveLength(1);
+    const before = await page.getByTestId('batch-table').locator('tbody').textContent();
+    await page.getByTestId('batch-files').setInputFiles(asset('images/darknet/kite.jpg'));
+    await expect.poll(() => page.locator('[data-testid=batch-row]').count()).toBe(1);
+    await page.getByTestId('past-run').click();
+    await page.getByTestId('opened-run').waitFor();
+    expect(await page.getByTestId('batch-table').locator('tbody').textContent()).toBe(before);
     await page.getByTestId('tab-explain').click();
-  });
+  }, 300_000);
 
   it('logged no console errors or warnings and sent nothing off the machine', () => {
     expect(problems).toEqual([]);

@@ -64,6 +64,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         return sendJson(res, b.explain(await readJson(req)));
       case 'POST batch':
         return sendJson(res, b.batch(await readJson(req)));
+      case 'POST runs':
+        await readBody(req, MAX_JSON);
+        return sendJson(res, b.runs());
+      case 'POST open-run':
+        return sendJson(res, b.openRun(await readJson(req)));
       case 'POST cancel':
         return sendJson(res, b.cancel(await readJson(req)));
       case 'POST images': {

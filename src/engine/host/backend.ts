@@ -11,6 +11,7 @@ import {
   fileRequest,
   jobRequest,
   METHOD_CHOICES,
+  runRequest,
   PRESET_CHOICES,
   PRIOR_CHOICES,
   type AppInfo,
@@ -18,7 +19,11 @@ import {
   type ImageInfo,
   type JobEvent,
   type JobStarted,
+  type OpenedRun,
+  type RunListing,
 } from '../../shared/api.ts';
+import { readRunItems, readRunManifest } from '../jobs/run-store.ts';
+import { batchItem } from './run-batch.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { asBorexError } from '../errors.ts';
 import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
@@ -48,13 +53,43 @@ export class ApiBackend {
   private readonly images = new Map<string, { file: string; info: ImageInfo }>();
   private readonly jobs = new Map<string, Job>();
 
+  /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
+  readonly runsDir: string;
+
   constructor(
     private readonly host: EngineHost,
     private readonly workDir: string,
     private readonly transport: 'http' | 'ipc',
+    runsDir?: string,
   ) {
+    this.runsDir = path.resolve(runsDir ?? path.join(workDir, 'runs'));
     fs.mkdirSync(path.join(workDir, 'images'), { recursive: true });
     fs.mkdirSync(path.join(workDir, 'jobs'), { recursive: true });
+  }
+
+  runs(): { dir: string; runs: RunListing[] } {
+    if (!fs.existsSync(this.runsDir)) return { dir: this.runsDir, runs: [] };
+    const runs: RunListing[] = [];
+    for (const d of fs.readdirSync(this.runsDir, { withFileTypes: true })) {
+      if (!d.isDirectory() || !fs.existsSync(path.join(this.runsDir, d.name, 'run.json'))) continue;
+      try {
+        const m = readRunManifest(path.join(this.runsDir, d.name));
+        const spec = m.spec as { model?: { name?: string }; methods?: { id: string }[] };
+        runs.push({ runId: d.name, created: m.created, model: spec.model?.name ?? '?', methods: (spec.methods ?? []).map((x) => x.id), entries: m.spec.input.entries, items: new Set(readRunItems(path.join(this.runsDir, d.name)).map((r) => r.entry)).size });
+      } catch {
+        /* not a readable run: not listed */
+      }
+    }
+    return { dir: this.runsDir, runs: runs.sort((a, b) => b.created.localeCompare(a.created)) };
+  }
+
+  openRun(raw: unknown): OpenedRun {
+    const { runId } = runRequest(raw, '');
+    const dir = path.join(this.runsDir, runId);
+    if (!fs.existsSync(path.join(dir, 'run.json'))) throw new ApiError('not-found', `no run ${runId} in ${this.runsDir}`);
+    const m = readRunManifest(dir);
+    const methods = ((m.spec as { methods?: { id: string }[] }).methods ?? []).map((x) => x.id);
+    return { runId, methods, items: readRunItems(dir).map(batchItem) };
   }
 
   info(): AppInfo {
@@ -156,7 +191,9 @@ export class ApiBackend {
       fs.symlinkSync(f.file, path.join(inputDir, name));
     }
     const emit = (e: JobEvent) => this.events.emit('job', e);
-    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir: path.join(dir, 'run'), request }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const outDir = path.join(this.runsDir, `ui-${stamp}-${jobId.slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}`);
+    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir, request }, (p) => emit({ type: 'progress', jobId, ...p }));
     const job: Job = { seq, dir, state: 'running', files: [] };
     this.jobs.set(jobId, job);
     result.then(

@@ -54,6 +54,8 @@ export function httpApi(): BorexApi {
     // Events of a job are only sent to sockets open when they happen: wait for ours first.
     explain: async (r) => (await ready, json('explain', r)),
     batch: async (r) => (await ready, json('batch', r)),
+    runs: () => json('runs'),
+    openRun: (r) => json('open-run', r),
     cancel: (r) => json('cancel', r),
     fileUrl,
     async exportFile(r) {
