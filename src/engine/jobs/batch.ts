@@ -29,13 +29,12 @@ import type { ExplainTarget } from '../methods/target.ts';
 import type { Classifier } from '../model/classifier.ts';
 import { shortLabel } from '../model/labels.ts';
 import { ProgressReporter, type JobControl, type ProgressEvent } from '../progress.ts';
-import { encodeNpy } from '../render/npy.ts';
 import { versions } from '../versions.ts';
 import { inShard, type BatchEntry, type BatchInput } from './batch-input.ts';
 import { chooseItems } from './batch-items.ts';
 import { methodFileName, type BatchMethod } from './batch-methods.ts';
 import { scoreMap, type ExplainRequest, type ModelInfo } from './explain.ts';
-import { RUN_FORMAT, RUN_VERSION, RunStore, specDifference, type ItemRecord, type MethodRecord, type RunManifest, type TimingRecord } from './run-store.ts';
+import { RUN_FORMAT, RUN_VERSION, RunStore, specDifference, type ItemRecord, type MapFile, type MethodRecord, type RunManifest, type TimingRecord } from './run-store.ts';
 
 export interface BatchSpec {
   input: BatchInput;
@@ -166,7 +165,7 @@ export async function runBatch(classifier: Classifier, model: ModelInfo, spec: B
 
 interface EntryOutput {
   records: ItemRecord[];
-  maps: { file: string; data: Uint8Array }[];
+  maps: MapFile[];
   timing: TimingRecord;
 }
 
@@ -263,7 +262,7 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
         if (scored.curves) rec.curves = { insertion: scored.curves.insertion.map(round6), deletion: scored.curves.deletion.map(round6) };
         if (spec.maps === 'npy') {
           rec.map = `${mapDir}/${methodFileName(method.id)}.npy`;
-          maps.push({ file: rec.map, data: encodeNpy(out.map, [height, width]) });
+          maps.push({ file: rec.map, map: out.map, shape: [height, width] });
         }
         record.methods[method.id] = rec;
       } catch (err) {

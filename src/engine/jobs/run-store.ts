@@ -20,9 +20,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BorexError, usageError } from '../errors.ts';
+import { encodeNpy } from '../render/npy.ts';
 import { writeFileAtomic } from './write-outputs.ts';
 
 export const RUN_FORMAT = 'borex-run';
+
+/** A file of a run: raw bytes, or a float32 map written as .npy with its shape. */
+export type MapFile = { file: string; data: Uint8Array } | { file: string; map: Float32Array; shape: number[] };
 export const RUN_VERSION = 1;
 
 /** One line of items.jsonl. Fields appear in this order. */
@@ -205,13 +209,16 @@ export class RunStore {
     return records;
   }
 
-  /** Writes an entry's map files (atomically), then appends its lines in one write and syncs. */
-  commitEntry(records: ItemRecord[], maps: { file: string; data: Uint8Array }[], timing?: TimingRecord): void {
+  /**
+   * Writes an entry's map files (float32 maps are encoded as .npy here), atomically, then appends
+   * its lines in one write and syncs. Everything it does counts in `storeMs`.
+   */
+  commitEntry(records: ItemRecord[], maps: MapFile[], timing?: TimingRecord): void {
     const started = performance.now();
     for (const m of maps) {
       const abs = path.join(this.dir, m.file);
       fs.mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileAtomic(abs, m.data);
+      writeFileAtomic(abs, 'data' in m ? m.data : encodeNpy(m.map, m.shape));
     }
     this.itemsFd ??= fs.openSync(this.itemsFile, 'a');
     const text = records.map((r) => JSON.stringify(r) + '\n').join('');
