@@ -276,7 +276,8 @@ export function formatP(p: number | undefined): string {
 }
 
 const fmt = (v: number | undefined, digits = 4) => (v === undefined ? '—' : v.toFixed(digits));
-const signed = (v: number | undefined, digits = 4) => (v === undefined ? '—' : (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(digits));
+const signed = (v: number | undefined, digits = 4) =>
+  v === undefined ? '—' : (v > 0 ? '+' : v < 0 ? '−' : '') + (v !== 0 && Math.abs(v) < 0.5 * 10 ** -digits ? Math.abs(v).toExponential(1) : Math.abs(v).toFixed(digits));
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${Math.round(v * 100)}%`);
 const arrow = (m: MetricName) => (ALTERNATIVE[m] === 'greater' ? '↑' : '↓');
 

@@ -86,7 +86,7 @@ function histogram(row: PairRow): string {
   const d = row.differences;
   if (d.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}"><text x="${W / 2}" y="${H / 2}" text-anchor="middle" class="ax">no pairs</text></svg>`;
   const lim = Math.max(1e-9, ...d.map(Math.abs));
-  const bins = 21;
+  const bins = 41;
   const counts = new Array<number>(bins).fill(0);
   for (const v of d) counts[Math.min(bins - 1, Math.floor(((v + lim) / (2 * lim)) * bins))]++;
   const cMax = Math.max(...counts);
@@ -158,7 +158,7 @@ export function toHtml(c: Comparison, items: JoinedItem[], methods: string[], ex
     .map(
       ([k, rows]) =>
         `<h3>${esc(k)}</h3><div class="row">${rows
-          .map((r) => `<figure>${histogram(r)}<figcaption>${esc(METRIC_LABELS[r.metric as MetricName])}: candidate − baseline, n = ${r.n}, median ${r.medianDifference === undefined ? '—' : r.medianDifference.toFixed(4)}, p = ${esc(r.note ? '—' : formatP(r.pValue))}</figcaption></figure>`)
+          .map((r) => `<figure>${histogram(r)}<figcaption>${esc(METRIC_LABELS[r.metric as MetricName])}: candidate − baseline, n = ${r.n}, median ${r.medianDifference === undefined ? '—' : Math.abs(r.medianDifference) < 5e-5 && r.medianDifference !== 0 ? r.medianDifference.toExponential(1) : r.medianDifference.toFixed(4)}, p = ${esc(r.note ? '—' : formatP(r.pValue))}</figcaption></figure>`)
           .join('')}</div>`,
     )
     .join('');
