@@ -39,6 +39,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
     settings.addRecent(file);
     return info;
   });
+  handle(IPC.openPriorPath, (arg) => backend.addPriorPath(checkUserPath(arg, 'prior')));
   handle(IPC.classify, (arg) => backend.classify(arg));
   handle(IPC.explain, (arg) => backend.explain(arg));
   handle(IPC.batch, (arg) => backend.batch(arg));

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../shared/errors.ts';
 
-export type PathKind = 'image' | 'model' | 'folder' | 'annotation';
+export type PathKind = 'image' | 'model' | 'folder' | 'annotation' | 'prior';
 const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, string[]> = {
   image: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif'],
   model: ['.onnx'],
   annotation: ['.xml'],
+  prior: ['.npy', '.png', '.tif', '.tiff', '.json'],
 };
 
 /**
@@ -29,7 +30,7 @@ export function checkUserPath(value: unknown, kind: PathKind): string {
     return real;
   }
   if (!stat.isFile()) throw new ApiError('bad-input', `${value}: not a file`);
-  if (!EXTENSIONS[kind].includes(path.extname(real).toLowerCase())) throw new ApiError('bad-input', `${value}: not ${kind === 'image' ? 'an image' : kind === 'model' ? 'an .onnx model' : 'a VOC .xml file'}`);
+  if (!EXTENSIONS[kind].includes(path.extname(real).toLowerCase())) throw new ApiError('bad-input', `${value}: not ${{ image: 'an image', model: 'an .onnx model', annotation: 'a VOC .xml file', prior: 'a map file (.npy, .png, .tif, .json)' }[kind]}`);
   return real;
 }
 

@@ -28,6 +28,7 @@ export const api: BorexApi & {
 } = {
   info: () => invoke(IPC.info),
   openImage: (file) => invoke(IPC.openImagePath, webUtils.getPathForFile(file)),
+  openPrior: (file) => invoke(IPC.openPriorPath, webUtils.getPathForFile(file)),
   imageUrl: (id) => `app://studio/api/images/${encodeURIComponent(id)}`,
   classify: (r) => invoke(IPC.classify, r),
   explain: (r) => invoke(IPC.explain, r),

@@ -8,10 +8,10 @@ import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type
 
 export const API_VERSION = 1;
 
-export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise'] as const;
+export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MethodChoice = (typeof METHOD_CHOICES)[number];
-/** What BOREx refines. gradcampp runs once the engine has it; imported files are not yet supported. */
-export const PRIOR_CHOICES = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+/** What BOREx refines: a method's map, nothing, or (with `priorFileId`) a map imported from a file. */
+export const PRIOR_CHOICES = ['rise', 'pn-rise', 'gradcampp', 'none', 'file'] as const;
 export type PriorChoice = (typeof PRIOR_CHOICES)[number];
 export const PRESET_CHOICES = ['paper', 'default', 'quality'] as const;
 export type PresetChoice = (typeof PRESET_CHOICES)[number];
@@ -59,6 +59,8 @@ export const explainRequest = obj({
   label: optional(int(0, 100_000)),
   method: oneOf(METHOD_CHOICES),
   prior: oneOf(PRIOR_CHOICES),
+  /** For prior 'file': an imported map (see openPrior). */
+  priorFileId: optional(id),
   preset: oneOf(PRESET_CHOICES),
   advanced: optional(advancedOptions),
   groundTruth: optional(groundTruth),
@@ -76,7 +78,7 @@ export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
 export type FileRequest = ReturnType<typeof fileRequest>;
 
 /** Method ids a batch can run (as `borex batch --methods`); a refinement's prior is added if absent. */
-export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'borex:rise', 'borex:pn-rise', 'borex:none', 'bo'] as const;
+export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'borex:rise', 'borex:pn-rise', 'borex:gradcampp', 'borex:none', 'bo'] as const;
 
 export const batchRequest = obj({
   /** Photos already opened (uploaded or opened by path), in queue order. */
@@ -268,6 +270,8 @@ export interface BorexApi {
   info(): Promise<AppInfo>;
   /** A photo chosen or dropped by the user: uploaded (serve) or passed by path to main (app). */
   openImage(file: File): Promise<ImageInfo>;
+  /** A saliency map to refine (.npy, .png, .tif, .json), uploaded or passed by path like a photo. */
+  openPrior(file: File): Promise<{ id: string; name: string }>;
   /** A URL the UI can show the registered photo from. */
   imageUrl(imageId: string): string;
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;

@@ -2,6 +2,7 @@
 export const IPC = {
   info: 'borex:info',
   openImagePath: 'borex:open-image-path',
+  openPriorPath: 'borex:open-prior-path',
   classify: 'borex:classify',
   explain: 'borex:explain',
   batch: 'borex:batch',

@@ -109,6 +109,25 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await shot('explain-result');
   }, 360_000);
 
+  it('refines a prior imported from a file (the saliency.npy of the last run)', async () => {
+    const jobId = await page.getByTestId('explain-view').getAttribute('data-job-id');
+    const npy = path.join(tempDir('borex-e2e-prior-'), 'imported-prior.npy');
+    fs.writeFileSync(npy, Buffer.from(await (await fetch(`${served.origin}/api/jobs/${jobId}/files/saliency.npy?token=${served.token}`)).arrayBuffer()));
+    await page.getByTestId('prior').selectOption('file');
+    await page.getByTestId('prior-input').setInputFiles(npy);
+    await expect.poll(() => page.getByTestId('prior-file').textContent()).toBe('imported-prior.npy');
+    await page.getByTestId('iterations').fill('5');
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-job-state=done]', { timeout: 120_000 });
+    const next = await page.getByTestId('explain-view').getAttribute('data-job-id');
+    expect(next).not.toBe(jobId);
+    const result = (await (await fetch(`${served.origin}/api/jobs/${next}/files/result.json?token=${served.token}`)).json()) as { prior: { method: string }; config: { prior: string } };
+    expect(JSON.stringify(result.prior.method) + result.config.prior).toContain('imported-prior.npy');
+    expect(await page.locator('[data-testid=panel-prior] canvas').getAttribute('data-has-map')).toBe('true');
+    await page.getByTestId('prior').selectOption('rise');
+    await page.getByTestId('iterations').fill('20');
+  }, 300_000);
+
   it('zooms all three panels together and changes the colour map', async () => {
     const refined = page.locator('[data-testid=panel-refined] canvas');
     const before = await refined.screenshot();

@@ -76,6 +76,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         const name = url.searchParams.get('name') ?? 'image';
         return sendJson(res, await b.addImageBytes(await readBody(req, maxUpload), path.basename(name)));
       }
+      case 'POST priors': {
+        if (parts.length !== 1) break;
+        const name = url.searchParams.get('name') ?? 'prior.npy';
+        return sendJson(res, b.addPriorBytes(await readBody(req, maxUpload), path.basename(name)));
+      }
       case 'GET images':
         if (parts.length !== 2) break;
         return sendFile(res, b.imageFile(parts[1]), false);

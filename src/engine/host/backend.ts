@@ -34,6 +34,7 @@ import type { BatchJobResult, ExplainJobResult } from './protocol.ts';
 import type { EngineHost } from './worker-host.ts';
 
 const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
+export const PRIOR_EXTENSIONS = ['.npy', '.png', '.tif', '.tiff', '.json'];
 const newId = () => randomBytes(9).toString('base64url');
 
 interface Job {
@@ -51,6 +52,7 @@ interface Job {
 export class ApiBackend {
   readonly events = new EventEmitter<{ job: [JobEvent] }>();
   private readonly images = new Map<string, { file: string; info: ImageInfo }>();
+  private readonly priors = new Map<string, { file: string; name: string }>();
   private readonly jobs = new Map<string, Job>();
 
   /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
@@ -124,6 +126,30 @@ export class ApiBackend {
     return this.register(newId(), file, path.basename(file), meta);
   }
 
+  /** Serve mode: an uploaded prior map; the engine reads and checks it when a job uses it. */
+  addPriorBytes(bytes: Buffer, name: string): { id: string; name: string } {
+    const ext = path.extname(name).toLowerCase();
+    if (!PRIOR_EXTENSIONS.includes(ext)) throw new ApiError('bad-input', `${name}: a prior map must be ${PRIOR_EXTENSIONS.join(', ')}`);
+    const id = newId();
+    // Kept under its own name (in a folder of its own): result.json records where the prior came from.
+    const dir = path.join(this.workDir, 'priors', id);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, path.basename(name).replace(/[^A-Za-z0-9._ -]+/g, '_'));
+    fs.writeFileSync(file, bytes);
+    return this.registerPrior(id, file, name);
+  }
+
+  /** App mode: a prior map on disk, its path already re-checked by main. */
+  addPriorPath(file: string): { id: string; name: string } {
+    if (!PRIOR_EXTENSIONS.includes(path.extname(file).toLowerCase())) throw new ApiError('bad-input', `${file}: a prior map must be ${PRIOR_EXTENSIONS.join(', ')}`);
+    return this.registerPrior(newId(), file, path.basename(file));
+  }
+
+  private registerPrior(id: string, file: string, name: string): { id: string; name: string } {
+    this.priors.set(id, { file, name: name.slice(0, 200) });
+    return { id, name: name.slice(0, 200) };
+  }
+
   imageFile(id: string): string {
     const image = this.images.get(id);
     if (!image) throw new ApiError('not-found', `no image with id ${id}`);
@@ -150,8 +176,13 @@ export class ApiBackend {
       vocXmlFile = path.join(dir, 'boxes.xml');
       fs.writeFileSync(vocXmlFile, request.groundTruth.xml);
     }
+    let priorFile: string | undefined;
+    if (request.method === 'borex' && request.prior === 'file') {
+      priorFile = request.priorFileId && this.priors.get(request.priorFileId)?.file;
+      if (!priorFile) throw new ApiError('bad-request', 'prior "file" needs priorFileId of an imported map');
+    }
     const emit = (e: JobEvent) => this.events.emit('job', e);
-    const { seq, result } = this.host.run({ kind: 'explain', image, outDir: dir, request, vocXmlFile }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const { seq, result } = this.host.run({ kind: 'explain', image, outDir: dir, request, vocXmlFile, priorFile }, (p) => emit({ type: 'progress', jobId, ...p }));
     const job: Job = { seq, dir, state: 'running', files: [] };
     this.jobs.set(jobId, job);
     result.then(

@@ -8,7 +8,7 @@ import type { BatchItem, BatchRequest, BatchSummaryInfo, ClassifyResponse, Expla
 
 export type HostJob =
   | { kind: 'classify'; image: string; model: string }
-  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; vocXmlFile?: string }
+  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; vocXmlFile?: string; priorFile?: string }
   | { kind: 'batch'; inputDir: string; outDir: string; request: BatchRequest };
 
 export interface BatchJobResult {

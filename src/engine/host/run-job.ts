@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BorexError } from '../errors.ts';
 import type { ClassifyResponse, ExplainRequest as ApiExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
 import { decodeImage } from '../image/decode.ts';
 import { inputGeometry, preprocess } from '../image/preprocess.ts';
@@ -54,7 +55,7 @@ async function classify(image: string, model: string, models: ModelCache): Promi
 }
 
 /** The API's explain request as the engine's: preset parameters with the advanced overrides. */
-export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string): ExplainRequest {
+export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string): ExplainRequest {
   const a = r.advanced ?? {};
   const config: MethodConfig = {
     method: r.method,
@@ -63,7 +64,8 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
     rise: riseParamsFor(r.preset, { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability }),
   };
   if (r.method === 'bo' || r.method === 'borex') {
-    config.prior = r.method === 'bo' ? 'none' : r.prior;
+    if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
+    config.prior = r.method === 'bo' ? 'none' : r.prior === 'file' ? priorFile! : r.prior;
     config.borex = borexParamsFor(r.method, { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes });
   }
   let groundTruth: GroundTruth | undefined;
@@ -83,7 +85,7 @@ async function explain(job: Extract<HostJob, { kind: 'explain' }>, models: Model
   const { classifier, resolved } = await models.get(job.request.model);
   const photo = await decodeImage(job.image, path.basename(job.image));
   onStart?.(inputGeometry(photo.width, photo.height, classifier.spec));
-  const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile), control);
+  const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile, job.priorFile), control);
   const written = await writeExplainOutputs(job.outDir, outcome);
   return {
     result: outcome.result,

@@ -103,6 +103,15 @@ describe('borex serve (fake engine)', () => {
     expect(back.status).toBe(200);
     const classified = await json('classify', { imageId: id, model: 'mobilenetv2-12-int8' });
     expect(JSON.parse(classified.body).top5[0].name).toBe('one');
+    // Prior maps: only map file types, and prior 'file' needs one.
+    expect((await request(server.port, { method: 'POST', path: '/api/priors?name=evil.sh', headers: auth(), body: 'x' })).status).toBe(422);
+    const prior = await request(server.port, { method: 'POST', path: '/api/priors?name=../../p.npy', headers: auth(), body: 'x' });
+    expect(JSON.parse(prior.body)).toMatchObject({ name: 'p.npy' });
+    const explain = { imageId: id, model: 'mobilenetv2-12-int8', method: 'borex', prior: 'file', preset: 'paper' };
+    const noFile = await json('explain', explain);
+    expect(noFile.status).toBe(400);
+    expect(JSON.parse(noFile.body).error.message).toMatch(/needs priorFileId/);
+    expect((await json('explain', { ...explain, priorFileId: JSON.parse(prior.body).id })).status).toBe(200);
   });
 
   it('streams job events over the WebSocket and validates what comes in', async () => {

@@ -49,6 +49,7 @@ export function httpApi(): BorexApi {
   return {
     info: () => json('info'),
     openImage: (file) => call('images?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
+    openPrior: (file) => call('priors?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
     imageUrl: (id) => `/api/images/${encodeURIComponent(id)}?${q}`,
     classify: (r) => json('classify', r),
     // Events of a job are only sent to sockets open when they happen: wait for ours first.

@@ -6,6 +6,8 @@ export interface RunSettings {
   prior: PriorChoice;
   preset: PresetChoice;
   advanced: Record<AdvancedField, string>;
+  /** For prior 'file': the imported map. */
+  priorFile?: { id: string; name: string };
 }
 
 export const ADVANCED_FIELDS = ['seed', 'masks', 'gridSize', 'keepProbability', 'iterations', 'kappa', 'gain', 'halfSizes', 'metricStep'] as const;
@@ -16,6 +18,8 @@ export const METHOD_LABELS: Record<MethodChoice, string> = {
   bo: 'BO (Mokuwe et al., no prior)',
   rise: 'RISE only',
   'pn-rise': 'PN-RISE only',
+  gradcam: 'Grad-CAM only',
+  gradcampp: 'Grad-CAM++ only',
 };
 
 export const PRIOR_LABELS: Record<PriorChoice, string> = {
@@ -23,6 +27,7 @@ export const PRIOR_LABELS: Record<PriorChoice, string> = {
   'pn-rise': 'PN-RISE',
   gradcampp: 'Grad-CAM++',
   none: 'none (BOREx from zero)',
+  file: 'Import a map file…',
 };
 
 export function defaultSettings(): RunSettings {
