@@ -78,6 +78,29 @@ describe('borex batch survives kill -9', () => {
     expect(failed[0]).toContain('img07-broken.jpg');
   });
 
+  it('stops on Ctrl-C (SIGINT) with exit code 130, releasing the run, and resumes to the same result', async () => {
+    const out = path.join(dir, 'sigint');
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), 'batch', path.join(dir, 'imgs'), ...ARGS, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+      const timer = setInterval(() => {
+        if (lineCount(path.join(out, 'items.jsonl')) >= 1) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 3);
+      child.on('exit', (c) => {
+        clearInterval(timer);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(130);
+    expect(fs.existsSync(path.join(out, 'run.lock'))).toBe(false);
+    expect(lineCount(path.join(out, 'items.jsonl'))).toBeLessThan(IMAGES + 1);
+    const r = borex(['batch', path.join(dir, 'imgs'), ...ARGS, '--out', out, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'items.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'ref', 'items.jsonl'), 'utf8'));
+  });
+
   it('keeps the CLI contract: usage errors exit 2, bad inputs 3; compare and merge on the runs', () => {
     expect(borex(['batch', path.join(dir, 'imgs'), '--model', REGION_MODEL]).code).toBe(2); // no --methods
     expect(borex(['batch', path.join(dir, 'imgs'), '--model', REGION_MODEL, '--methods', 'borex:wat']).code).toBe(2);

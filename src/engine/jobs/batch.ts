@@ -113,7 +113,7 @@ export function openRun(outDir: string, spec: BatchSpec, classifier: Classifier,
     if (JSON.stringify(store.manifest.shard) !== JSON.stringify(shard)) throw usageError(`${outDir} is shard ${fmtShard(store.manifest.shard)}, not ${fmtShard(shard)}`);
     return store;
   }
-  if (!resume && fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !RunStore.exists(outDir)) {
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !RunStore.exists(outDir)) {
     throw usageError(`${outDir} exists and is not empty; give a new --out`);
   }
   const manifest: RunManifest = { format: RUN_FORMAT, version: RUN_VERSION, kind: 'batch', spec: record, shard, created: new Date().toISOString(), versions: versions() };
