@@ -168,7 +168,7 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.95, { steps: 5 });
     await page.mouse.up();
-    expect(await page.getByTestId('boxes-status').textContent()).toBe('1 box(es) drawn');
+    await expect.poll(() => page.getByTestId('boxes-status').textContent()).toBe('1 box(es) drawn');
     await page.getByTestId('draw-box').click();
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-job-state=done] [data-testid=f-refined]', { timeout: 120_000 });
@@ -180,7 +180,7 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await page.getByTestId('file-input').setInputFiles(asset(PLANE));
     await expect.poll(() => page.getByTestId('top5').textContent(), { timeout: 60_000 }).toContain('airliner');
     await page.getByTestId('voc-input').setInputFiles(asset(PLANE_XML));
-    expect(await page.getByTestId('boxes-status').textContent()).toContain('4 objects');
+    await expect.poll(() => page.getByTestId('boxes-status').textContent()).toContain('4 objects');
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-job-state=done] [data-testid=f-refined]', { timeout: 120_000 });
     result = await fileOf();

@@ -24,7 +24,7 @@ describe('API contract', () => {
 
   it.each([
     [{ ...good, extra: 1 }, /extra: unknown field/],
-    [{ ...good, method: 'gradcam' }, /method: expected one of borex, bo, rise, pn-rise/],
+    [{ ...good, method: 'lime' }, /method: expected one of borex, bo, rise, pn-rise, gradcam, gradcampp/],
     [{ ...good, prior: '/etc/passwd.npy' }, /prior: expected one of/],
     [{ ...good, imageId: '../../etc/passwd' }, /imageId: expected a string matching/],
     [{ ...good, model: '/tmp/evil.onnx' }, /model: expected a string matching/],
@@ -53,7 +53,7 @@ describe('API contract', () => {
     const ok = { imageIds: ['a', 'b'], model: 'mobilenetv2-12-int8', methods: ['rise', 'borex:rise'], preset: 'paper' };
     expect(batchRequest(ok, '')).toEqual(ok);
     refused(batchRequest, { ...ok, imageIds: [] }, /imageIds: expected an array of 1–1000 items/);
-    refused(batchRequest, { ...ok, methods: ['gradcam'] }, /methods\[0\]: expected one of rise, pn-rise, borex:rise/);
+    refused(batchRequest, { ...ok, methods: ['lime'] }, /methods\[0\]: expected one of rise, pn-rise, gradcam/);
     refused(batchRequest, { ...ok, folder: '/home' }, /folder: unknown field/);
     refused(batchRequest, { ...ok, iterations: 0 }, /iterations: expected an integer ≥ 1/);
   });
