@@ -1,5 +1,5 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
-import { applyMask } from '../image/baseline.ts';
+import { applyMask, maskDifference } from '../image/baseline.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
 import { RiseMaskGenerator } from './rise-masks.ts';
@@ -42,6 +42,7 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
   const masks = new Float32Array(batch * plane);
   const images = new Float32Array(batch * 3 * plane);
   const saliency = new Float64Array(plane);
+  const difference = maskDifference(x, baseline);
   let scoreSum = 0;
   const progress = new ProgressReporter(signed ? 'pn-rise' : 'rise', params.masks, control.onProgress);
 
@@ -49,16 +50,14 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
     throwIfCancelled(control.signal);
     const n = Math.min(batch, params.masks - start);
     for (let b = 0; b < n; b++) {
-      const mask = masks.subarray(b * plane, (b + 1) * plane);
-      generator.next(random, mask);
-      applyMask(x, baseline, mask, images, b * 3 * plane);
+      generator.next(random, masks, b * plane);
+      applyMask(baseline, difference, masks, b * plane, images, b * 3 * plane);
     }
     const probs = await classifier.classify(images.subarray(0, n * 3 * plane), n);
     for (let b = 0; b < n; b++) {
       const score = probs[b * classifier.numClasses + label];
       scoreSum += score;
-      const o = b * plane;
-      for (let i = 0; i < plane; i++) saliency[i] += score * masks[o + i];
+      accumulate(saliency, masks, b * plane, score);
     }
     progress.report(start + n);
   }
@@ -74,6 +73,11 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
     for (let i = 0; i < plane; i++) out[i] = saliency[i] * k;
   }
   return out;
+}
+
+/** saliency += score · mask (the mask read from `masks` at `offset`). */
+function accumulate(saliency: Float64Array, masks: Float32Array, offset: number, score: number): void {
+  for (let i = 0; i < saliency.length; i++) saliency[i] += score * masks[offset + i];
 }
 
 function validate(p: RiseParams): void {
