@@ -42,7 +42,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
         {
           image: path.join(samplesDir, sample.file),
           label: sample.labelIndex,
-          config: { method: 'borex', preset: 'paper', seed, rise: riseParamsFor('paper'), prior: 'rise', borex: borexParamsFor('borex') },
+          config: { method: 'borex', preset: 'paper', seed, rise: riseParamsFor('paper'), prior: 'rise', borex: borexParamsFor('borex', {}, 'paper') },
           baseline: 'mean',
           metrics: { enabled: true, insertionStart: 'blur' },
           groundTruth: { boxes: sample.boxes, source: listFile },

@@ -26,7 +26,7 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --iterations N (50) --sizes 30,45,60,75 --kappa K (10) --gain G (10; 0 = no squashing)
   --aggregate coverage|area|mean (coverage; bo: mean) --acquisition ucb|abs (ucb)
   --no-flip               observe M(x) − M(x⊙m) instead of M(x⊙m̄) − M(x⊙m) (ablation)
-  --candidate-stride N (1) --refit-every N (1)
+  --candidate-stride N (preset paper: 1, as the public code; otherwise 4) --refit-every N (1)
   --seed N                (default 0)
   --baseline mean|black|blur       occlusion baseline (default mean)
   --boxes FILE            ground truth: VOC .xml or JSON [[x0,y0,x1,y1],...] in photo pixels
@@ -108,7 +108,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       flip: o['no-flip'] ? false : undefined,
       candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
-    });
+    }, preset);
   } else if (o.prior !== undefined || o.iterations !== undefined || o['no-flip']) {
     throw usageError(`--prior, --iterations and --no-flip apply to --method bo or borex, not ${method}`);
   }

@@ -81,7 +81,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
     if (p.modifiers.includes('no-flip')) overrides.flip = false;
     if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
     if (p.modifiers.includes('area')) overrides.aggregate = 'area';
-    config.borex = borexParamsFor(method, overrides);
+    config.borex = borexParamsFor(method, overrides, s.preset);
   }
   return config;
 }

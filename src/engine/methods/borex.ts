@@ -39,7 +39,10 @@ export interface BorexParams {
    * kernel, so every fit starts again from (12, 12, 10)) or the 'previous' optimum (warm start).
    */
   refitFrom: 'initial' | 'previous';
-  /** Acquisition search over every stride-th row and column (1 = every pixel). */
+  /**
+   * Acquisition search over every stride-th row and column at 224 px (1 = every pixel, the public
+   * code); like every pixel quantity it scales with the input, never below 1.
+   */
   candidateStride: number;
   /** The prior is scaled so that mean |i0| equals this. */
   priorMeanAbs: number;
@@ -62,7 +65,7 @@ export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
   jitter: [1, 1, 0.5],
   refitEvery: 1,
   refitFrom: 'initial',
-  candidateStride: 1,
+  candidateStride: 4,
   priorMeanAbs: 0.1,
   previewEvery: 5,
 };
@@ -109,7 +112,8 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   };
 
   const { search, searchPrior, posterior, full, gp } = timed(() => {
-    const { search, full, posterior } = candidateSets(H, W, halfPx, params.candidateStride, unit, unitW);
+    const stride = Math.max(1, Math.round(params.candidateStride / unit));
+    const { search, full, posterior } = candidateSets(H, W, halfPx, stride, unit, unitW);
     return {
       search,
       full,

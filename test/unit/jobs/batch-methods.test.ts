@@ -25,10 +25,12 @@ describe('batch method ids', () => {
   it("builds explain's configs: preset RISE, BOREx and BO defaults, ablations by modifier", () => {
     const ms = resolveMethods('bo,borex:rise+no-flip,borex:rise+simple-avg,borex:none', settings);
     const byId = Object.fromEntries(ms.map((m) => [m.id, m]));
-    expect(byId.bo.config).toMatchObject({ method: 'bo', prior: 'none', seed: 3, borex: BO_DEFAULTS });
-    expect(byId['borex:rise+no-flip'].config.borex).toEqual({ ...BOREX_DEFAULTS, flip: false });
-    expect(byId['borex:rise+simple-avg'].config.borex).toEqual({ ...BOREX_DEFAULTS, aggregate: 'mean' });
-    expect(byId['borex:none'].config).toMatchObject({ method: 'borex', prior: 'none', borex: BOREX_DEFAULTS });
+    // preset paper: the public code's exact candidate search (stride 1)
+    const exact = { candidateStride: 1 };
+    expect(byId.bo.config).toMatchObject({ method: 'bo', prior: 'none', seed: 3, borex: { ...BO_DEFAULTS, ...exact } });
+    expect(byId['borex:rise+no-flip'].config.borex).toEqual({ ...BOREX_DEFAULTS, ...exact, flip: false });
+    expect(byId['borex:rise+simple-avg'].config.borex).toEqual({ ...BOREX_DEFAULTS, ...exact, aggregate: 'mean' });
+    expect(byId['borex:none'].config).toMatchObject({ method: 'borex', prior: 'none', borex: { ...BOREX_DEFAULTS, ...exact } });
     expect(byId.rise.config).toEqual({ method: 'rise', preset: 'paper', seed: 3, rise: RISE_PRESETS['paper-prior'] });
   });
 
