@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
-import { BASELINE_KINDS } from '../../engine/image/baseline.ts';
 import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch-input.ts';
 import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
@@ -10,6 +9,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
+import { riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   DIR: a folder of images (a VOC root with JPEGImages/ + Annotations/ implies --boxes voc);
@@ -36,6 +36,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --json                  one JSON line per finished image on stderr, the summary JSON on stdout`;
 
 const OPTIONS = {
+  ...SHARED_OPTIONS,
   methods: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
@@ -43,29 +44,15 @@ const OPTIONS = {
   'take-over-lock': { type: 'boolean' },
   model: { type: 'string' },
   preset: { type: 'string' },
-  masks: { type: 'string' },
-  grid: { type: 'string' },
-  p1: { type: 'string' },
   iterations: { type: 'string' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
   kappa: { type: 'string' },
   gain: { type: 'string' },
-  seed: { type: 'string' },
   boxes: { type: 'string' },
   annotations: { type: 'string' },
   'class-map': { type: 'string' },
-  baseline: { type: 'string' },
-  'metric-step': { type: 'string' },
-  'insertion-start': { type: 'string' },
-  'no-metrics': { type: 'boolean' },
-  'resize-filter': { type: 'string' },
   maps: { type: 'string' },
-  threads: { type: 'string' },
-  'batch-size': { type: 'string' },
-  provider: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function batchCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -80,7 +67,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   const methods = resolveMethods(o.methods, {
     preset,
     seed: intOption(o.seed, 'seed') ?? 0,
-    rise: { masks: intOption(o.masks, 'masks', 1), gridSize: intOption(o.grid, 'grid', 2), keepProbability: numberOption(o.p1, 'p1') },
+    rise: riseOverrides(o),
     borex: {
       iterations: intOption(o.iterations, 'iterations', 1),
       candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
@@ -92,27 +79,18 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
   const json = o.json ?? false;
-  const warn = (m: string) => process.stderr.write(json ? JSON.stringify({ type: 'warning', message: m }) + '\n' : `warning: ${m}\n`);
-  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, {}, {
-    threads: intOption(o.threads, 'threads', 1),
-    batchSize: intOption(o['batch-size'], 'batch-size', 1),
-    executionProvider: choiceOption(o.provider, 'provider', ['cpu', 'cuda', 'webgpu'] as const),
-    onWarning: warn,
-  });
+  const warn = warner(json);
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, {}, runtimeOptions(o, warn));
   try {
     let classMap = o['class-map'] && path.resolve(o['class-map']);
     if (!classMap && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);
     if (!classMap && input.boxes) warn('no class map (labels/voc_imagenet_map.txt or --class-map): each image is explained for its top-1 class only');
+    const scoring = scoringOptions(o);
     const spec: BatchSpec = {
       input,
       methods,
-      baseline: choiceOption(o.baseline, 'baseline', BASELINE_KINDS) ?? 'mean',
-      resizeFilter: choiceOption(o['resize-filter'], 'resize-filter', ['linear', 'lanczos3', 'cubic', 'nearest'] as const) ?? 'linear',
-      metrics: {
-        enabled: !o['no-metrics'],
-        step: intOption(o['metric-step'], 'metric-step', 1),
-        insertionStart: choiceOption(o['insertion-start'], 'insertion-start', ['blur', 'baseline'] as const) ?? 'blur',
-      },
+      ...scoring,
+      resizeFilter: scoring.resizeFilter ?? 'linear',
       classMap: classMap || undefined,
       maps: choiceOption(o.maps, 'maps', ['npy', 'none'] as const) ?? 'npy',
       shard,

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
-import { BASELINE_KINDS } from '../../engine/image/baseline.ts';
 import { explainImage, readBoxesJson, type CurveMetrics, type GroundTruth } from '../../engine/jobs/explain.ts';
 import { AGGREGATES } from '../../engine/methods/borex-aggregate.ts';
 import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
@@ -10,6 +9,7 @@ import { loadModel } from '../../engine/model/load.ts';
 import type { ModelSpec } from '../../engine/model/spec.ts';
 import { choiceOption, intOption, numberOption, parse, tripleOption } from '../args.ts';
 import { progressPrinter } from '../progress-printer.ts';
+import { riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
@@ -41,14 +41,12 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --json                  progress as JSON lines on stderr, the result JSON on stdout`;
 
 const OPTIONS = {
+  ...SHARED_OPTIONS,
   model: { type: 'string' },
   label: { type: 'string' },
   method: { type: 'string' },
   prior: { type: 'string' },
   preset: { type: 'string' },
-  masks: { type: 'string' },
-  grid: { type: 'string' },
-  p1: { type: 'string' },
   iterations: { type: 'string' },
   sizes: { type: 'string' },
   kappa: { type: 'string' },
@@ -58,16 +56,7 @@ const OPTIONS = {
   'no-flip': { type: 'boolean' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
-  seed: { type: 'string' },
-  baseline: { type: 'string' },
   boxes: { type: 'string' },
-  'no-metrics': { type: 'boolean' },
-  'metric-step': { type: 'string' },
-  'insertion-start': { type: 'string' },
-  'resize-filter': { type: 'string' },
-  threads: { type: 'string' },
-  provider: { type: 'string' },
-  'batch-size': { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   mean: { type: 'string' },
@@ -76,8 +65,6 @@ const OPTIONS = {
   layout: { type: 'string' },
   output: { type: 'string' },
   out: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function explainCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -94,7 +81,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
     method,
     preset,
     seed: intOption(o.seed, 'seed') ?? 0,
-    rise: riseParamsFor(preset, { masks: intOption(o.masks, 'masks', 1), gridSize: intOption(o.grid, 'grid', 2), keepProbability: numberOption(o.p1, 'p1') }),
+    rise: riseParamsFor(preset, riseOverrides(o)),
   };
   if (method === 'bo' || method === 'borex') {
     config.prior = method === 'bo' ? 'none' : parsePrior(o.prior ?? 'rise');
@@ -113,13 +100,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
     throw usageError(`--prior, --iterations and --no-flip apply to --method bo or borex, not ${method}`);
   }
   const json = o.json ?? false;
-  const warn = (m: string) => process.stderr.write(json ? JSON.stringify({ type: 'warning', message: m }) + '\n' : `warning: ${m}\n`);
-  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o), {
-    threads: intOption(o.threads, 'threads', 1),
-    batchSize: intOption(o['batch-size'], 'batch-size', 1),
-    executionProvider: choiceOption(o.provider, 'provider', ['cpu', 'cuda', 'webgpu'] as const),
-    onWarning: warn,
-  });
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o), runtimeOptions(o, warner(json)));
   try {
     let groundTruth: GroundTruth | undefined;
     if (o.boxes) groundTruth = o.boxes.endsWith('.xml') ? { vocXml: o.boxes } : { boxes: readBoxesJson(o.boxes), source: path.resolve(o.boxes) };
@@ -130,13 +111,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
         image,
         label: o.label,
         config,
-        baseline: choiceOption(o.baseline, 'baseline', BASELINE_KINDS) ?? 'mean',
-        resizeFilter: choiceOption(o['resize-filter'], 'resize-filter', ['linear', 'lanczos3', 'cubic', 'nearest'] as const),
-        metrics: {
-          enabled: !o['no-metrics'],
-          step: intOption(o['metric-step'], 'metric-step', 1),
-          insertionStart: choiceOption(o['insertion-start'], 'insertion-start', ['blur', 'baseline'] as const) ?? 'blur',
-        },
+        ...scoringOptions(o),
         groundTruth,
       },
       { signal, onProgress: progressPrinter(json) },
