@@ -1,16 +1,16 @@
+import { allocateFactoredMasks, type FactoredMasks } from '../model/masked-scorer.ts';
 import type { Random } from '../random.ts';
 
 /**
  * RISE's random soft masks: an s×s grid of Bernoulli(p1) cells, bilinearly upsampled (skimage
  * `resize(order=1, mode='reflect')`: half-pixel centres, mirrored edges) to (s+1)·cell pixels,
- * then an H×W window cropped at a uniform random offset in [0, cell)². Masks are written into a
- * caller-owned buffer a batch at a time, so memory does not grow with N.
+ * then an H×W window cropped at a uniform random offset in [0, cell)². Upsampling and cropping
+ * are linear in the grid, so a mask is written in factored form, rows · grid · cols (see
+ * FactoredMasks), into a caller-owned batch: memory does not grow with N.
  */
 export class RiseMaskGenerator {
   private readonly cellH: number;
   private readonly cellW: number;
-  private readonly grid: Float32Array;
-  private readonly rowTmp: Float32Array;
   private readonly rowLerp: Lerp;
   private readonly colLerp: Lerp;
 
@@ -22,32 +22,43 @@ export class RiseMaskGenerator {
   ) {
     this.cellH = Math.ceil(height / gridSize);
     this.cellW = Math.ceil(width / gridSize);
-    this.grid = new Float32Array(gridSize * gridSize);
-    this.rowTmp = new Float32Array(gridSize * width);
     this.rowLerp = upsampleLerp(gridSize, (gridSize + 1) * this.cellH);
     this.colLerp = upsampleLerp(gridSize, (gridSize + 1) * this.cellW);
   }
 
-  /** Fills out[0 .. H·W) with the next mask drawn from `random`. */
-  next(random: Random, out: Float32Array, offset = 0): void {
-    const { gridSize: s, width: W, height: H, grid, rowTmp, rowLerp, colLerp } = this;
+  /** An empty batch of `capacity` masks of this generator's size. */
+  allocate(capacity: number): FactoredMasks {
+    return allocateFactoredMasks(capacity, this.height, this.width, this.gridSize);
+  }
+
+  /** Draws the next mask from `random` into slot b of `masks` (draw order: grid cells, dy, dx). */
+  draw(random: Random, masks: FactoredMasks, b: number): void {
+    const s = this.gridSize;
+    const grid = masks.grid.subarray(b * s * s, (b + 1) * s * s);
     for (let i = 0; i < s * s; i++) grid[i] = random.next() < this.keepProbability ? 1 : 0;
     const dy = random.int(this.cellH);
     const dx = random.int(this.cellW);
-    // Interpolate along columns for every grid row, then along rows.
-    for (let gi = 0; gi < s; gi++) {
-      for (let x = 0; x < W; x++) {
-        const u = x + dx;
-        rowTmp[gi * W + x] = grid[gi * s + colLerp.i0[u]] * (1 - colLerp.w[u]) + grid[gi * s + colLerp.i1[u]] * colLerp.w[u];
-      }
-    }
+    this.place(masks, b, dy, dx);
+  }
+
+  /**
+   * Writes the upsample-and-crop factors of slot b for the shift (dy, dx), the grid being already
+   * in place: rows[y, i] is the weight of grid row i in mask row y, cols[j, x] that of grid
+   * column j in mask column x.
+   */
+  place(masks: FactoredMasks, b: number, dy: number, dx: number): void {
+    const { gridSize: s, width: W, height: H, rowLerp, colLerp } = this;
+    const rows = masks.rows.subarray(b * H * s, (b + 1) * H * s).fill(0);
     for (let y = 0; y < H; y++) {
       const v = y + dy;
-      const a = rowLerp.i0[v] * W;
-      const b = rowLerp.i1[v] * W;
-      const w = rowLerp.w[v];
-      const o = offset + y * W;
-      for (let x = 0; x < W; x++) out[o + x] = rowTmp[a + x] * (1 - w) + rowTmp[b + x] * w;
+      rows[y * s + rowLerp.i0[v]] += 1 - rowLerp.w[v];
+      rows[y * s + rowLerp.i1[v]] += rowLerp.w[v];
+    }
+    const cols = masks.cols.subarray(b * s * W, (b + 1) * s * W).fill(0);
+    for (let x = 0; x < W; x++) {
+      const u = x + dx;
+      cols[colLerp.i0[u] * W + x] += 1 - colLerp.w[u];
+      cols[colLerp.i1[u] * W + x] += colLerp.w[u];
     }
   }
 }

@@ -1,5 +1,5 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
-import { applyMask, maskDifference } from '../image/baseline.ts';
+import { maskedScorerFor } from '../model/masked-scorer.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
 import { RiseMaskGenerator } from './rise-masks.ts';
@@ -39,27 +39,20 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
   const p1 = params.keepProbability;
   const generator = new RiseMaskGenerator(H, W, params.gridSize, p1);
   const random = new Random(params.seed);
-  const masks = new Float32Array(batch * plane);
-  const images = new Float32Array(batch * 3 * plane);
+  const masks = generator.allocate(batch);
+  const scorer = await maskedScorerFor(classifier, { x, baseline, label });
   const saliency = new Float64Array(plane);
-  const difference = maskDifference(x, baseline);
   let scoreSum = 0;
   const progress = new ProgressReporter(signed ? 'pn-rise' : 'rise', params.masks, control.onProgress);
 
   for (let start = 0; start < params.masks; start += batch) {
     throwIfCancelled(control.signal);
-    const n = Math.min(batch, params.masks - start);
-    for (let b = 0; b < n; b++) {
-      generator.next(random, masks, b * plane);
-      applyMask(baseline, difference, masks, b * plane, images, b * 3 * plane);
-    }
-    const probs = await classifier.classify(images.subarray(0, n * 3 * plane), n);
-    for (let b = 0; b < n; b++) {
-      const score = probs[b * classifier.numClasses + label];
-      scoreSum += score;
-      accumulate(saliency, masks, b * plane, score);
-    }
-    progress.report(start + n);
+    masks.count = Math.min(batch, params.masks - start);
+    for (let b = 0; b < masks.count; b++) generator.draw(random, masks, b);
+    const { scores, weighted } = await scorer.score(masks);
+    for (const score of scores) scoreSum += score;
+    for (let i = 0; i < plane; i++) saliency[i] += weighted[i];
+    progress.report(start + masks.count);
   }
 
   const out = new Float32Array(plane);
@@ -73,11 +66,6 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
     for (let i = 0; i < plane; i++) out[i] = saliency[i] * k;
   }
   return out;
-}
-
-/** saliency += score · mask (the mask read from `masks` at `offset`). */
-function accumulate(saliency: Float64Array, masks: Float32Array, offset: number, score: number): void {
-  for (let i = 0; i < saliency.length; i++) saliency[i] += score * masks[offset + i];
 }
 
 function validate(p: RiseParams): void {

@@ -1,4 +1,5 @@
 import type { CamSession } from './graph/index.ts';
+import type { MaskedImage, MaskedScorer } from './masked-scorer.ts';
 import type { ModelSpec } from './spec.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface Classifier {
   readonly busyMs: number;
   /** White-box access for Grad-CAM: present for ONNX models (refuses heads that are not GAP + linear). */
   camSession?(): Promise<CamSession>;
+  /** Scores masked copies of an image faster than classify() can (RISE); absent: the generic scorer. */
+  maskedScorer?(image: MaskedImage): Promise<MaskedScorer>;
   dispose?(): Promise<void>;
 }
 

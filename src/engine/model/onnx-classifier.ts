@@ -2,8 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
-import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';
+import { readFile } from 'node:fs/promises';
+import { addMaskedInput, CamHeadRefusal, createCamSession, MASKED_INPUTS, MASKED_OUTPUTS, type CamSession } from './graph/index.ts';
 import { softmaxRows, type Classifier } from './classifier.ts';
+import { allocateFactoredMasks, ExpandingMaskedScorer, type FactoredMasks, type MaskedImage, type MaskedScorer, type MaskedScores } from './masked-scorer.ts';
 import type { ModelSpec } from './spec.ts';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
@@ -33,6 +35,8 @@ export class OnnxClassifier implements Classifier {
   private readonly outputName: string;
   private readonly nhwcScratch: Float32Array | undefined;
   private camSessionPromise: Promise<CamSession> | undefined;
+  /** The masked-input sessions for RISE, by zero baseline or not; undefined when the model cannot be wrapped. */
+  private readonly maskedSessions = new Map<boolean, Promise<ort.InferenceSession | undefined>>();
 
   private constructor(
     readonly name: string,
@@ -44,6 +48,7 @@ export class OnnxClassifier implements Classifier {
     readonly batchSize: number,
     private readonly fixedBatch: number | undefined,
     private readonly threads: number,
+    private readonly onWarning: ((message: string) => void) | undefined,
   ) {
     this.inputName = spec.inputName ?? session.inputNames[0];
     this.outputName = spec.outputName ?? session.outputNames[0];
@@ -67,7 +72,7 @@ export class OnnxClassifier implements Classifier {
     if (classes === undefined) throw modelError(file, 'cannot tell the number of classes: the output shape is dynamic and no labels were given');
     const names = labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
     const threads = options.threads ?? os.availableParallelism();
-    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch, threads);
+    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch, threads, options.onWarning);
   }
 
   async classify(images: Float32Array, count: number): Promise<Float32Array> {
@@ -85,26 +90,74 @@ export class OnnxClassifier implements Classifier {
       }
       const data = this.spec.layout === 'NHWC' ? toNhwc(batch, feedN, h, w, this.nhwcScratch) : batch;
       const dims = this.spec.layout === 'NHWC' ? [feedN, h, w, 3] : [feedN, 3, h, w];
-      let out: ort.Tensor;
-      const started = performance.now();
-      try {
-        const feeds = { [this.inputName]: new ort.Tensor('float32', data, dims) };
-        out = (await this.session.run(feeds, [this.outputName]))[this.outputName];
-        this.busyMs += performance.now() - started;
-      } catch (err) {
-        throw modelError(this.file, `inference failed: ${err instanceof Error ? err.message : String(err)}`, err);
-      }
+      const out = (await this.run(this.session, { [this.inputName]: new ort.Tensor('float32', data, dims) }, [this.outputName]))[this.outputName];
       const values = out.data as Float32Array;
       if (values.length < n * this.numClasses) throw modelError(this.file, `output has ${values.length} values, expected ${feedN}×${this.numClasses}`);
       const rows = values.subarray(0, n * this.numClasses);
-      for (let i = 0; i < rows.length; i++) {
-        if (!Number.isFinite(rows[i])) throw modelError(this.file, 'the model produced NaN or Inf outputs for this input');
-      }
+      this.checkFinite(rows);
       this.outputKind ??= looksLikeProbabilities(rows, n, this.numClasses) ? 'probabilities' : 'logits';
       result.set(this.outputKind === 'logits' ? softmaxRows(rows, n, this.numClasses) : rows, start * this.numClasses);
       this.calls += n;
     }
     return result;
+  }
+
+  /**
+   * RISE's scorer: a second session on an in-memory copy of the model that builds the masked
+   * images from factored masks and sums the score-weighted masks itself (graph/masked-input.ts),
+   * so the JavaScript work per mask is a few kilobytes. Falls back, with a warning, to the generic
+   * scorer when the model cannot be wrapped.
+   */
+  async maskedScorer(image: MaskedImage): Promise<MaskedScorer> {
+    if (this.outputKind === undefined) await this.classify(image.x, 1); // decides logits vs probabilities
+    const zeroBaseline = image.baseline.every((v) => v === 0);
+    if (!this.maskedSessions.has(zeroBaseline)) this.maskedSessions.set(zeroBaseline, this.openMaskedSession(zeroBaseline));
+    const session = await this.maskedSessions.get(zeroBaseline);
+    if (!session) return new ExpandingMaskedScorer(this, image);
+    return new OnnxMaskedScorer(this, session, image, zeroBaseline);
+  }
+
+  private async openMaskedSession(zeroBaseline: boolean): Promise<ort.InferenceSession | undefined> {
+    const { layout, height, width } = this.spec;
+    try {
+      const wrapped = addMaskedInput(new Uint8Array(await readFile(this.file)), {
+        inputName: this.inputName,
+        outputName: this.outputName,
+        layout,
+        height,
+        width,
+        numClasses: this.numClasses,
+        softmax: this.outputKind === 'logits',
+        zeroBaseline,
+      });
+      return await ort.InferenceSession.create(wrapped, { intraOpNumThreads: this.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+    } catch (err) {
+      this.onWarning?.(`${this.file}: masking inside onnxruntime is not possible for this model (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); RISE masks are applied in JavaScript (slower)`);
+      return undefined;
+    }
+  }
+
+  /** One timed onnxruntime call; failures name the model file. */
+  async run(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, fetches: string[]): Promise<ort.InferenceSession.ReturnType> {
+    const started = performance.now();
+    try {
+      const out = await session.run(feeds, fetches);
+      this.busyMs += performance.now() - started;
+      return out;
+    } catch (err) {
+      throw modelError(this.file, `inference failed: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
+  }
+
+  checkFinite(values: Float32Array): void {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw modelError(this.file, 'the model produced NaN or Inf outputs for this input');
+    }
+  }
+
+  /** The fixed batch dimension of the model's input, if it has one. */
+  get fixedBatchSize(): number | undefined {
+    return this.fixedBatch;
   }
 
   /** The output kind in use ('auto' is decided on the first call). */
@@ -132,6 +185,77 @@ export class OnnxClassifier implements Classifier {
   async dispose(): Promise<void> {
     await this.session.release();
     if (this.camSessionPromise) await (await this.camSessionPromise.catch(() => undefined))?.release();
+    for (const session of this.maskedSessions.values()) await (await session)?.release();
+  }
+}
+
+/** Scores masked copies of one image with the masked-input session, a batch per call. */
+class OnnxMaskedScorer implements MaskedScorer {
+  private readonly fixed: Record<string, ort.Tensor>;
+  private readonly label: number;
+  private padded: FactoredMasks | undefined;
+
+  constructor(
+    private readonly classifier: OnnxClassifier,
+    private readonly session: ort.InferenceSession,
+    image: MaskedImage,
+    zeroBaseline: boolean,
+  ) {
+    this.label = image.label;
+    const { height: h, width: w, layout } = classifier.spec;
+    const dims = layout === 'NHWC' ? [1, h, w, 3] : [1, 3, h, w];
+    const difference = new Float32Array(image.x.length);
+    for (let i = 0; i < difference.length; i++) difference[i] = image.x[i] - image.baseline[i];
+    const inLayout = (chw: Float32Array) => (layout === 'NHWC' ? toNhwc(chw, 1, h, w, undefined) : chw);
+    this.fixed = {
+      ...(zeroBaseline ? {} : { [MASKED_INPUTS.baseline]: new ort.Tensor('float32', inLayout(image.baseline), dims) }),
+      [MASKED_INPUTS.difference]: new ort.Tensor('float32', inLayout(difference), dims),
+      [MASKED_INPUTS.label]: new ort.Tensor('int64', BigInt64Array.of(BigInt(image.label)), [1]),
+    };
+  }
+
+  async score(masks: FactoredMasks): Promise<MaskedScores> {
+    const { height: H, width: W, gridSize: s, count } = masks;
+    const K = this.classifier.numClasses;
+    const scores = new Float32Array(count);
+    const weighted = new Float32Array(H * W);
+    const chunk = this.classifier.fixedBatchSize ?? this.classifier.batchSize;
+    for (let start = 0; start < count; start += chunk) {
+      const n = Math.min(chunk, count - start);
+      const feed = this.feedMasks(masks, start, n);
+      const out = await this.classifier.run(
+        this.session,
+        {
+          ...this.fixed,
+          [MASKED_INPUTS.rows]: new ort.Tensor('float32', feed.rows, [feed.count, H, s]),
+          [MASKED_INPUTS.grid]: new ort.Tensor('float32', feed.grid, [feed.count, s, s]),
+          [MASKED_INPUTS.cols]: new ort.Tensor('float32', feed.cols, [feed.count, s, W]),
+        },
+        [MASKED_OUTPUTS.probabilities, MASKED_OUTPUTS.weighted],
+      );
+      const probs = (out[MASKED_OUTPUTS.probabilities].data as Float32Array).subarray(0, n * K);
+      const sum = out[MASKED_OUTPUTS.weighted].data as Float32Array;
+      this.classifier.checkFinite(probs);
+      for (let b = 0; b < n; b++) scores[start + b] = probs[b * K + this.label];
+      for (let i = 0; i < weighted.length; i++) weighted[i] += sum[i];
+      this.classifier.calls += n;
+    }
+    return { scores, weighted };
+  }
+
+  /** Masks start .. start+n as views, zero-padded to a fixed batch (zero masks add nothing to the sum). */
+  private feedMasks(m: FactoredMasks, start: number, n: number): Pick<FactoredMasks, 'rows' | 'grid' | 'cols' | 'count'> {
+    const { height: H, width: W, gridSize: s } = m;
+    const view = (a: Float32Array, per: number, count: number) => a.subarray(start * per, (start + count) * per);
+    const fixed = this.classifier.fixedBatchSize;
+    if (fixed === undefined || fixed === n) return { count: n, rows: view(m.rows, H * s, n), grid: view(m.grid, s * s, n), cols: view(m.cols, s * W, n) };
+    if (this.padded?.gridSize !== s) this.padded = allocateFactoredMasks(fixed, H, W, s);
+    const p = this.padded;
+    p.count = fixed;
+    p.rows.fill(0).set(view(m.rows, H * s, n));
+    p.grid.fill(0).set(view(m.grid, s * s, n));
+    p.cols.fill(0).set(view(m.cols, s * W, n));
+    return p;
   }
 }
 

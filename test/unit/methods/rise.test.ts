@@ -1,47 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { rise } from '../../../src/engine/methods/rise.ts';
-import { RiseMaskGenerator } from '../../../src/engine/methods/rise-masks.ts';
-import { Random } from '../../../src/engine/random.ts';
 import { argmax, RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
 
 const H = 48;
 const W = 48;
 const REGION: [number, number, number, number] = [4, 30, 14, 42]; // rows 4..13, cols 30..41
-
-describe('RISE masks', () => {
-  it('are soft masks in [0,1] whose mean approaches p1', () => {
-    const gen = new RiseMaskGenerator(H, W, 6, 0.3);
-    const random = new Random(1);
-    const mask = new Float32Array(H * W);
-    let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let n = 0; n < 500; n++) {
-      gen.next(random, mask);
-      for (const v of mask) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-        sum += v;
-      }
-    }
-    expect(lo).toBeGreaterThanOrEqual(0);
-    expect(hi).toBeLessThanOrEqual(1);
-    expect(sum / (500 * H * W)).toBeCloseTo(0.3, 1);
-  });
-
-  it('upsample an all-ones grid to all ones and are reproducible from the seed', () => {
-    const gen = new RiseMaskGenerator(H, W, 4, 0.999999);
-    const a = new Float32Array(H * W);
-    gen.next(new Random(3), a);
-    expect(Math.min(...a)).toBe(1);
-    const g2 = new RiseMaskGenerator(H, W, 4, 0.5);
-    const b = new Float32Array(H * W);
-    const c = new Float32Array(H * W);
-    g2.next(new Random(9), b);
-    g2.next(new Random(9), c);
-    expect(Array.from(b)).toEqual(Array.from(c));
-  });
-});
 
 describe('RISE on a model whose evidence region is known', () => {
   it('peaks inside the region', async () => {
@@ -72,13 +35,17 @@ describe('RISE on a model whose evidence region is known', () => {
     expect(farMaxAbs).toBeLessThan(insideMean * 0.25);
   });
 
-  it('gives the same map for the same seed and a different one for another seed', async () => {
+  it('gives the same map for the same seed, whatever the batch size, and a different one for another seed', async () => {
     const model = new RegionClassifier(H, W, REGION);
     const p = { masks: 64, gridSize: 5, keepProbability: 0.5 };
     const a = await rise(whiteTarget(model), { ...p, seed: 7 }, false);
+    const again = await rise(whiteTarget(model), { ...p, seed: 7 }, false);
     const b = await rise(whiteTarget(model), { ...p, seed: 7, batchSize: 5 }, false);
     const c = await rise(whiteTarget(model), { ...p, seed: 8 }, false);
-    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(again)).toEqual(Array.from(a));
+    // other batches sum the score-weighted masks in float32 in another grouping: equal to rounding
+    const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(worst).toBeLessThan(1e-6 * Math.max(...a));
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 

@@ -2,3 +2,4 @@ export { parseOnnxModel, tensorValues, DataType, type OnnxModel, type OnnxNode, 
 export { findCamHead, requireCamHead, CamHeadRefusal, REFUSAL_MESSAGE, type CamHead, type CamHeadResult, type FindCamHeadOptions } from './head.ts';
 export { addOutputs } from './add-outputs.ts';
 export { createCamSession, type CamSession, type CamSessionRun, type CamSessionOptions } from './session.ts';
+export { addMaskedInput, MASKED_INPUTS, MASKED_OUTPUTS, type MaskedInputOptions } from './masked-input.ts';

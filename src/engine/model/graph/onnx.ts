@@ -6,8 +6,8 @@
  * info and functions are skipped by the decoder (unknown fields), so decoding is cheap; tensor
  * payloads (`raw_data`) stay views into the model's bytes.
  *
- * Nothing here writes a model: see add-outputs.ts, which splices bytes instead of re-encoding, so
- * every field of the user's model survives.
+ * Models are never re-encoded from this view: edits splice bytes (protobuf-splice.ts), so every
+ * field of the user's model survives.
  */
 import protobuf from 'protobufjs';
 
@@ -122,8 +122,10 @@ const ONNX_SCHEMA = {
 
 const root = protobuf.Root.fromJSON(ONNX_SCHEMA);
 const ModelProtoType = root.lookupType('onnx.ModelProto');
-/** Encoder for ValueInfoProto (used to append graph outputs). */
+/** Encoders for the pieces that graph edits add (outputs; nodes, inputs and constants). */
 export const ValueInfoProtoType = root.lookupType('onnx.ValueInfoProto');
+export const NodeProtoType = root.lookupType('onnx.NodeProto');
+export const TensorProtoType = root.lookupType('onnx.TensorProto');
 
 // ---------------------------------------------------------------------------------------------
 // Plain model types
