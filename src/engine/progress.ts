@@ -8,6 +8,8 @@ export interface ProgressEvent {
   partialMap?: Float32Array;
   /** BOREx: the mask squares sampled so far, as (row, col, halfSize) triples. */
   samples?: Float64Array;
+  /** BOREx: the prior it refines, sent once, before its first model query. */
+  priorMap?: Float32Array;
 }
 
 export type ProgressListener = (event: ProgressEvent) => void;

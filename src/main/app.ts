@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as Electron from 'electron';
 import { ApiBackend } from '../engine/host/backend.ts';
+import { toErrorBody } from '../shared/errors.ts';
 import { IPC, type MenuCommand } from '../shared/ipc.ts';
 import { appProtocolHandler } from './app-protocol.ts';
 import { utilityHost } from './engine/utility-host.ts';
 import { registerIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
-import { classifyPath } from './paths.ts';
+import { openUserPath } from './open-path.ts';
 import { APP_URL, hardenContents, secureWebPreferences } from './security.ts';
 import { SettingsStore } from './settings.ts';
 
@@ -43,33 +44,37 @@ export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = proc
   app.whenReady().then(() => {
     const settings = new SettingsStore(path.join(app.getPath('userData'), 'settings.json'));
     const workDir = fs.mkdtempSync(path.join(app.getPath('temp'), 'borex-app-'));
-    const host = utilityHost(e.utilityProcess.fork, files.engineEntry, () => {
+    // Read at each start of the engine process, so a settings change applies from its next start.
+    const engineEnv = () => {
       const s = settings.get();
       return { ...process.env, ...(s.modelDir ? { BOREX_MODEL_DIR: s.modelDir } : {}), BOREX_PROVIDER: s.executionProvider, BOREX_THREADS: s.threads ? String(s.threads) : '' };
-    });
-    const backend = new ApiBackend(host, workDir, 'ipc', path.join(app.getPath('userData'), 'runs'));
+    };
+    const host = utilityHost(e.utilityProcess.fork, files.engineEntry, engineEnv);
+    const backend = new ApiBackend(host, workDir, 'ipc', { runsDir: path.join(app.getPath('userData'), 'runs'), modelEnv: engineEnv });
     e.protocol.handle('app', appProtocolHandler(files.uiDir, backend));
-    registerIpc(e.ipcMain, { backend, settings, dialog: e.dialog, window: () => window });
+    registerIpc(e.ipcMain, { backend, settings, dialog: e.dialog, window: () => window, restartEngine: () => host.restart(), recentChanged: () => buildMenu() });
 
     const send = (channel: string, value: unknown) => window?.webContents.send(channel, value);
     const openPath = async (p: string) => {
-      const kind = classifyPath(p);
-      if (kind === 'image') {
-        const real = fs.realpathSync(p);
-        const info = await backend.addImagePath(real);
-        settings.addRecent(real);
+      try {
+        const item = await openUserPath(p, backend, settings);
         buildMenu();
-        send(IPC.opened, info);
-        return;
+        send(IPC.opened, item);
+      } catch (err) {
+        void e.dialog.showMessageBox({ type: 'error', message: `Cannot open ${path.basename(p)}`, detail: toErrorBody(err).error.message });
       }
-      const what = kind === 'folder' ? 'Folders (batch runs) are' : kind === 'model' ? 'Your own .onnx models are' : kind === 'annotation' ? 'Annotations opened on their own are' : undefined;
-      void e.dialog.showMessageBox({ type: 'info', message: what ? `${what} not available in this build yet.` : `${p}: not an image BOREx Studio can open.` });
+    };
+    const openFolderDialog = async () => {
+      const options = { title: 'Folder of photos for a batch', properties: ['openDirectory' as const] };
+      const choice = window ? await e.dialog.showOpenDialog(window, options) : await e.dialog.showOpenDialog(options);
+      if (!choice.canceled && choice.filePaths[0]) await openPath(choice.filePaths[0]);
     };
     const buildMenu = () =>
       e.Menu.setApplicationMenu(
         e.Menu.buildFromTemplate(
           menuTemplate(settings.get().recent, {
             openDialog: () => send(IPC.command, 'open' satisfies MenuCommand),
+            openFolderDialog: () => void openFolderDialog(),
             openRecent: (f) => void openPath(f),
             command: (c) => send(IPC.command, c),
             quit: () => app.quit(),

@@ -5,7 +5,7 @@ import type { ApiBackend } from '../engine/host/backend.ts';
 import { fileRequest, type JobEvent } from '../shared/api.ts';
 import { ApiError, toErrorBody } from '../shared/errors.ts';
 import { IPC, type IpcReply } from '../shared/ipc.ts';
-import { checkUserPath } from './paths.ts';
+import { checkModelPaths, checkUserPath } from './paths.ts';
 import { isTrustedSender } from './security.ts';
 import type { SettingsStore } from './settings.ts';
 
@@ -14,7 +14,14 @@ export interface IpcDeps {
   settings: SettingsStore;
   dialog: Pick<Dialog, 'showSaveDialog'>;
   window: () => BrowserWindow | undefined;
+  /** Starts the engine again (now, or after the running job) so new settings take effect. */
+  restartEngine: () => void;
+  /** The recent-files list changed (the menu shows it). */
+  recentChanged?: () => void;
 }
+
+/** The settings the engine process is started with. */
+const ENGINE_SETTINGS = ['modelDir', 'executionProvider', 'threads'] as const;
 
 /**
  * One invoke handler per API call. Each refuses senders other than our own page, validates its
@@ -37,9 +44,18 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
     const file = checkUserPath(arg, 'image');
     const info = await backend.addImagePath(file);
     settings.addRecent(file);
+    deps.recentChanged?.();
     return info;
   });
   handle(IPC.openPriorPath, (arg) => backend.addPriorPath(checkUserPath(arg, 'prior')));
+  handle(IPC.openModelPath, async (arg) => {
+    const { model, labels } = checkModelPaths(arg);
+    const listing = await backend.userModels.addPaths(model, labels);
+    settings.addRecent(model);
+    deps.recentChanged?.();
+    return listing;
+  });
+  handle(IPC.openFolderPath, (arg) => backend.addFolder(checkUserPath(arg, 'folder')));
   handle(IPC.classify, (arg) => backend.classify(arg));
   handle(IPC.explain, (arg) => backend.explain(arg));
   handle(IPC.batch, (arg) => backend.batch(arg));
@@ -61,7 +77,10 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
     const patch = typeof arg === 'object' && arg !== null ? { ...(arg as Record<string, unknown>) } : {};
     if (patch.modelDir !== undefined) patch.modelDir = checkUserPath(patch.modelDir, 'folder');
     if ('recent' in patch) throw new ApiError('bad-request', 'recent: set by the app only');
-    return settings.update(patch);
+    const before = settings.get();
+    const after = settings.update(patch);
+    if (ENGINE_SETTINGS.some((k) => before[k] !== after[k])) deps.restartEngine();
+    return after;
   });
 
   const forward = (e: JobEvent) => deps.window()?.webContents.send(IPC.jobEvent, e);

@@ -2,7 +2,10 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../shared/ipc.ts';
 
 export interface MenuActions {
+  /** The page's own file chooser: photos, an .onnx model with its spec and labels, a VOC .xml. */
   openDialog(): void;
+  /** A folder for a batch (a file chooser in the page cannot pick folders and files at once). */
+  openFolderDialog(): void;
   openRecent(file: string): void;
   command(c: MenuCommand): void;
   quit(): void;
@@ -14,7 +17,8 @@ export function menuTemplate(recent: readonly string[], a: MenuActions): MenuIte
     {
       label: 'File',
       submenu: [
-        { label: 'Open Photo…', accelerator: 'CmdOrCtrl+O', click: () => a.openDialog() },
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => a.openDialog() },
+        { label: 'Open Folder for Batch…', accelerator: 'CmdOrCtrl+Shift+O', click: () => a.openFolderDialog() },
         {
           label: 'Open Recent',
           enabled: recent.length > 0,

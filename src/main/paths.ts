@@ -1,13 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { openModelPaths } from '../shared/api.ts';
 import { ApiError } from '../shared/errors.ts';
 
-export type PathKind = 'image' | 'model' | 'folder' | 'annotation' | 'prior';
+export type PathKind = 'image' | 'model' | 'folder' | 'annotation' | 'prior' | 'spec' | 'labels';
 const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, string[]> = {
   image: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif'],
   model: ['.onnx'],
   annotation: ['.xml'],
   prior: ['.npy', '.png', '.tif', '.tiff', '.json'],
+  spec: ['.json'],
+  labels: ['.txt'],
+};
+const WHAT: Record<Exclude<PathKind, 'folder'>, string> = {
+  image: 'an image',
+  model: 'an .onnx model',
+  annotation: 'a VOC .xml file',
+  prior: 'a map file (.npy, .png, .tif, .json)',
+  spec: 'a model spec (.borex.json)',
+  labels: 'a labels file (.txt)',
 };
 
 /**
@@ -30,7 +41,7 @@ export function checkUserPath(value: unknown, kind: PathKind): string {
     return real;
   }
   if (!stat.isFile()) throw new ApiError('bad-input', `${value}: not a file`);
-  if (!EXTENSIONS[kind].includes(path.extname(real).toLowerCase())) throw new ApiError('bad-input', `${value}: not ${{ image: 'an image', model: 'an .onnx model', annotation: 'a VOC .xml file', prior: 'a map file (.npy, .png, .tif, .json)' }[kind]}`);
+  if (!EXTENSIONS[kind].includes(path.extname(real).toLowerCase())) throw new ApiError('bad-input', `${value}: not ${WHAT[kind]}`);
   return real;
 }
 
@@ -45,4 +56,21 @@ export function classifyPath(value: string): PathKind | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The files of a user's model, from the renderer: the .onnx, and its labels wherever they are.
+ * The engine reads a spec only from beside the model (NAME.borex.json), so a spec given with it
+ * must be that very file; any other is refused with where to put it (never silently ignored).
+ */
+export function checkModelPaths(value: unknown): { model: string; labels?: string } {
+  const given = openModelPaths(value, '');
+  const model = checkUserPath(given.model, 'model');
+  const labels = given.labels === undefined ? undefined : checkUserPath(given.labels, 'labels');
+  if (given.spec !== undefined) {
+    const spec = checkUserPath(given.spec, 'spec');
+    const sidecar = model.replace(/\.onnx$/i, '') + '.borex.json';
+    if (spec !== sidecar) throw new ApiError('bad-input', `${given.spec}: a model's spec is read from beside it as ${path.basename(sidecar)}; copy it to ${sidecar}`);
+  }
+  return { model, labels };
 }

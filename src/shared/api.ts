@@ -21,11 +21,14 @@ export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'p
 export type JobFile = (typeof JOB_FILES)[number];
 
 const id = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
-const modelName = str({ max: 200, pattern: /^[A-Za-z0-9._-]+$/ });
+/** Requests name a user's own model (opened with openModel) as `user:<id>`. */
+export const USER_MODEL_PREFIX = 'user:';
+/** A catalogue model's name, or `user:<id>` of a model the user opened; never a path. */
+const modelRef = str({ max: 200, pattern: /^(?:[A-Za-z0-9._-]+|user:[A-Za-z0-9_-]{1,64})$/ });
 
 // ---- requests -------------------------------------------------------------------------------
 
-export const classifyRequest = obj({ imageId: id, model: modelName });
+export const classifyRequest = obj({ imageId: id, model: modelRef });
 export type ClassifyRequest = ReturnType<typeof classifyRequest>;
 
 export const advancedOptions = obj({
@@ -54,7 +57,7 @@ export type GroundTruthInput = ReturnType<typeof groundTruth>;
 
 export const explainRequest = obj({
   imageId: id,
-  model: modelName,
+  model: modelRef,
   /** Class index to explain; the model's top-1 when absent. */
   label: optional(int(0, 100_000)),
   method: oneOf(METHOD_CHOICES),
@@ -81,15 +84,36 @@ export type FileRequest = ReturnType<typeof fileRequest>;
 export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'borex:rise', 'borex:pn-rise', 'borex:gradcampp', 'borex:none', 'bo'] as const;
 
 export const batchRequest = obj({
-  /** Photos already opened (uploaded or opened by path), in queue order. */
-  imageIds: arr(id, { min: 1, max: 1000 }),
-  model: modelName,
+  /** Photos already opened (uploaded or opened by path), in queue order; or else `folderId`. */
+  imageIds: optional(arr(id, { min: 1, max: 1000 })),
+  /** App only: a folder opened with openFolder, run as `borex batch FOLDER` (a VOC root brings its boxes). */
+  folderId: optional(id),
+  model: modelRef,
   methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
   preset: oneOf(PRESET_CHOICES),
   seed: optional(int(0, 2 ** 31 - 1)),
   iterations: optional(int(1, 1000)),
 });
 export type BatchRequest = ReturnType<typeof batchRequest>;
+
+/**
+ * App only: a model chosen or dropped by the user, by path (main re-checks every path). The spec
+ * is read from beside the model (NAME.borex.json), so `spec`, if given, must be that very file;
+ * `labels` may be anywhere.
+ */
+export const openModelPaths = obj({
+  model: str({ max: 4096 }),
+  spec: optional(str({ max: 4096 })),
+  labels: optional(str({ max: 4096 })),
+});
+export type OpenModelPaths = ReturnType<typeof openModelPaths>;
+
+/** Serve only: the query of a model upload (the body is the .onnx; spec and labels uploaded first, by id). */
+export const modelUpload = obj({
+  name: str({ max: 200, pattern: /^[^/\\\0]+\.onnx$/i }),
+  spec: optional(id),
+  labels: optional(id),
+});
 
 /** Messages a client may send on the serve-mode WebSocket. */
 export const socketMessage = tagged({
@@ -101,11 +125,48 @@ export type SocketMessage = ReturnType<typeof socketMessage>;
 // ---- responses and events -------------------------------------------------------------------
 
 export interface ModelListing {
+  /** What requests send: a catalogue name, or `user:<id>`. */
   name: string;
   description: string;
   /** Found on this machine (offline directory, cache or bundled). */
   available: boolean;
+  /** A model the user opened (openModel): already opened once by the engine. */
+  user?: UserModelInfo;
 }
+
+/** What the engine found when it opened a user's model. */
+export interface UserModelInfo {
+  /** The .onnx file's name as the user knows it. */
+  fileName: string;
+  /** The model's name in results (the file's stem, or its catalogue name). */
+  modelName: string;
+  classes: number;
+  input: { height: number; width: number; layout: string; resize: string };
+  /** Where the preprocessing came from: the sidecar spec, the catalogue, or the defaults. */
+  specSource: string;
+  /** The labels file used, or undefined when classes are shown by index. */
+  labels?: string;
+  /** Non-fatal notices (labels that do not fit, a provider fallen back to CPU). */
+  warnings: string[];
+}
+
+/** App only: a folder opened for a batch (its photos listed as `borex batch` lists them). */
+export interface OpenedFolder {
+  id: string;
+  name: string;
+  /** A PASCAL VOC root (JPEGImages/ + Annotations/) brings its boxes. */
+  kind: 'folder' | 'voc-root';
+  /** The photos in run order, relative to the folder. */
+  images: string[];
+}
+
+/** App only: what main opened itself (menu, open-with, a second launch, a recent file). */
+export type OpenedItem =
+  | { type: 'image'; image: ImageInfo }
+  | { type: 'model'; model: ModelListing }
+  | { type: 'folder'; folder: OpenedFolder }
+  /** A VOC annotation for the photo in the explain view. */
+  | { type: 'annotation'; name: string; xml: string };
 
 export interface AppInfo {
   apiVersion: number;
@@ -244,6 +305,8 @@ export type JobEvent =
       partialMap?: Float32Array;
       /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
       samples?: number[];
+      /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
+      priorMap?: Float32Array;
       /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
       geometry?: Geometry;
       /** Batch: sent once, first: the images in queue order. */
@@ -272,6 +335,14 @@ export interface BorexApi {
   openImage(file: File): Promise<ImageInfo>;
   /** A saliency map to refine (.npy, .png, .tif, .json), uploaded or passed by path like a photo. */
   openPrior(file: File): Promise<{ id: string; name: string }>;
+  /**
+   * The user's own .onnx model with, optionally, its spec (NAME.borex.json) and labels (.txt):
+   * uploaded (serve) or passed by path (app). The engine opens it at once, so a file that is not
+   * an image classifier is refused here with the engine's reason.
+   */
+  openModel(files: File[]): Promise<ModelListing>;
+  /** App only: a dropped folder, for a batch over it. */
+  openFolder?(folder: File): Promise<OpenedFolder>;
   /** A URL the UI can show the registered photo from. */
   imageUrl(imageId: string): string;
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;
@@ -286,8 +357,8 @@ export interface BorexApi {
   /** URL of a finished job's file, for links and for tests. */
   fileUrl(request: FileRequest): string;
   onJobEvent(listener: (event: JobEvent) => void): () => void;
-  /** App only: a photo opened by the menu, open-with, a second launch or a recent file. */
-  onOpened?(listener: (image: ImageInfo) => void): () => void;
+  /** App only: a photo, model, folder or annotation opened by the menu, open-with, a second launch or a recent file. */
+  onOpened?(listener: (item: OpenedItem) => void): () => void;
   /** App only: the persisted settings (validated and saved by main). */
   getSettings?(): Promise<AppSettings>;
   setSettings?(patch: Partial<Omit<AppSettings, 'recent'>>): Promise<AppSettings>;

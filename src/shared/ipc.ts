@@ -3,6 +3,8 @@ export const IPC = {
   info: 'borex:info',
   openImagePath: 'borex:open-image-path',
   openPriorPath: 'borex:open-prior-path',
+  openModelPath: 'borex:open-model-path',
+  openFolderPath: 'borex:open-folder-path',
   classify: 'borex:classify',
   explain: 'borex:explain',
   batch: 'borex:batch',

@@ -25,7 +25,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const port = intOption(values.port, 'port', 0);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-serve-'));
   const host = new WorkerHost({ settings: { threads: intOption(values.threads, 'threads', 1) } });
-  const backend = new ApiBackend(host, workDir, 'http', path.resolve(values.runs ?? 'borex-runs'));
+  const backend = new ApiBackend(host, workDir, 'http', { runsDir: path.resolve(values.runs ?? 'borex-runs') });
   const server = await startServer({ backend, uiDir: UI_DIR, port });
   process.stdout.write(`${server.url}\n`);
   if (!fs.existsSync(path.join(UI_DIR, 'index.html'))) process.stderr.write(`warning: the UI is not built (${UI_DIR}); run \`npm run build:ui\`\n`);

@@ -4,10 +4,11 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { socketMessage, type JobEvent } from '../../shared/api.ts';
+import { modelUpload, socketMessage, type JobEvent } from '../../shared/api.ts';
 import { ApiError, HTTP_STATUS, toErrorBody } from '../../shared/errors.ts';
 import { fromWire, toWire } from '../../shared/wire.ts';
 import type { ApiBackend } from '../../engine/host/backend.ts';
+import { MAX_COMPANION_BYTES, MAX_MODEL_BYTES, sizeText } from '../../engine/host/user-models.ts';
 import { RequestGuard } from './guard.ts';
 import { serveStatic } from './static.ts';
 
@@ -17,7 +18,10 @@ export interface ServeOptions {
   uiDir: string;
   port?: number;
   token?: string;
+  /** Photos and prior maps. */
   maxUploadBytes?: number;
+  /** A user's .onnx model (default 512 MB). */
+  maxModelBytes?: number;
 }
 
 export interface RunningServer {
@@ -34,6 +38,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const guard = new RequestGuard(token);
   const maxUpload = o.maxUploadBytes ?? 64 << 20;
+  const maxModel = o.maxModelBytes ?? MAX_MODEL_BYTES;
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 10 });
   let port = 0;
@@ -80,6 +85,22 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         if (parts.length !== 1) break;
         const name = url.searchParams.get('name') ?? 'prior.npy';
         return sendJson(res, b.addPriorBytes(await readBody(req, maxUpload), path.basename(name)));
+      }
+      case 'POST model-files': {
+        // A model's spec or labels, uploaded before the model that names them by id.
+        if (parts.length !== 1) break;
+        const name = url.searchParams.get('name') ?? '';
+        return sendJson(res, b.userModels.stageCompanion(await readBody(req, MAX_COMPANION_BYTES), path.basename(name)));
+      }
+      case 'POST models': {
+        if (parts.length !== 1) break;
+        const q = modelUploadQuery(url);
+        const declared = Number(req.headers['content-length']);
+        if (declared > maxModel) {
+          req.resume();
+          throw new ApiError('too-large', `${q.name}: over the ${sizeText(maxModel)} a model upload may have`);
+        }
+        return sendJson(res, await b.userModels.addUpload(req, q.name, q, maxModel));
       }
       case 'GET images':
         if (parts.length !== 2) break;
@@ -140,6 +161,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** POST /api/models?name=NAME.onnx[&spec=ID][&labels=ID]: the body is the .onnx itself. */
+function modelUploadQuery(url: URL): { name: string; spec?: string; labels?: string } {
+  const query = Object.fromEntries(url.searchParams);
+  delete query.token;
+  return modelUpload(query, 'query');
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

@@ -19,9 +19,12 @@ import {
   type ImageInfo,
   type JobEvent,
   type JobStarted,
+  type ModelListing,
+  type OpenedFolder,
   type OpenedRun,
   type RunListing,
 } from '../../shared/api.ts';
+import { listBatchInput } from '../jobs/batch-input.ts';
 import { readRunItems, readRunManifest } from '../jobs/run-store.ts';
 import { batchItem } from './run-batch.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -30,12 +33,20 @@ import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../model/catalogue.ts';
 import { resolveModel } from '../model/model-store.ts';
 import { versions } from '../versions.ts';
-import type { BatchJobResult, ExplainJobResult } from './protocol.ts';
+import type { BatchJobResult, ExplainJobResult, ModelSource } from './protocol.ts';
+import { UserModels } from './user-models.ts';
 import type { EngineHost } from './worker-host.ts';
 
 const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
 export const PRIOR_EXTENSIONS = ['.npy', '.png', '.tif', '.tiff', '.json'];
 const newId = () => randomBytes(9).toString('base64url');
+
+export interface BackendOptions {
+  /** Batch runs are written to, and past runs read from, this directory (default: inside workDir). */
+  runsDir?: string;
+  /** The environment catalogue models are looked up in (the app's model directory setting). */
+  modelEnv?: () => NodeJS.ProcessEnv;
+}
 
 interface Job {
   seq: number;
@@ -54,17 +65,22 @@ export class ApiBackend {
   private readonly images = new Map<string, { file: string; info: ImageInfo }>();
   private readonly priors = new Map<string, { file: string; name: string }>();
   private readonly jobs = new Map<string, Job>();
+  private readonly folders = new Map<string, OpenedFolder & { path: string }>();
+  readonly userModels: UserModels;
 
   /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
   readonly runsDir: string;
+  private readonly modelEnv: () => NodeJS.ProcessEnv;
 
   constructor(
     private readonly host: EngineHost,
     private readonly workDir: string,
     private readonly transport: 'http' | 'ipc',
-    runsDir?: string,
+    options: BackendOptions = {},
   ) {
-    this.runsDir = path.resolve(runsDir ?? path.join(workDir, 'runs'));
+    this.runsDir = path.resolve(options.runsDir ?? path.join(workDir, 'runs'));
+    this.modelEnv = options.modelEnv ?? (() => process.env);
+    this.userModels = new UserModels(host, workDir);
     fs.mkdirSync(path.join(workDir, 'images'), { recursive: true });
     fs.mkdirSync(path.join(workDir, 'jobs'), { recursive: true });
   }
@@ -95,14 +111,16 @@ export class ApiBackend {
   }
 
   info(): AppInfo {
-    const models = CATALOGUE.map((e) => ({ name: e.name, description: e.description, available: isAvailable(e.name) }));
-    const firstAvailable = models.find((m) => m.available)?.name;
+    const env = this.modelEnv();
+    const catalogue = CATALOGUE.map((e) => ({ name: e.name, description: e.description, available: isAvailable(e.name, env) }));
+    const firstAvailable = catalogue.find((m) => m.available)?.name;
+    const models: ModelListing[] = [...catalogue, ...this.userModels.listings()];
     return {
       apiVersion: API_VERSION,
       version: versions()['borex-studio'],
       transport: this.transport,
       models,
-      defaultModel: models.find((m) => m.name === DEFAULT_MODEL)?.available ? DEFAULT_MODEL : (firstAvailable ?? DEFAULT_MODEL),
+      defaultModel: catalogue.find((m) => m.name === DEFAULT_MODEL)?.available ? DEFAULT_MODEL : (firstAvailable ?? DEFAULT_MODEL),
       methods: METHOD_CHOICES,
       priors: PRIOR_CHOICES,
       presets: PRESET_CHOICES,
@@ -159,15 +177,15 @@ export class ApiBackend {
   async classify(raw: unknown): Promise<ClassifyResponse> {
     const req = classifyRequest(raw, '');
     const image = this.imageFile(req.imageId);
-    checkModel(req.model);
-    const { result } = this.host.run({ kind: 'classify', image, model: req.model });
+    const model = this.modelSource(req.model);
+    const { result } = this.host.run({ kind: 'classify', image, model });
     return (await result.catch((e: unknown) => Promise.reject(asBorexError(e)))) as ClassifyResponse;
   }
 
   explain(raw: unknown): JobStarted {
     const request = explainRequest(raw, '');
     const image = this.imageFile(request.imageId);
-    checkModel(request.model);
+    const model = this.modelSource(request.model);
     const jobId = newId();
     const dir = path.join(this.workDir, 'jobs', jobId);
     fs.mkdirSync(dir, { recursive: true });
@@ -182,7 +200,7 @@ export class ApiBackend {
       if (!priorFile) throw new ApiError('bad-request', 'prior "file" needs priorFileId of an imported map');
     }
     const emit = (e: JobEvent) => this.events.emit('job', e);
-    const { seq, result } = this.host.run({ kind: 'explain', image, outDir: dir, request, vocXmlFile, priorFile }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const { seq, result } = this.host.run({ kind: 'explain', image, outDir: dir, request, model, vocXmlFile, priorFile }, (p) => emit({ type: 'progress', jobId, ...p }));
     const job: Job = { seq, dir, state: 'running', files: [] };
     this.jobs.set(jobId, job);
     result.then(
@@ -202,17 +220,21 @@ export class ApiBackend {
   }
 
   /**
-   * A batch over opened photos: linked into a folder of their own names, then run by the engine's
-   * batch runner into a run directory (run.json, items.jsonl, maps/), as `borex batch` would.
+   * A batch over opened photos (linked into a folder of their own names) or over a folder opened
+   * in the app, run by the engine's batch runner into a run directory (run.json, items.jsonl,
+   * maps/), as `borex batch` would.
    */
   batch(raw: unknown): JobStarted {
     const request = batchRequest(raw, '');
-    checkModel(request.model);
-    const files = request.imageIds.map((i) => ({ file: this.imageFile(i), name: this.images.get(i)!.info.name }));
+    const model = this.modelSource(request.model);
+    if ((request.imageIds === undefined) === (request.folderId === undefined)) throw new ApiError('bad-request', 'a batch runs over imageIds or a folderId (one of them)');
+    const folder = request.folderId === undefined ? undefined : this.folders.get(request.folderId);
+    if (request.folderId !== undefined && !folder) throw new ApiError('not-found', `no folder with id ${request.folderId}`);
+    const files = (request.imageIds ?? []).map((i) => ({ file: this.imageFile(i), name: this.images.get(i)!.info.name }));
     const jobId = newId();
     const dir = path.join(this.workDir, 'jobs', jobId);
-    const inputDir = path.join(dir, 'input');
-    fs.mkdirSync(inputDir, { recursive: true });
+    const inputDir = folder?.path ?? path.join(dir, 'input');
+    fs.mkdirSync(folder ? dir : inputDir, { recursive: true });
     const used = new Set<string>();
     for (const [n, f] of files.entries()) {
       const parsed = path.parse(f.name.replace(/[^A-Za-z0-9._ -]+/g, '_'));
@@ -224,7 +246,7 @@ export class ApiBackend {
     const emit = (e: JobEvent) => this.events.emit('job', e);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const outDir = path.join(this.runsDir, `ui-${stamp}-${jobId.slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}`);
-    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir, request }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir, request, model }, (p) => emit({ type: 'progress', jobId, ...p }));
     const job: Job = { seq, dir, state: 'running', files: [] };
     this.jobs.set(jobId, job);
     result.then(
@@ -239,6 +261,28 @@ export class ApiBackend {
       },
     );
     return { jobId };
+  }
+
+  /** App mode: a folder for a batch, its path already re-checked by main; listed as `borex batch` lists it. */
+  addFolder(dir: string): OpenedFolder {
+    let input;
+    try {
+      input = listBatchInput(dir);
+    } catch (err) {
+      throw new ApiError('bad-input', asBorexError(err).message);
+    }
+    if (input.kind === 'manifest') throw new ApiError('bad-input', `${dir}: not a folder`);
+    const folder: OpenedFolder = { id: newId(), name: path.basename(dir), kind: input.kind, images: input.entries.map((e) => e.image) };
+    this.folders.set(folder.id, { ...folder, path: input.path });
+    return folder;
+  }
+
+  /** A request's model: a catalogue name, or a user model of this session (`user:<id>`). */
+  private modelSource(ref: string): ModelSource {
+    const user = this.userModels.source(ref);
+    if (user) return user;
+    if (!CATALOGUE.some((e) => e.name === ref)) throw new ApiError('bad-request', `unknown model "${ref}"; one of ${CATALOGUE.map((e) => e.name).join(', ')}, or a model opened in this session`);
+    return { key: ref };
   }
 
   cancel(raw: unknown): { cancelled: boolean } {
@@ -280,13 +324,9 @@ async function probe(input: Buffer | string, name: string): Promise<{ format: st
   return { format: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
 }
 
-function checkModel(name: string): void {
-  if (!CATALOGUE.some((e) => e.name === name)) throw new ApiError('bad-request', `unknown model "${name}"; one of ${CATALOGUE.map((e) => e.name).join(', ')}`);
-}
-
-function isAvailable(name: string): boolean {
+function isAvailable(name: string, env: NodeJS.ProcessEnv): boolean {
   try {
-    resolveModel(name);
+    resolveModel(name, {}, env);
     return true;
   } catch {
     return false;

@@ -6,10 +6,33 @@
  */
 import type { BatchItem, BatchRequest, BatchSummaryInfo, ClassifyResponse, ExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
 
+/**
+ * The model a job uses: a catalogue name (`key`), or a user's .onnx by path (`key` = `user:<id>`),
+ * whose spec is its sidecar and whose labels, when the user gave a file, come from `labelsFile`.
+ */
+export interface ModelSource {
+  key: string;
+  file?: string;
+  labelsFile?: string;
+}
+
 export type HostJob =
-  | { kind: 'classify'; image: string; model: string }
-  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; vocXmlFile?: string; priorFile?: string }
-  | { kind: 'batch'; inputDir: string; outDir: string; request: BatchRequest };
+  | { kind: 'classify'; image: string; model: ModelSource }
+  | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; model: ModelSource; vocXmlFile?: string; priorFile?: string }
+  | { kind: 'batch'; inputDir: string; outDir: string; request: BatchRequest; model: ModelSource }
+  /** Opens a user's model afresh (and runs it once), so a file that is not a classifier is refused at once. */
+  | { kind: 'open-model'; model: ModelSource };
+
+/** What opening a model found (UserModelInfo without the user's own file name). */
+export interface OpenedModel {
+  name: string;
+  file: string;
+  classes: number;
+  input: { height: number; width: number; layout: string; resize: string };
+  specSource: string;
+  labelsFile?: string;
+  warnings: string[];
+}
 
 export interface BatchJobResult {
   methods: string[];
@@ -24,7 +47,7 @@ export interface ExplainJobResult {
   files: JobFile[];
 }
 
-export type HostJobResult = ClassifyResponse | ExplainJobResult | BatchJobResult;
+export type HostJobResult = ClassifyResponse | ExplainJobResult | BatchJobResult | OpenedModel;
 
 export interface HostProgress {
   stage: string;
@@ -33,6 +56,8 @@ export interface HostProgress {
   etaMs?: number;
   partialMap?: Float32Array;
   samples?: number[];
+  /** BOREx: the prior, once, as soon as it is computed. */
+  priorMap?: Float32Array;
   geometry?: Geometry;
   entries?: string[];
   items?: BatchItem[];

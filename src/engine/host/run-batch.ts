@@ -12,7 +12,7 @@ import type { JobUpdate, ModelCache } from './run-job.ts';
 /** A batch over a folder with the engine's batch runner (a run directory on disk, like `borex batch`). */
 export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
   const r = job.request;
-  const { classifier, resolved } = await models.get(r.model);
+  const { classifier, resolved } = await models.get(job.model);
   const methods = resolveMethods(r.methods, { preset: r.preset, seed: r.seed ?? 0, borex: r.iterations === undefined ? {} : { iterations: r.iterations } });
   const input = listBatchInput(job.inputDir);
   const classMap = classifier.numClasses === 1000 ? findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]) : undefined;

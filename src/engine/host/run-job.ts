@@ -10,7 +10,7 @@ import { topK } from '../model/classifier.ts';
 import { shortLabel } from '../model/labels.ts';
 import { loadModel, type LoadedModel } from '../model/load.ts';
 import type { JobControl } from '../progress.ts';
-import type { ExplainJobResult, HostJob, HostJobResult, HostProgress, HostSettings } from './protocol.ts';
+import type { ExplainJobResult, HostJob, HostJobResult, HostProgress, HostSettings, ModelSource, OpenedModel } from './protocol.ts';
 import { runBatchJob } from './run-batch.ts';
 
 // The engine's result must carry everything the UI reads: checked at compile time.
@@ -19,15 +19,23 @@ void fits;
 
 /** Keeps the last model open between jobs (opening MobileNetV2 costs ~0.5 s). */
 export class ModelCache {
-  private current: { name: string; loaded: LoadedModel } | undefined;
+  private current: { key: string; loaded: LoadedModel; warnings: string[] } | undefined;
   constructor(private readonly settings: HostSettings = {}) {}
 
-  async get(name: string): Promise<LoadedModel> {
-    if (this.current?.name === name) return this.current.loaded;
+  async get(source: ModelSource): Promise<LoadedModel> {
+    if (this.current?.key === source.key) return this.current.loaded;
+    return (await this.open(source)).loaded;
+  }
+
+  /** Opens the model afresh (a user's file may have changed since), with the notices the engine gave. */
+  async open(source: ModelSource): Promise<{ loaded: LoadedModel; warnings: string[] }> {
     await this.dispose();
-    const loaded = await loadModel(name, {}, { threads: this.settings.threads, executionProvider: this.settings.executionProvider });
-    this.current = { name, loaded };
-    return loaded;
+    const warnings: string[] = [];
+    // An explicit labels file wins over the spec's; an absolute path is found wherever it is.
+    const overrides = source.labelsFile ? { labels: path.resolve(source.labelsFile) } : {};
+    const loaded = await loadModel(source.file ?? source.key, overrides, { threads: this.settings.threads, executionProvider: this.settings.executionProvider, onWarning: (w) => warnings.push(w) });
+    this.current = { key: source.key, loaded, warnings };
+    return { loaded, warnings };
   }
 
   async dispose(): Promise<void> {
@@ -43,10 +51,23 @@ export type JobUpdate = (update: Pick<HostProgress, 'geometry' | 'entries' | 'it
 export async function runJob(job: HostJob, models: ModelCache, control: JobControl, onUpdate: JobUpdate = () => {}): Promise<HostJobResult> {
   if (job.kind === 'classify') return classify(job.image, job.model, models);
   if (job.kind === 'batch') return runBatchJob(job, models, control, onUpdate);
+  if (job.kind === 'open-model') return openModel(job.model, models);
   return explain(job, models, control, (geometry) => onUpdate({ geometry }));
 }
 
-async function classify(image: string, model: string, models: ModelCache): Promise<ClassifyResponse> {
+/**
+ * Opens a model and runs it once on a blank input: a file onnxruntime can open but not run, or
+ * that is not an image classifier, fails here with the engine's reason instead of at the first photo.
+ */
+async function openModel(source: ModelSource, models: ModelCache): Promise<OpenedModel> {
+  const { loaded, warnings } = await models.open(source);
+  const { classifier, resolved } = loaded;
+  const { height, width, layout, resize } = classifier.spec;
+  await classifier.classify(new Float32Array(3 * height * width), 1);
+  return { name: resolved.name, file: resolved.file, classes: classifier.numClasses, input: { height, width, layout, resize }, specSource: resolved.specSource, labelsFile: resolved.labels?.length === classifier.numClasses ? resolved.labelsFile : undefined, warnings };
+}
+
+async function classify(image: string, model: ModelSource, models: ModelCache): Promise<ClassifyResponse> {
   const { classifier, resolved } = await models.get(model);
   const input = await preprocess(await decodeImage(image, path.basename(image)), classifier.spec);
   const p = await classifier.classify(input.tensor, 1);
@@ -82,7 +103,7 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
 }
 
 async function explain(job: Extract<HostJob, { kind: 'explain' }>, models: ModelCache, control: JobControl, onStart?: (g: Geometry) => void): Promise<ExplainJobResult> {
-  const { classifier, resolved } = await models.get(job.request.model);
+  const { classifier, resolved } = await models.get(job.model);
   const photo = await decodeImage(job.image, path.basename(job.image));
   onStart?.(inputGeometry(photo.width, photo.height, classifier.spec));
   const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile, job.priorFile), control);

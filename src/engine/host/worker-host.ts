@@ -10,6 +10,12 @@ export interface EngineHost {
   close(): Promise<void>;
 }
 
+/** A host whose child can be replaced, e.g. to start the engine again with new settings. */
+export interface RestartableHost extends EngineHost {
+  /** Stops the child now if it is idle, else once its job ends; the next job starts a new one. */
+  restart(): 'now' | 'after-job';
+}
+
 interface Pending {
   seq: number;
   job: HostJob;
@@ -39,12 +45,13 @@ export interface QueueHostOptions {
  * Jobs run one at a time in a child. If the child dies, the running job fails with a clear message
  * and a fresh child is started for the next one; a job that ignores its cancel has its child killed.
  */
-export class QueueHost implements EngineHost {
+export class QueueHost implements RestartableHost {
   private child: HostChannel | undefined;
   private readonly queue: Pending[] = [];
   private current: Pending | undefined;
   private nextSeq = 1;
   private closed = false;
+  private restartPending = false;
   restarts = 0;
 
   constructor(
@@ -75,6 +82,23 @@ export class QueueHost implements EngineHost {
     // A job stuck inside one long native call: stop the child itself.
     p.watchdog = setTimeout(() => this.child?.kill(), this.options.cancelGraceMs ?? 10_000);
     return true;
+  }
+
+  restart(): 'now' | 'after-job' {
+    if (this.current) {
+      this.restartPending = true;
+      return 'after-job';
+    }
+    this.stopChild();
+    return 'now';
+  }
+
+  /** The child is let go before it is killed, so its exit is not taken for a crash. */
+  private stopChild(): void {
+    this.restartPending = false;
+    const c = this.child;
+    this.child = undefined;
+    c?.kill();
   }
 
   async close(): Promise<void> {
@@ -129,6 +153,7 @@ export class QueueHost implements EngineHost {
   private finish(p: Pending): void {
     clearTimeout(p.watchdog);
     this.current = undefined;
+    if (this.restartPending) this.stopChild();
     queueMicrotask(() => this.pump());
   }
 }

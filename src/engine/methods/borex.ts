@@ -102,6 +102,8 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   const i0 = scalePrior(prior, plane, params.priorMeanAbs);
   const random = new Random(params.seed);
   const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
+  // The prior is final before the first query: a UI can show it now rather than when the run ends.
+  if (prior) progress.report(0, { priorMap: prior });
   const callsBefore = classifier.calls;
   let gpMs = 0;
   const timed = <T>(f: () => T): T => {

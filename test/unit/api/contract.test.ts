@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchRequest, classifyRequest, explainRequest, fileRequest, socketMessage } from '../../../src/shared/api.ts';
+import { batchRequest, classifyRequest, explainRequest, fileRequest, modelUpload, openModelPaths, socketMessage } from '../../../src/shared/api.ts';
+import { pickModelFiles } from '../../../src/shared/model-files.ts';
 import { ApiError, toErrorBody } from '../../../src/shared/errors.ts';
 import { fromWire, toWire } from '../../../src/shared/wire.ts';
 
@@ -49,10 +50,40 @@ describe('API contract', () => {
     expect(socketMessage({ type: 'cancel', jobId: 'a' }, '')).toEqual({ type: 'cancel', jobId: 'a' });
   });
 
+  it('names a user\'s model as user:<id>, never by path', () => {
+    expect(classifyRequest({ imageId: 'a', model: 'user:Ab_9-x' }, '')).toEqual({ imageId: 'a', model: 'user:Ab_9-x' });
+    for (const model of ['user:', 'user:../x', 'user:a/b', 'user:a:b', 'file:/tmp/m.onnx', `user:${'a'.repeat(65)}`]) refused(classifyRequest, { imageId: 'a', model }, /model: expected a string matching/);
+    refused(explainRequest, { ...good, model: 'user:x.onnx' }, /model: expected a string matching/);
+  });
+
+  it('validates the model upload query and the app\'s model paths', () => {
+    expect(modelUpload({ name: 'My Net.ONNX', spec: 'abc', labels: 'def' }, 'query')).toEqual({ name: 'My Net.ONNX', spec: 'abc', labels: 'def' });
+    refused(modelUpload, { name: 'net.onnx.exe' }, /name: expected a string matching/);
+    refused(modelUpload, { name: 'a/b.onnx' }, /name: expected a string matching/);
+    refused(modelUpload, { name: 'm.onnx', spec: '../x' }, /spec: expected a string matching/);
+    refused(modelUpload, { spec: 'abc' }, /name: expected a string, got undefined/);
+    refused(openModelPaths, { model: 1 }, /model: expected a string/);
+    refused(openModelPaths, { model: '/m.onnx', dir: '/' }, /dir: unknown field/);
+  });
+
+  it('sorts a selection into one model, its spec and its labels', () => {
+    const name = (n: string) => n;
+    expect(pickModelFiles(['n.txt', 'm.onnx', 'm.borex.json'], name)).toEqual({ model: 'm.onnx', spec: 'm.borex.json', labels: 'n.txt' });
+    expect(pickModelFiles(['m.ONNX'], name)).toEqual({ model: 'm.ONNX' });
+    expect(() => pickModelFiles(['n.txt'], name)).toThrow(/choose an .onnx model/);
+    expect(() => pickModelFiles(['a.onnx', 'b.onnx'], name)).toThrow(/one .onnx model at a time/);
+    expect(() => pickModelFiles(['a.onnx', 'x.txt', 'y.txt'], name)).toThrow(/one labels file \(\.txt\) per model, got x.txt, y.txt/);
+    expect(() => pickModelFiles(['a.onnx', 'x.json', 'y.json'], name)).toThrow(/one spec/);
+    expect(() => pickModelFiles(['a.onnx', 'photo.jpg'], name)).toThrow(/photo.jpg: not part of a model/);
+  });
+
   it('validates batch requests', () => {
     const ok = { imageIds: ['a', 'b'], model: 'mobilenetv2-12-int8', methods: ['rise', 'borex:rise'], preset: 'paper' };
     expect(batchRequest(ok, '')).toEqual(ok);
     refused(batchRequest, { ...ok, imageIds: [] }, /imageIds: expected an array of 1–1000 items/);
+    expect(batchRequest({ ...ok, imageIds: undefined, folderId: 'f1' }, '')).toEqual({ folderId: 'f1', model: ok.model, methods: ok.methods, preset: ok.preset });
+    refused(batchRequest, { ...ok, folderId: '/home/me' }, /folderId: expected a string matching/);
+    refused(batchRequest, { ...ok, model: 'user:' }, /model: expected a string matching/);
     refused(batchRequest, { ...ok, methods: ['lime'] }, /methods\[0\]: expected one of rise, pn-rise, gradcam/);
     refused(batchRequest, { ...ok, folder: '/home' }, /folder: unknown field/);
     refused(batchRequest, { ...ok, iterations: 0 }, /iterations: expected an integer ≥ 1/);

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HostJob, HostJobResult, HostProgress, ModelSource } from '../../../src/engine/host/protocol.ts';
 import { BorexError } from '../../../src/engine/errors.ts';
-import type { HostJob, HostJobResult, HostProgress } from '../../../src/engine/host/protocol.ts';
 import type { EngineHost } from '../../../src/engine/host/worker-host.ts';
 
 /** An engine host that answers from a script: no worker, no model. */
@@ -12,8 +14,22 @@ export class FakeHost implements EngineHost {
     this.jobs.push(job);
     const seq = ++this.seq;
     const result = new Promise<HostJobResult>((resolve, reject) => this.pending.set(seq, { resolve, reject, onProgress }));
-    if (job.kind === 'classify') this.finish(seq, { model: job.model, top5: [{ index: 1, name: 'one', probability: 0.9 }], numClasses: 2 });
+    if (job.kind === 'classify') this.finish(seq, { model: job.model.key, top5: [{ index: 1, name: 'one', probability: 0.9 }], numClasses: 2 });
+    if (job.kind === 'open-model') this.openModel(seq, job.model);
     return { seq, result };
+  }
+
+  /** A model file whose bytes say "not a model" is refused as the engine would refuse it (naming the stored file). */
+  private openModel(seq: number, model: ModelSource): void {
+    const file = model.file!;
+    if (fs.readFileSync(file, 'utf8').includes('not a model')) {
+      this.pending.get(seq)?.reject(new BorexError('model', `${file}: is not an image classifier: input "x" has shape [1, 10]; a 4-D image batch is needed`));
+      this.pending.delete(seq);
+      return;
+    }
+    const sidecar = file.replace(/\.onnx$/, '.borex.json');
+    const specSource = fs.existsSync(sidecar) ? sidecar : 'defaults (torchvision ImageNet preprocessing)';
+    this.finish(seq, { name: path.basename(file, '.onnx'), file, classes: 2, input: { height: 8, width: 8, layout: 'NCHW', resize: 'stretch' }, specSource, labelsFile: model.labelsFile, warnings: [] });
   }
 
   progress(seq: number, p: HostProgress): void {

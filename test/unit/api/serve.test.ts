@@ -39,7 +39,7 @@ describe('borex serve (fake engine)', () => {
     fs.writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>t</title>');
     fs.writeFileSync(path.join(root, 'outside.txt'), 'secret');
     host = new FakeHost();
-    server = await startServer({ backend: new ApiBackend(host, work, 'http'), uiDir: ui, maxUploadBytes: 1 << 20 });
+    server = await startServer({ backend: new ApiBackend(host, work, 'http'), uiDir: ui, maxUploadBytes: 1 << 20, maxModelBytes: 64 << 10 });
     png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#f00' } }).png().toBuffer();
   });
   afterAll(() => server.close());
@@ -54,6 +54,8 @@ describe('borex serve (fake engine)', () => {
     ['POST', '/api/explain'],
     ['POST', '/api/cancel'],
     ['POST', '/api/images'],
+    ['POST', '/api/models?name=m.onnx'],
+    ['POST', '/api/model-files?name=m.borex.json'],
     ['GET', '/api/images/x'],
     ['GET', '/api/jobs/x/files/result.json'],
     ['GET', '/api/nothing-here'],
@@ -112,6 +114,61 @@ describe('borex serve (fake engine)', () => {
     expect(noFile.status).toBe(400);
     expect(JSON.parse(noFile.body).error.message).toMatch(/needs priorFileId/);
     expect((await json('explain', { ...explain, priorFileId: JSON.parse(prior.body).id })).status).toBe(200);
+  });
+
+  it('uploads a user model with its spec and labels; it is listed, and requests name it user:<id>', async () => {
+    const upload = (p: string, body: Buffer | string) => request(server.port, { method: 'POST', path: `/api/${p}`, headers: auth(), body });
+    const spec = JSON.parse((await upload('model-files?name=whatever.borex.json', '{"resize": "stretch"}')).body);
+    expect(spec).toMatchObject({ kind: 'spec', name: 'whatever.borex.json' });
+    const labels = JSON.parse((await upload('model-files?name=names.txt', 'circle\nsquare\n')).body);
+    const up = await upload(`models?name=my%20model.onnx&spec=${spec.id}&labels=${labels.id}`, 'onnx bytes');
+    expect(up.status).toBe(200);
+    const listing = JSON.parse(up.body);
+    expect(listing).toMatchObject({ name: expect.stringMatching(/^user:[A-Za-z0-9_-]+$/), available: true, user: { fileName: 'my model.onnx', classes: 2, specSource: 'whatever.borex.json', labels: 'names.txt' } });
+    // Stored beside the model under the sidecar name the engine reads; the engine gets the paths.
+    const job = host.jobs.at(-1)!;
+    expect(job).toMatchObject({ kind: 'open-model', model: { key: listing.name, file: expect.stringMatching(/my model\.onnx$/), labelsFile: expect.stringMatching(/names\.txt$/) } });
+    const stored = (job as { model: { file: string } }).model.file;
+    expect(fs.readFileSync(stored.replace(/\.onnx$/, '.borex.json'), 'utf8')).toBe('{"resize": "stretch"}');
+    expect(JSON.parse((await json('info', {})).body).models.map((m: { name: string }) => m.name)).toContain(listing.name);
+
+    const photo = JSON.parse((await upload('images?name=red.png', png)).body);
+    expect(JSON.parse((await json('classify', { imageId: photo.id, model: listing.name })).body).model).toBe(listing.name);
+    expect(host.jobs.at(-1)).toMatchObject({ kind: 'classify', model: { key: listing.name, file: stored } });
+    // A staged companion is used once.
+    expect((await upload(`models?name=again.onnx&spec=${spec.id}`, 'onnx bytes')).status).toBe(400);
+  });
+
+  it.each([
+    ['models?name=model.bin', 'x', 400, /name: expected a string matching/],
+    ['models?name=..%2Fm.onnx', 'x', 400, /name: expected a string matching/],
+    ['models?name=m.onnx&labels=nope', 'x', 400, /labels: no uploaded labels file with id nope/],
+    ['models?name=m.onnx&extra=1', 'x', 400, /extra: unknown field/],
+    ['models?name=m.onnx', '', 422, /m\.onnx: the file is empty/],
+    ['models?name=big.onnx', 'B'.repeat((64 << 10) + 1), 413, /big\.onnx: over the 65536 bytes a model upload may have/],
+    ['models?name=not-a-model.onnx', 'not a model', 422, /^not-a-model\.onnx: is not an image classifier/],
+    ['model-files?name=run.sh', 'x', 422, /run\.sh: a model's companion is its spec/],
+    ['model-files?name=names.txt', 'a\0b', 422, /not a text file/],
+  ])('refuses a bad model upload %s', async (p, body, status, message) => {
+    const res = await request(server.port, { method: 'POST', path: `/api/${p}`, headers: auth(), body });
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body).error.message).toMatch(message);
+  });
+
+  it('refuses an oversized model sent without a length (checked while it streams in)', async () => {
+    const res = await request(server.port, { method: 'POST', path: '/api/models?name=big.onnx', headers: { ...auth(), 'transfer-encoding': 'chunked' }, body: 'B'.repeat((64 << 10) + 1) });
+    expect(res.status).toBe(413);
+    expect(fs.readdirSync(path.join(work, 'models')).every((d) => fs.readdirSync(path.join(work, 'models', d)).length > 0)).toBe(true); // nothing half-written is kept
+  });
+
+  it('refuses requests naming an unknown model', async () => {
+    const photo = JSON.parse((await request(server.port, { method: 'POST', path: '/api/images?name=red.png', headers: auth(), body: png })).body);
+    for (const model of ['user:unknown', 'resnet-9000']) {
+      const res = await json('explain', { imageId: photo.id, model, method: 'rise', prior: 'none', preset: 'paper' });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.message).toMatch(/unknown model/);
+    }
+    expect((await json('batch', { imageIds: [photo.id], model: 'user:unknown', methods: ['rise'], preset: 'paper' })).status).toBe(400);
   });
 
   it('streams job events over the WebSocket and validates what comes in', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerHost } from '../../../src/engine/host/worker-host.ts';
 import type { HostJob } from '../../../src/engine/host/protocol.ts';
 
-const job = (image: string): HostJob => ({ kind: 'classify', image, model: 'fake' });
+const job = (image: string): HostJob => ({ kind: 'classify', image, model: { key: 'fake' } });
 const entry = new URL('./fake-worker.mjs', import.meta.url);
 
 describe('WorkerHost', () => {
@@ -46,6 +46,27 @@ describe('WorkerHost', () => {
     host.cancel(hung.seq);
     await expect(hung.result).rejects.toMatchObject({ kind: 'cancelled' });
     expect(await host.run(job('alive')).result).toMatchObject({ image: 'alive' });
+  });
+
+  it('restarts its worker at once when idle (new settings), without counting it as a crash', async () => {
+    host = new WorkerHost({ entry });
+    const first = (await host.run(job('a')).result) as unknown as { worker: number };
+    expect(host.restart()).toBe('now');
+    const second = (await host.run(job('b')).result) as unknown as { worker: number };
+    expect(second.worker).not.toBe(first.worker);
+    expect(host.restarts).toBe(0);
+  });
+
+  it('restarts after the running job, which finishes normally', async () => {
+    host = new WorkerHost({ entry });
+    const busy = host.run(job('busy'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.restart()).toBe('after-job');
+    const done = (await busy.result) as unknown as { worker: number; image: string };
+    expect(done.image).toBe('busy');
+    const next = (await host.run(job('next')).result) as unknown as { worker: number };
+    expect(next.worker).not.toBe(done.worker);
+    expect(host.restarts).toBe(0);
   });
 
   it('cancels a queued job without running it', async () => {

@@ -39,7 +39,8 @@ describe('main process (Electron mocked)', () => {
     expect(w.webContents.setWindowOpenHandler).toHaveBeenCalled();
     const menu = f.raw.Menu.setApplicationMenu.mock.calls[0][0] as { label: string; submenu: { label?: string; accelerator?: string }[] }[];
     expect(menu.map((m) => m.label)).toEqual(['File', 'Run', 'View', 'Help']);
-    expect(menu[0].submenu[0]).toMatchObject({ label: 'Open Photo…', accelerator: 'CmdOrCtrl+O' });
+    expect(menu[0].submenu[0]).toMatchObject({ label: 'Open…', accelerator: 'CmdOrCtrl+O' });
+    expect(menu[0].submenu[1]).toMatchObject({ label: 'Open Folder for Batch…', accelerator: 'CmdOrCtrl+Shift+O' });
   });
 
   it('serves the UI with its CSP and nothing outside it', async () => {
@@ -72,7 +73,7 @@ describe('main process (Electron mocked)', () => {
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
     const f = await started(['electron', photo]);
     f.windows[0].webContents.emit('did-finish-load');
-    await vi.waitFor(() => expect(f.windows[0].webContents.send).toHaveBeenCalledWith(IPC.opened, expect.objectContaining({ name: 'red.png', width: 4, height: 3 })));
+    await vi.waitFor(() => expect(f.windows[0].webContents.send).toHaveBeenCalledWith(IPC.opened, { type: 'image', image: expect.objectContaining({ name: 'red.png', width: 4, height: 3 }) }));
     expect((await f.handlers.get(IPC.getSettings)!(senderEvent(), undefined)) as { ok: { recent: string[] } }).toMatchObject({ ok: { recent: [fs.realpathSync(photo)] } });
   });
 

@@ -1,10 +1,14 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { vi } from 'vitest';
+import type { FromHost, ToHost } from '../../../src/engine/host/protocol.ts';
 import type { ElectronApi } from '../../../src/main/app.ts';
 
-/** A stand-in for the parts of Electron the main process uses; records what it was asked to do. */
-export function fakeElectron(options: { lock?: boolean; userData: string }) {
+/**
+ * A stand-in for the parts of Electron the main process uses; records what it was asked to do.
+ * `engine` plays the engine's utilityProcess: given a message from main, what it answers (if anything).
+ */
+export function fakeElectron(options: { lock?: boolean; userData: string; engine?: (m: ToHost) => FromHost | undefined }) {
   const app = Object.assign(new EventEmitter(), {
     requestSingleInstanceLock: vi.fn(() => options.lock ?? true),
     quit: vi.fn(),
@@ -28,18 +32,25 @@ export function fakeElectron(options: { lock?: boolean; userData: string }) {
       windows.push(this);
     }
   }
-  const children: (EventEmitter & { postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn> })[] = [];
+  const children: (EventEmitter & { env?: NodeJS.ProcessEnv; postMessage: ReturnType<typeof vi.fn>; kill: ReturnType<typeof vi.fn> })[] = [];
   const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<unknown>>();
   const electron = {
     app,
     BrowserWindow: FakeWindow,
     Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: vi.fn() },
-    dialog: { showSaveDialog: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    dialog: { showSaveDialog: vi.fn(), showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })), showMessageBox: vi.fn(async () => ({ response: 0 })) },
     ipcMain: { handle: vi.fn((channel: string, fn: (event: unknown, arg: unknown) => Promise<unknown>) => handlers.set(channel, fn)) },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     utilityProcess: {
-      fork: vi.fn(() => {
-        const child = Object.assign(new EventEmitter(), { postMessage: vi.fn(), kill: vi.fn() });
+      fork: vi.fn((_entry: string, _args: string[], forkOptions: { env?: NodeJS.ProcessEnv }) => {
+        const child = Object.assign(new EventEmitter(), {
+          env: forkOptions.env,
+          postMessage: vi.fn((m: ToHost) => {
+            const answer = options.engine?.(m);
+            if (answer) setImmediate(() => child.emit('message', answer));
+          }),
+          kill: vi.fn(),
+        });
         children.push(child);
         return child;
       }),

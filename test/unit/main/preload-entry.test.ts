@@ -11,7 +11,7 @@ const electron = vi.hoisted(() => {
       on: vi.fn((c: string, l: (e: unknown, v: unknown) => void) => listeners.set(c, l)),
       off: vi.fn(),
     },
-    webUtils: { getPathForFile: vi.fn(() => '/home/me/dog.jpg') },
+    webUtils: { getPathForFile: vi.fn((f: { name?: string }) => (f.name ? `/home/me/${f.name}` : '/home/me/dog.jpg')) },
     app: { requestSingleInstanceLock: vi.fn(() => false), quit: vi.fn() },
     protocol: { registerSchemesAsPrivileged: vi.fn() },
   };
@@ -28,6 +28,15 @@ describe('preload (Electron mocked)', () => {
     expect(await api.openImage({} as File)).toEqual({ channel: IPC.openImagePath, arg: '/home/me/dog.jpg' });
     await expect(api.classify({ imageId: 'a', model: 'm' })).rejects.toThrow('model: expected a string');
     expect(api.imageUrl('abc')).toBe('app://studio/api/images/abc');
+  });
+
+  it('sends a chosen model\'s files to main as paths, sorted into model, spec and labels', async () => {
+    const { api } = await import('../../../src/preload/index.ts');
+    const files = [{ name: 'names.txt' }, { name: 'm.onnx' }, { name: 'm.borex.json' }] as File[];
+    expect(await api.openModel(files)).toEqual({ channel: IPC.openModelPath, arg: { model: '/home/me/m.onnx', spec: '/home/me/m.borex.json', labels: '/home/me/names.txt' } });
+    await expect(api.openModel([{ name: 'names.txt' }] as File[])).rejects.toThrow(/choose an .onnx model/);
+    await expect(api.openModel([{ name: 'a.onnx' }, { name: 'b.onnx' }] as File[])).rejects.toThrow(/one .onnx model at a time/);
+    expect(await api.openFolder!({ name: 'photos' } as File)).toEqual({ channel: IPC.openFolderPath, arg: '/home/me/photos' });
   });
 
   it('passes only known menu commands to the page', async () => {

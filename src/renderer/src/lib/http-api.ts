@@ -1,4 +1,5 @@
-import type { BorexApi, FileRequest, JobEvent } from '../../../shared/api.ts';
+import type { BorexApi, FileRequest, JobEvent, ModelListing } from '../../../shared/api.ts';
+import { pickModelFiles } from '../../../shared/model-files.ts';
 import { fromWire, toWire } from '../../../shared/wire.ts';
 
 /**
@@ -45,11 +46,25 @@ export function httpApi(): BorexApi {
   connect();
   const ready = new Promise<void>((resolve) => socket?.addEventListener('open', () => resolve(), { once: true }));
 
+  const upload = <T>(path: string, file: File) => call<T>(path, file, 'application/octet-stream');
+
+  /** Spec and labels first (small), then the .onnx itself naming them; the server opens it at once. */
+  async function openModel(files: File[]): Promise<ModelListing> {
+    const picked = pickModelFiles(files, (f) => f.name);
+    const query = new URLSearchParams({ name: picked.model.name });
+    for (const kind of ['spec', 'labels'] as const) {
+      const f = picked[kind];
+      if (f) query.set(kind, (await upload<{ id: string }>(`model-files?name=${encodeURIComponent(f.name)}`, f)).id);
+    }
+    return upload<ModelListing>(`models?${query}`, picked.model);
+  }
+
   const fileUrl = (r: FileRequest) => `/api/jobs/${encodeURIComponent(r.jobId)}/files/${encodeURIComponent(r.file)}?${q}`;
   return {
     info: () => json('info'),
     openImage: (file) => call('images?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
     openPrior: (file) => call('priors?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
+    openModel,
     imageUrl: (id) => `/api/images/${encodeURIComponent(id)}?${q}`,
     classify: (r) => json('classify', r),
     // Events of a job are only sent to sockets open when they happen: wait for ours first.

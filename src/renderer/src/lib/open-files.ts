@@ -1,0 +1,65 @@
+import type { ModelListing } from '../../../shared/api.ts';
+import { isLabelsFile, isModelFile, isSpecFile } from '../../../shared/model-files.ts';
+
+/** What a set of chosen or dropped files is, so each part goes to the view that opens it. */
+export interface SortedFiles {
+  /** An .onnx with its spec (.json) and labels (.txt): empty unless an .onnx is among them. */
+  model: File[];
+  images: File[];
+  annotations: File[];
+  /** Dropped folders (with their entries, which a browser can read). */
+  folders: { file: File | null; entry: FileSystemDirectoryEntry }[];
+  /** Nothing the app opens. */
+  other: File[];
+}
+
+const IMAGE = /\.(jpe?g|png|webp|tiff?|bmp|gif)$/i;
+export const isImage = (name: string) => IMAGE.test(name);
+
+export function sortFiles(files: readonly File[], folders: SortedFiles['folders'] = []): SortedFiles {
+  const hasModel = files.some((f) => isModelFile(f.name));
+  // A .json or .txt goes with a model only when one came with it (a lone .json may be a prior map).
+  const partOfModel = (f: File) => isModelFile(f.name) || (hasModel && (isSpecFile(f.name) || isLabelsFile(f.name)));
+  return {
+    model: files.filter(partOfModel),
+    images: files.filter((f) => !partOfModel(f) && isImage(f.name)),
+    annotations: files.filter((f) => /\.xml$/i.test(f.name)),
+    folders,
+    other: files.filter((f) => !partOfModel(f) && !isImage(f.name) && !/\.xml$/i.test(f.name)),
+  };
+}
+
+/** The files and folders of a drop; must run inside the drop event (the items vanish after it). */
+export function droppedFiles(data: DataTransfer | null): SortedFiles {
+  const files: File[] = [];
+  const folders: SortedFiles['folders'] = [];
+  for (const item of Array.from(data?.items ?? [])) {
+    if (item.kind !== 'file') continue;
+    const entry = item.webkitGetAsEntry();
+    const file = item.getAsFile();
+    if (entry?.isDirectory) folders.push({ file, entry: entry as FileSystemDirectoryEntry });
+    else if (file) files.push(file);
+  }
+  return sortFiles(files, folders);
+}
+
+/** A dropped folder's photos (not its subfolders, as `borex batch` lists a folder), in a browser. */
+export async function folderPhotos(folder: FileSystemDirectoryEntry): Promise<File[]> {
+  const reader = folder.createReader();
+  const entries: FileSystemEntry[] = [];
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    entries.push(...batch);
+  }
+  const photos = entries.filter((e): e is FileSystemFileEntry => e.isFile && isImage(e.name));
+  return Promise.all(photos.map((e) => new Promise<File>((resolve, reject) => e.file(resolve, reject))));
+}
+
+/** How the model pickers name a model: a user's by its file, a catalogue model by its name. */
+export function modelLabel(m: ModelListing): string {
+  if (m.user) return `${m.user.fileName} (your model)`;
+  return m.available ? m.name : `${m.name} (not on this machine)`;
+}
+
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
