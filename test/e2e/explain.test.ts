@@ -72,6 +72,8 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await page.getByRole('button', { name: /Advanced/ }).click();
     await page.getByTestId('iterations').fill('20');
     await page.getByTestId('run').click();
+    // The prior is drawn as soon as the engine has it, while BOREx still runs (before the job's done event).
+    await page.waitForSelector('[data-job-state=running] [data-testid=panel-prior] canvas[data-has-map=true]', { timeout: 120_000 });
     // While BOREx runs, the refined panel draws its map so far.
     await page.waitForSelector('[data-job-state=running] [data-testid=panel-refined] canvas[data-has-map=true]', { timeout: 120_000 });
     await shot('explain-live');
