@@ -2,10 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
-import { readFile } from 'node:fs/promises';
-import { addMaskedInput, CamHeadRefusal, createCamSession, MASKED_INPUTS, MASKED_OUTPUTS, type CamSession } from './graph/index.ts';
+import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';
 import { softmaxRows, type Classifier } from './classifier.ts';
-import { allocateFactoredMasks, ExpandingMaskedScorer, type FactoredMasks, type MaskedImage, type MaskedScorer, type MaskedScores } from './masked-scorer.ts';
+import { ExpandingMaskedScorer, type MaskedImage, type MaskedScorer } from './masked-scorer.ts';
+import { toNhwc } from './nhwc.ts';
+import { OnnxMaskedScorer, openMaskedSession } from './onnx-masked-scorer.ts';
 import type { ModelSpec } from './spec.ts';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
@@ -47,7 +48,8 @@ export class OnnxClassifier implements Classifier {
     readonly numClasses: number,
     readonly batchSize: number,
     private readonly fixedBatch: number | undefined,
-    private readonly threads: number,
+    /** The options `session` was opened with (provider after any fallback), for the extra sessions. */
+    private readonly sessionOptions: ort.InferenceSession.SessionOptions,
     private readonly onWarning: ((message: string) => void) | undefined,
   ) {
     this.inputName = spec.inputName ?? session.inputNames[0];
@@ -57,7 +59,7 @@ export class OnnxClassifier implements Classifier {
   }
 
   static async load(file: string, spec: ModelSpec, labels: readonly string[] | undefined, options: OnnxClassifierOptions = {}): Promise<OnnxClassifier> {
-    const session = await createSession(file, options);
+    const { session, sessionOptions } = await createSession(file, options);
     const input = pickTensor(session.inputMetadata as unknown as TensorShapeInfo[], spec.inputName, file, 'input');
     const output = pickTensor(session.outputMetadata as unknown as TensorShapeInfo[], spec.outputName, file, 'output');
     const checked = checkInput(input, spec, file);
@@ -71,8 +73,7 @@ export class OnnxClassifier implements Classifier {
     const classes = numClasses ?? labels?.length;
     if (classes === undefined) throw modelError(file, 'cannot tell the number of classes: the output shape is dynamic and no labels were given');
     const names = labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
-    const threads = options.threads ?? os.availableParallelism();
-    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch, threads, options.onWarning);
+    return new OnnxClassifier(path.basename(file, '.onnx'), file, session, { ...checked, inputName: input.name, outputName: output.name }, names, classes, batchSize, fixedBatch, sessionOptions, options.onWarning);
   }
 
   async classify(images: Float32Array, count: number): Promise<Float32Array> {
@@ -111,30 +112,14 @@ export class OnnxClassifier implements Classifier {
   async maskedScorer(image: MaskedImage): Promise<MaskedScorer> {
     if (this.outputKind === undefined) await this.classify(image.x, 1); // decides logits vs probabilities
     const zeroBaseline = image.baseline.every((v) => v === 0);
-    if (!this.maskedSessions.has(zeroBaseline)) this.maskedSessions.set(zeroBaseline, this.openMaskedSession(zeroBaseline));
+    if (!this.maskedSessions.has(zeroBaseline)) {
+      const { layout, height, width } = this.spec;
+      const graph = { inputName: this.inputName, outputName: this.outputName, layout, height, width, numClasses: this.numClasses, softmax: this.outputKind === 'logits', zeroBaseline };
+      this.maskedSessions.set(zeroBaseline, openMaskedSession(this.file, graph, this.sessionOptions, this.onWarning));
+    }
     const session = await this.maskedSessions.get(zeroBaseline);
     if (!session) return new ExpandingMaskedScorer(this, image);
     return new OnnxMaskedScorer(this, session, image, zeroBaseline);
-  }
-
-  private async openMaskedSession(zeroBaseline: boolean): Promise<ort.InferenceSession | undefined> {
-    const { layout, height, width } = this.spec;
-    try {
-      const wrapped = addMaskedInput(new Uint8Array(await readFile(this.file)), {
-        inputName: this.inputName,
-        outputName: this.outputName,
-        layout,
-        height,
-        width,
-        numClasses: this.numClasses,
-        softmax: this.outputKind === 'logits',
-        zeroBaseline,
-      });
-      return await ort.InferenceSession.create(wrapped, { intraOpNumThreads: this.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
-    } catch (err) {
-      this.onWarning?.(`${this.file}: masking inside onnxruntime is not possible for this model (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); RISE masks are applied in JavaScript (slower)`);
-      return undefined;
-    }
   }
 
   /** One timed onnxruntime call; failures name the model file. */
@@ -173,7 +158,7 @@ export class OnnxClassifier implements Classifier {
     this.camSessionPromise ??= (async () => {
       if (this.spec.layout !== 'NCHW') throw modelError(this.file, 'white-box priors support NCHW models only');
       try {
-        return await createCamSession(this.file, { intraOpNumThreads: this.threads, interOpNumThreads: 1 }, { inputName: this.inputName });
+        return await createCamSession(this.file, { intraOpNumThreads: this.sessionOptions.intraOpNumThreads, interOpNumThreads: 1 }, { inputName: this.inputName });
       } catch (err) {
         if (err instanceof CamHeadRefusal) throw modelError(this.file, err.message, err);
         throw modelError(this.file, `cannot open the white-box session (${err instanceof Error ? err.message : String(err)})`, err);
@@ -189,89 +174,21 @@ export class OnnxClassifier implements Classifier {
   }
 }
 
-/** Scores masked copies of one image with the masked-input session, a batch per call. */
-class OnnxMaskedScorer implements MaskedScorer {
-  private readonly fixed: Record<string, ort.Tensor>;
-  private readonly label: number;
-  private padded: FactoredMasks | undefined;
-
-  constructor(
-    private readonly classifier: OnnxClassifier,
-    private readonly session: ort.InferenceSession,
-    image: MaskedImage,
-    zeroBaseline: boolean,
-  ) {
-    this.label = image.label;
-    const { height: h, width: w, layout } = classifier.spec;
-    const dims = layout === 'NHWC' ? [1, h, w, 3] : [1, 3, h, w];
-    const difference = new Float32Array(image.x.length);
-    for (let i = 0; i < difference.length; i++) difference[i] = image.x[i] - image.baseline[i];
-    const inLayout = (chw: Float32Array) => (layout === 'NHWC' ? toNhwc(chw, 1, h, w, undefined) : chw);
-    this.fixed = {
-      ...(zeroBaseline ? {} : { [MASKED_INPUTS.baseline]: new ort.Tensor('float32', inLayout(image.baseline), dims) }),
-      [MASKED_INPUTS.difference]: new ort.Tensor('float32', inLayout(difference), dims),
-      [MASKED_INPUTS.label]: new ort.Tensor('int64', BigInt64Array.of(BigInt(image.label)), [1]),
-    };
-  }
-
-  async score(masks: FactoredMasks): Promise<MaskedScores> {
-    const { height: H, width: W, gridSize: s, count } = masks;
-    const K = this.classifier.numClasses;
-    const scores = new Float32Array(count);
-    const weighted = new Float32Array(H * W);
-    const chunk = this.classifier.fixedBatchSize ?? this.classifier.batchSize;
-    for (let start = 0; start < count; start += chunk) {
-      const n = Math.min(chunk, count - start);
-      const feed = this.feedMasks(masks, start, n);
-      const out = await this.classifier.run(
-        this.session,
-        {
-          ...this.fixed,
-          [MASKED_INPUTS.rows]: new ort.Tensor('float32', feed.rows, [feed.count, H, s]),
-          [MASKED_INPUTS.grid]: new ort.Tensor('float32', feed.grid, [feed.count, s, s]),
-          [MASKED_INPUTS.cols]: new ort.Tensor('float32', feed.cols, [feed.count, s, W]),
-        },
-        [MASKED_OUTPUTS.probabilities, MASKED_OUTPUTS.weighted],
-      );
-      const probs = (out[MASKED_OUTPUTS.probabilities].data as Float32Array).subarray(0, n * K);
-      const sum = out[MASKED_OUTPUTS.weighted].data as Float32Array;
-      this.classifier.checkFinite(probs);
-      for (let b = 0; b < n; b++) scores[start + b] = probs[b * K + this.label];
-      for (let i = 0; i < weighted.length; i++) weighted[i] += sum[i];
-      this.classifier.calls += n;
-    }
-    return { scores, weighted };
-  }
-
-  /** Masks start .. start+n as views, zero-padded to a fixed batch (zero masks add nothing to the sum). */
-  private feedMasks(m: FactoredMasks, start: number, n: number): Pick<FactoredMasks, 'rows' | 'grid' | 'cols' | 'count'> {
-    const { height: H, width: W, gridSize: s } = m;
-    const view = (a: Float32Array, per: number, count: number) => a.subarray(start * per, (start + count) * per);
-    const fixed = this.classifier.fixedBatchSize;
-    if (fixed === undefined || fixed === n) return { count: n, rows: view(m.rows, H * s, n), grid: view(m.grid, s * s, n), cols: view(m.cols, s * W, n) };
-    if (this.padded?.gridSize !== s) this.padded = allocateFactoredMasks(fixed, H, W, s);
-    const p = this.padded;
-    p.count = fixed;
-    p.rows.fill(0).set(view(m.rows, H * s, n));
-    p.grid.fill(0).set(view(m.grid, s * s, n));
-    p.cols.fill(0).set(view(m.cols, s * W, n));
-    return p;
-  }
-}
-
-async function createSession(file: string, options: OnnxClassifierOptions): Promise<ort.InferenceSession> {
+async function createSession(file: string, options: OnnxClassifierOptions): Promise<{ session: ort.InferenceSession; sessionOptions: ort.InferenceSession.SessionOptions }> {
   const threads = options.threads ?? os.availableParallelism();
   const ep = options.executionProvider ?? 'cpu';
   const base: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
   if (ep !== 'cpu') {
+    const sessionOptions = { ...base, executionProviders: [ep, 'cpu'] };
     try {
-      return await ort.InferenceSession.create(file, { ...base, executionProviders: [ep, 'cpu'] });
+      return { session: await ort.InferenceSession.create(file, sessionOptions), sessionOptions };
     } catch (err) {
       options.onWarning?.(`execution provider ${ep} is not available here (${err instanceof Error ? err.message.split('\n')[0] : err}); using cpu`);
     }
   }
+  const sessionOptions = { ...base, executionProviders: ['cpu'] };
   try {
-    return await ort.InferenceSession.create(file, { ...base, executionProviders: ['cpu'] });
+    return { session: await ort.InferenceSession.create(file, sessionOptions), sessionOptions };
   } catch (err) {
     throw modelError(file, `not a loadable ONNX model (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, err);
   }
@@ -322,16 +239,4 @@ function looksLikeProbabilities(rows: Float32Array, n: number, classes: number):
     if (Math.abs(sum - 1) > 1e-3) return false;
   }
   return true;
-}
-
-function toNhwc(chw: Float32Array, n: number, h: number, w: number, scratch: Float32Array | undefined): Float32Array {
-  const plane = h * w;
-  const out = scratch && scratch.length >= n * 3 * plane ? scratch.subarray(0, n * 3 * plane) : new Float32Array(n * 3 * plane);
-  for (let b = 0; b < n; b++) {
-    const base = b * 3 * plane;
-    for (let i = 0; i < plane; i++) {
-      for (let c = 0; c < 3; c++) out[base + i * 3 + c] = chw[base + c * plane + i];
-    }
-  }
-  return out;
 }

@@ -5,6 +5,8 @@
  *
  *   m        = rows · grid · cols                       [B, H, W]    (two batched MatMuls)
  *   input    = baseline + m ⊙ (x − baseline)            [B, 3, H, W] (or NHWC; m ⊙ x for a zero baseline)
+ *
+ * x − baseline and the baseline are fed as [3, H·W] (NHWC: [H·W, 3]), the same bytes as one image.
  *   p        = softmax(model(input)) or model(input)    [B, K]
  *   weighted = p[:, label]ᵀ · m                         [1, H·W]
  *
@@ -66,14 +68,19 @@ export function addMaskedInput(modelBytes: Uint8Array, o: MaskedInputOptions, pa
 
   const { height: H, width: W, numClasses: K } = o;
   const t = (name: string) => `borex_${name}`;
+  // The masking runs on [B, 1, H·W] × [3, H·W] (NHWC: [B, H·W, 1] × [H·W, 3]): onnxruntime's
+  // broadcasting is a third faster on these 3-D shapes than on 4-D ones.
+  const nchw = o.layout === 'NCHW';
   const front = [
     node('MatMul', [MASKED_INPUTS.rows, MASKED_INPUTS.grid], [t('rows_grid')]),
     node('MatMul', [t('rows_grid'), MASKED_INPUTS.cols], [t('masks')]),
-    constantInt64(t('mask_shape'), o.layout === 'NCHW' ? [-1, 1, H, W] : [-1, H, W, 1]),
-    node('Reshape', [t('masks'), t('mask_shape')], [t('masks4')]),
+    constantInt64(t('mask_shape'), nchw ? [-1, 1, H * W] : [-1, H * W, 1]),
+    node('Reshape', [t('masks'), t('mask_shape')], [t('masks3')]),
     ...(o.zeroBaseline
-      ? [node('Mul', [t('masks4'), MASKED_INPUTS.difference], [o.inputName])]
-      : [node('Mul', [t('masks4'), MASKED_INPUTS.difference], [t('masked_difference')]), node('Add', [t('masked_difference'), MASKED_INPUTS.baseline], [o.inputName])]),
+      ? [node('Mul', [t('masks3'), MASKED_INPUTS.difference], [t('images')])]
+      : [node('Mul', [t('masks3'), MASKED_INPUTS.difference], [t('masked_difference')]), node('Add', [t('masked_difference'), MASKED_INPUTS.baseline], [t('images')])]),
+    constantInt64(t('image_shape'), nchw ? [-1, 3, H, W] : [-1, H, W, 3]),
+    node('Reshape', [t('images'), t('image_shape')], [o.inputName]),
   ];
   const back = [
     constantInt64(t('output_shape'), [-1, K]),
@@ -85,7 +92,7 @@ export function addMaskedInput(modelBytes: Uint8Array, o: MaskedInputOptions, pa
     node('Reshape', [t('masks'), t('flat_shape')], [t('masks_flat')]),
     node('MatMul', [t('scores_row'), t('masks_flat')], [MASKED_OUTPUTS.weighted]),
   ];
-  const image = o.layout === 'NCHW' ? [1, 3, H, W] : [1, H, W, 3];
+  const image = nchw ? [3, H * W] : [H * W, 3];
   const inputs = [
     valueInfo(MASKED_INPUTS.rows, DataType.FLOAT, ['B', H, 's']),
     valueInfo(MASKED_INPUTS.grid, DataType.FLOAT, ['B', 's', 's']),
