@@ -82,6 +82,8 @@ describe.skipIf(chromiumStatus().skip)('the user\'s own model in Chromium agains
   it('opens a model dropped on the window', async () => {
     const dropped = await page.evaluateHandle(
       ({ base64, labels }) => {
+        // Runs in the page (the test's own tsconfig has no DOM types).
+        const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
         const data = new DataTransfer();
         data.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'dropped.onnx'));
         data.items.add(new File([labels], 'dropped-names.txt'));
