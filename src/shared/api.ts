@@ -365,14 +365,3 @@ export interface BorexApi {
   /** App only: menu commands (run, cancel, reset-zoom, shortcuts, open). */
   onCommand?(listener: (command: string) => void): () => void;
 }
-
-/** The JSON calls of serve mode: POST /api/<name> with the request as the body. */
-export const JSON_CALLS: Record<'info' | 'classify' | 'explain' | 'batch' | 'cancel' | 'runs' | 'open-run', Schema<unknown> | null> = {
-  runs: null,
-  'open-run': runRequest,
-  batch: batchRequest,
-  info: null,
-  classify: classifyRequest,
-  explain: explainRequest,
-  cancel: jobRequest,
-};

@@ -36,8 +36,20 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'borex', 'models');
 }
 
+const hashes = new Map<string, { size: number; mtimeMs: number; ino: number; sha256: string }>();
+
+/**
+ * The file's sha256, remembered while its size, mtime and inode stay the same: model listings
+ * resolve every model, and reading a few hundred MB each time would make them slow.
+ */
 export function sha256File(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const key = path.resolve(file);
+  const { size, mtimeMs, ino } = fs.statSync(key);
+  const known = hashes.get(key);
+  if (known && known.size === size && known.mtimeMs === mtimeMs && known.ino === ino) return known.sha256;
+  const sha256 = createHash('sha256').update(fs.readFileSync(key)).digest('hex');
+  hashes.set(key, { size, mtimeMs, ino, sha256 });
+  return sha256;
 }
 
 /** Resolves a model name or path; `overrides` (CLI flags) win over the sidecar and catalogue spec. */

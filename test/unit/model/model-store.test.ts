@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { downloadModel, resolveModel } from '../../../src/engine/model/model-store.ts';
+import { downloadModel, resolveModel, sha256File } from '../../../src/engine/model/model-store.ts';
 import { asset, assetStatus } from '../../helpers/assets.ts';
 import { tempDir } from '../../helpers/cli.ts';
 
@@ -43,5 +43,22 @@ describe('resolveModel', () => {
     expect(resolveModel(model, { height: 160, width: 160 }).spec).toMatchObject({ height: 160, width: 160, resize: 'shorter-side-crop' });
     fs.writeFileSync(path.join(dir, 'm.borex.json'), JSON.stringify({ layout: 'CHWN' }));
     expect(() => resolveModel(model)).toThrow(/m\.borex\.json: layout must be NCHW or NHWC/);
+  });
+});
+
+describe('sha256File', () => {
+  it('hashes a file once, and again when its size, mtime or inode changes', () => {
+    const file = path.join(tempDir(), 'm.onnx');
+    fs.writeFileSync(file, 'abc');
+    fs.utimesSync(file, 1_000, 1_000);
+    expect(sha256File(file)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256File(file)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    fs.writeFileSync(file, 'abd'); // same size
+    fs.utimesSync(file, 2_000, 2_000);
+    expect(sha256File(file)).toBe('a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9');
+    // remembered by size, mtime and inode: a rewrite that keeps all three is not read again
+    fs.writeFileSync(file, 'xyz');
+    fs.utimesSync(file, 2_000, 2_000);
+    expect(sha256File(file)).toBe('a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9');
   });
 });
