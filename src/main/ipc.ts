@@ -61,6 +61,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
   handle(IPC.batch, (arg) => backend.batch(arg));
   handle(IPC.runs, () => backend.runs());
   handle(IPC.openRun, (arg) => backend.openRun(arg));
+  handle(IPC.resumeRun, (arg) => backend.resumeRun(arg));
   handle(IPC.cancel, (arg) => backend.cancel(arg));
   handle(IPC.exportFile, async (arg) => {
     const source = backend.jobFile(arg);

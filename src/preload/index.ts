@@ -45,6 +45,7 @@ export const api: BorexApi & {
   batch: (r) => invoke(IPC.batch, r),
   runs: () => invoke(IPC.runs),
   openRun: (r) => invoke(IPC.openRun, r),
+  resumeRun: (r) => invoke(IPC.resumeRun, r),
   cancel: (r) => invoke(IPC.cancel, r),
   exportFile: (r) => invoke(IPC.exportFile, r),
   fileUrl,

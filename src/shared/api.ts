@@ -72,9 +72,17 @@ export type ExplainRequest = ReturnType<typeof explainRequest>;
 
 export const jobRequest = obj({ jobId: id });
 
-/** A run directory's name inside the runs directory (no paths). */
-export const runRequest = obj({ runId: str({ max: 200, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/ }) });
+/** A run directory's name inside the runs directory (no paths): an id from runs(). */
+const runId = str({ max: 200, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/ });
+export const runRequest = obj({ runId });
 export type RunRequest = ReturnType<typeof runRequest>;
+
+/**
+ * Continue a past batch run that did not finish, in its own run directory: the run is named by its
+ * id only; everything else (input, model, methods) is what its run.json recorded.
+ */
+export const resumeRunRequest = obj({ runId });
+export type ResumeRunRequest = ReturnType<typeof resumeRunRequest>;
 export type JobRequest = ReturnType<typeof jobRequest>;
 
 export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
@@ -215,6 +223,11 @@ export interface JobStarted {
   jobId: string;
 }
 
+/** A batch job started (new or resumed), and the run directory it writes: an id as runs() lists it. */
+export interface BatchStarted extends JobStarted {
+  runId: string;
+}
+
 export interface CurveMetrics {
   insertion?: number;
   deletion?: number;
@@ -260,6 +273,9 @@ export interface ResultSummary {
 export interface BatchItem {
   key: string;
   image: string;
+  /** The image's index in the run, and how many items it has (one per class explained, or one). */
+  entry: number;
+  parts: number;
   status: 'ok' | 'failed' | 'no-item';
   label?: string;
   /** Why the item failed or has no item. */
@@ -274,8 +290,10 @@ export interface RunListing {
   model: string;
   methods: string[];
   entries: number;
-  /** Items finished so far (a run stopped early can be resumed with `borex batch --resume`). */
+  /** Images finished so far. */
   items: number;
+  /** Images still to do: a run stopped early (cancelled, crashed) can be resumed (resumeRun). */
+  remaining: number;
 }
 
 export interface OpenedRun {
@@ -286,6 +304,8 @@ export interface OpenedRun {
 
 export interface BatchSummaryInfo {
   entries: number;
+  /** Images finished before this job (a resumed run), and finished by it. */
+  skipped: number;
   processed: number;
   ok: number;
   failed: number;
@@ -309,9 +329,9 @@ export type JobEvent =
       priorMap?: Float32Array;
       /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
       geometry?: Geometry;
-      /** Batch: sent once, first: the images in queue order. */
+      /** Batch: sent once, first: the run's images in run order (position = BatchItem.entry). */
       entries?: string[];
-      /** Batch: items just finished. */
+      /** Batch: items just finished; a resumed run sends the items already done with `entries`. */
       items?: BatchItem[];
     }
   | { type: 'batch-done'; jobId: string; methods: string[]; summary: BatchSummaryInfo }
@@ -347,10 +367,16 @@ export interface BorexApi {
   imageUrl(imageId: string): string;
   classify(request: ClassifyRequest): Promise<ClassifyResponse>;
   explain(request: ExplainRequest): Promise<JobStarted>;
-  batch(request: BatchRequest): Promise<JobStarted>;
+  batch(request: BatchRequest): Promise<BatchStarted>;
   /** Batch runs in the runs directory, newest first. */
   runs(): Promise<{ dir: string; runs: RunListing[] }>;
   openRun(request: RunRequest): Promise<OpenedRun>;
+  /**
+   * Continues a run that did not finish in its own directory, skipping finished images; its job
+   * first reports every image of the run (`entries`) with the items already done, then goes on as
+   * a batch does. Refused, naming what is missing, when the run's inputs or model are gone.
+   */
+  resumeRun(request: ResumeRunRequest): Promise<BatchStarted>;
   cancel(request: JobRequest): Promise<{ cancelled: boolean }>;
   /** Saves (app) or downloads (browser) one of a finished job's files. */
   exportFile(request: FileRequest): Promise<void>;

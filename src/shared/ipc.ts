@@ -10,6 +10,7 @@ export const IPC = {
   batch: 'borex:batch',
   runs: 'borex:runs',
   openRun: 'borex:open-run',
+  resumeRun: 'borex:resume-run',
   cancel: 'borex:cancel',
   exportFile: 'borex:export-file',
   getSettings: 'borex:get-settings',

@@ -74,6 +74,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         return sendJson(res, b.runs());
       case 'POST open-run':
         return sendJson(res, b.openRun(await readJson(req)));
+      case 'POST resume-run':
+        return sendJson(res, b.resumeRun(await readJson(req)));
       case 'POST cancel':
         return sendJson(res, b.cancel(await readJson(req)));
       case 'POST images': {

@@ -11,10 +11,12 @@ import {
   fileRequest,
   jobRequest,
   METHOD_CHOICES,
+  resumeRunRequest,
   runRequest,
   PRESET_CHOICES,
   PRIOR_CHOICES,
   type AppInfo,
+  type BatchStarted,
   type ClassifyResponse,
   type ImageInfo,
   type JobEvent,
@@ -25,15 +27,17 @@ import {
   type RunListing,
 } from '../../shared/api.ts';
 import { listBatchInput } from '../jobs/batch-input.ts';
+import { planResume, recordedModel, remainingEntries } from '../jobs/batch-resume.ts';
 import { readRunItems, readRunManifest } from '../jobs/run-store.ts';
 import { batchItem } from './run-batch.ts';
+import { findRunModel } from './run-model.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { asBorexError } from '../errors.ts';
 import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../model/catalogue.ts';
 import { resolveModel } from '../model/model-store.ts';
 import { versions } from '../versions.ts';
-import type { BatchJobResult, ExplainJobResult, ModelSource } from './protocol.ts';
+import type { BatchJobResult, ExplainJobResult, HostJob, ModelSource } from './protocol.ts';
 import { UserModels } from './user-models.ts';
 import type { EngineHost } from './worker-host.ts';
 
@@ -66,6 +70,8 @@ export class ApiBackend {
   private readonly priors = new Map<string, { file: string; name: string }>();
   private readonly jobs = new Map<string, Job>();
   private readonly folders = new Map<string, OpenedFolder & { path: string }>();
+  /** Runs a job of this session is writing (or is queued to write): never two jobs on one run. */
+  private readonly activeRuns = new Set<string>();
   readonly userModels: UserModels;
 
   /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
@@ -93,7 +99,8 @@ export class ApiBackend {
       try {
         const m = readRunManifest(path.join(this.runsDir, d.name));
         const spec = m.spec as { model?: { name?: string }; methods?: { id: string }[] };
-        runs.push({ runId: d.name, created: m.created, model: spec.model?.name ?? '?', methods: (spec.methods ?? []).map((x) => x.id), entries: m.spec.input.entries, items: new Set(readRunItems(path.join(this.runsDir, d.name)).map((r) => r.entry)).size });
+        const done = readRunItems(path.join(this.runsDir, d.name));
+        runs.push({ runId: d.name, created: m.created, model: spec.model?.name ?? '?', methods: (spec.methods ?? []).map((x) => x.id), entries: m.spec.input.entries, items: new Set(done.map((r) => r.entry)).size, remaining: remainingEntries(m, done) });
       } catch {
         /* not a readable run: not listed */
       }
@@ -103,11 +110,43 @@ export class ApiBackend {
 
   openRun(raw: unknown): OpenedRun {
     const { runId } = runRequest(raw, '');
-    const dir = path.join(this.runsDir, runId);
-    if (!fs.existsSync(path.join(dir, 'run.json'))) throw new ApiError('not-found', `no run ${runId} in ${this.runsDir}`);
+    const dir = this.runDir(runId);
     const m = readRunManifest(dir);
     const methods = ((m.spec as { methods?: { id: string }[] }).methods ?? []).map((x) => x.id);
     return { runId, methods, items: readRunItems(dir).map(batchItem) };
+  }
+
+  /**
+   * Continues a run that did not finish, in its own directory. Everything but the run's id comes
+   * from its run.json; what the images still to do need (input, model, class map) is checked here
+   * first, so a run whose inputs are gone is refused at once, naming what is missing.
+   */
+  resumeRun(raw: unknown): BatchStarted {
+    const { runId } = resumeRunRequest(raw, '');
+    const dir = this.runDir(runId);
+    if (this.activeRuns.has(runId)) throw new ApiError('bad-request', `run ${runId} is already running in this session`);
+    const manifest = readRunManifest(dir);
+    if (manifest.shard) {
+      const s = `${manifest.shard.index}/${manifest.shard.count}`;
+      throw new ApiError('bad-request', `run ${runId} is shard ${s} of a sharded run: resume it where it runs, with borex batch --shard ${s} --resume`);
+    }
+    const done = readRunItems(dir);
+    if (remainingEntries(manifest, done) === 0) throw new ApiError('bad-request', `run ${runId} is finished: all its ${manifest.spec.input.entries} photos are done`);
+    const model = findRunModel(runId, recordedModel(manifest), this.userModels, this.modelEnv());
+    try {
+      planResume(dir, model.file);
+    } catch (err) {
+      const e = asBorexError(err);
+      throw new ApiError(e.kind, isSessionInput(manifest.spec.input.path) ? `${e.message} (photos added to the Batch view one by one are kept only while the session that added them runs)` : e.message);
+    }
+    return this.startBatch({ kind: 'resume', runDir: dir, model: model.source }, runId, path.join(this.workDir, 'jobs', newId()));
+  }
+
+  /** A run directory named by its id (never a path from the client). */
+  private runDir(runId: string): string {
+    const dir = path.join(this.runsDir, runId);
+    if (!fs.existsSync(path.join(dir, 'run.json'))) throw new ApiError('not-found', `no run ${runId} in ${this.runsDir}`);
+    return dir;
   }
 
   info(): AppInfo {
@@ -224,7 +263,7 @@ export class ApiBackend {
    * in the app, run by the engine's batch runner into a run directory (run.json, items.jsonl,
    * maps/), as `borex batch` would.
    */
-  batch(raw: unknown): JobStarted {
+  batch(raw: unknown): BatchStarted {
     const request = batchRequest(raw, '');
     const model = this.modelSource(request.model);
     if ((request.imageIds === undefined) === (request.folderId === undefined)) throw new ApiError('bad-request', 'a batch runs over imageIds or a folderId (one of them)');
@@ -243,24 +282,32 @@ export class ApiBackend {
       used.add(name);
       fs.symlinkSync(f.file, path.join(inputDir, name));
     }
-    const emit = (e: JobEvent) => this.events.emit('job', e);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const outDir = path.join(this.runsDir, `ui-${stamp}-${jobId.slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}`);
-    const { seq, result } = this.host.run({ kind: 'batch', inputDir, outDir, request, model }, (p) => emit({ type: 'progress', jobId, ...p }));
+    const runId = `ui-${stamp}-${jobId.slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}`;
+    return this.startBatch({ kind: 'batch', inputDir, outDir: path.join(this.runsDir, runId), request, model }, runId, dir, jobId);
+  }
+
+  /** Runs a batch job (new or resumed) into the run `runId`; its events go out as any job's. */
+  private startBatch(hostJob: Extract<HostJob, { kind: 'batch' | 'resume' }>, runId: string, dir: string, jobId = path.basename(dir)): BatchStarted {
+    const emit = (e: JobEvent) => this.events.emit('job', e);
+    const { seq, result } = this.host.run(hostJob, (p) => emit({ type: 'progress', jobId, ...p }));
     const job: Job = { seq, dir, state: 'running', files: [] };
     this.jobs.set(jobId, job);
+    this.activeRuns.add(runId);
     result.then(
       (value) => {
         job.state = 'done';
+        this.activeRuns.delete(runId);
         emit({ type: 'batch-done', jobId, ...(value as BatchJobResult) });
       },
       (err: unknown) => {
         const e = asBorexError(err);
         job.state = 'failed';
+        this.activeRuns.delete(runId);
         emit({ type: 'failed', jobId, kind: e.kind, message: e.message });
       },
     );
-    return { jobId };
+    return { jobId, runId };
   }
 
   /** App mode: a folder for a batch, its path already re-checked by main; listed as `borex batch` lists it. */
@@ -322,6 +369,11 @@ async function probe(input: Buffer | string, name: string): Promise<{ format: st
     throw new ApiError('bad-input', `${name}: unsupported image format ${meta.format ?? 'unknown'}`);
   }
   return { format: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
+}
+
+/** The folder a batch of photos added one by one runs over: this layout's `jobs/<id>/input`, in a session's work directory. */
+function isSessionInput(inputPath: unknown): boolean {
+  return typeof inputPath === 'string' && path.basename(inputPath) === 'input' && path.basename(path.dirname(path.dirname(inputPath))) === 'jobs';
 }
 
 function isAvailable(name: string, env: NodeJS.ProcessEnv): boolean {

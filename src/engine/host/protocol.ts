@@ -20,6 +20,8 @@ export type HostJob =
   | { kind: 'classify'; image: string; model: ModelSource }
   | { kind: 'explain'; image: string; outDir: string; request: ExplainRequest; model: ModelSource; vocXmlFile?: string; priorFile?: string }
   | { kind: 'batch'; inputDir: string; outDir: string; request: BatchRequest; model: ModelSource }
+  /** Continues the run in `runDir` (its spec from its run.json); the model is the one the run used, found again. */
+  | { kind: 'resume'; runDir: string; model: ModelSource }
   /** Opens a user's model afresh (and runs it once), so a file that is not a classifier is refused at once. */
   | { kind: 'open-model'; model: ModelSource };
 

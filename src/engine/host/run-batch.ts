@@ -2,8 +2,10 @@ import path from 'node:path';
 import type { BatchItem } from '../../shared/api.ts';
 import { listBatchInput } from '../jobs/batch-input.ts';
 import { resolveMethods } from '../jobs/batch-methods.ts';
+import { assertSameLabels, planResume } from '../jobs/batch-resume.ts';
 import { runBatch, type BatchSpec } from '../jobs/batch.ts';
 import type { ItemRecord } from '../jobs/run-store.ts';
+import type { LoadedModel } from '../model/load.ts';
 import { findLabelsFile } from '../model/model-store.ts';
 import type { JobControl } from '../progress.ts';
 import type { BatchJobResult, HostJob } from './protocol.ts';
@@ -12,7 +14,8 @@ import type { JobUpdate, ModelCache } from './run-job.ts';
 /** A batch over a folder with the engine's batch runner (a run directory on disk, like `borex batch`). */
 export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
   const r = job.request;
-  const { classifier, resolved } = await models.get(job.model);
+  const loaded = await models.get(job.model);
+  const { classifier, resolved } = loaded;
   const methods = resolveMethods(r.methods, { preset: r.preset, seed: r.seed ?? 0, borex: r.iterations === undefined ? {} : { iterations: r.iterations } });
   const input = listBatchInput(job.inputDir);
   const classMap = classifier.numClasses === 1000 ? findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]) : undefined;
@@ -26,15 +29,32 @@ export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, mode
     maps: 'npy',
   };
   onUpdate({ entries: input.entries.map((e) => e.image) });
-  const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, job.outDir, {
-    resume: false,
+  return runInto(loaded, spec, job.outDir, false, control, onUpdate);
+}
+
+/**
+ * Continues a run in its own directory: its spec from its run.json, its inputs checked first
+ * (batch-resume.ts). The queue is every image of the run, with the items already done; then the
+ * images still to do run as in any batch, and runBatch skips what is finished.
+ */
+export async function resumeBatchJob(job: Extract<HostJob, { kind: 'resume' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
+  const loaded = await models.get(job.model);
+  const plan = planResume(job.runDir, loaded.resolved.file);
+  assertSameLabels(plan.done, loaded.classifier.labels);
+  onUpdate({ entries: plan.spec.input.entries.map((e) => e.image), items: plan.done.map(batchItem) });
+  return runInto(loaded, plan.spec, job.runDir, true, control, onUpdate);
+}
+
+async function runInto({ classifier, resolved }: LoadedModel, spec: BatchSpec, outDir: string, resume: boolean, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
+  const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
+    resume,
     signal: control.signal,
     onProgress: control.onProgress,
     onEntry: (records) => onUpdate({ items: records.map(batchItem) }),
   });
   return {
-    methods: methods.map((m) => m.id),
-    summary: { entries: summary.entries, processed: summary.processed, ok: summary.items.ok, failed: summary.items.failed, noItem: summary.items.noItem, elapsedMs: summary.elapsedMs },
+    methods: spec.methods.map((m) => m.id),
+    summary: { entries: summary.entries, skipped: summary.skipped, processed: summary.processed, ok: summary.items.ok, failed: summary.items.failed, noItem: summary.items.noItem, elapsedMs: summary.elapsedMs },
   };
 }
 
@@ -43,5 +63,5 @@ export function batchItem(r: ItemRecord): BatchItem {
   for (const [id, m] of Object.entries(r.methods ?? {})) {
     methods[id] = { status: m.status, insertion: m.metrics?.insertion, deletion: m.metrics?.deletion, fRp: m.metrics?.fRp, error: m.error?.message };
   }
-  return { key: r.key, image: r.image, status: r.status, label: r.label?.name, note: r.error?.message ?? r.reason, methods };
+  return { key: r.key, image: r.image, entry: r.entry, parts: r.parts, status: r.status, label: r.label?.name, note: r.error?.message ?? r.reason, methods };
 }

@@ -11,7 +11,7 @@ import { shortLabel } from '../model/labels.ts';
 import { loadModel, type LoadedModel } from '../model/load.ts';
 import type { JobControl } from '../progress.ts';
 import type { ExplainJobResult, HostJob, HostJobResult, HostProgress, HostSettings, ModelSource, OpenedModel } from './protocol.ts';
-import { runBatchJob } from './run-batch.ts';
+import { resumeBatchJob, runBatchJob } from './run-batch.ts';
 
 // The engine's result must carry everything the UI reads: checked at compile time.
 const fits = (r: ExplainResult): ResultSummary => r;
@@ -51,6 +51,7 @@ export type JobUpdate = (update: Pick<HostProgress, 'geometry' | 'entries' | 'it
 export async function runJob(job: HostJob, models: ModelCache, control: JobControl, onUpdate: JobUpdate = () => {}): Promise<HostJobResult> {
   if (job.kind === 'classify') return classify(job.image, job.model, models);
   if (job.kind === 'batch') return runBatchJob(job, models, control, onUpdate);
+  if (job.kind === 'resume') return resumeBatchJob(job, models, control, onUpdate);
   if (job.kind === 'open-model') return openModel(job.model, models);
   return explain(job, models, control, (geometry) => onUpdate({ geometry }));
 }

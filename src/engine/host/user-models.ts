@@ -6,6 +6,7 @@ import { USER_MODEL_PREFIX, type ModelListing } from '../../shared/api.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { isLabelsFile, isModelFile, isSpecFile } from '../../shared/model-files.ts';
 import { asBorexError, BorexError } from '../errors.ts';
+import { sha256File } from '../model/model-store.ts';
 import type { ModelSource, OpenedModel } from './protocol.ts';
 import type { EngineHost } from './worker-host.ts';
 
@@ -52,6 +53,22 @@ export class UserModels {
     const model = this.models.get(ref);
     if (!model) throw new ApiError('bad-request', `unknown model "${ref}": no model of this session has that id (open the .onnx again)`);
     return model.source;
+  }
+
+  /**
+   * A model of this session with this name in results and these bytes (to resume a run made with
+   * it: it brings the labels the user chose, which run.json does not record).
+   */
+  find(modelName: string, sha256: string): ModelSource | undefined {
+    for (const m of this.models.values()) {
+      if (m.listing.user?.modelName !== modelName || !m.source.file) continue;
+      try {
+        if (sha256File(m.source.file) === sha256) return m.source;
+      } catch {
+        /* the file is gone since it was opened: not this one */
+      }
+    }
+    return undefined;
   }
 
   /** Serve mode: a spec (.json) or labels (.txt) file for the model uploaded next. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchRequest, classifyRequest, explainRequest, fileRequest, modelUpload, openModelPaths, socketMessage } from '../../../src/shared/api.ts';
+import { batchRequest, classifyRequest, explainRequest, fileRequest, modelUpload, openModelPaths, resumeRunRequest, socketMessage } from '../../../src/shared/api.ts';
 import { pickModelFiles } from '../../../src/shared/model-files.ts';
 import { ApiError, toErrorBody } from '../../../src/shared/errors.ts';
 import { fromWire, toWire } from '../../../src/shared/wire.ts';
@@ -87,6 +87,17 @@ describe('API contract', () => {
     refused(batchRequest, { ...ok, methods: ['lime'] }, /methods\[0\]: expected one of rise, pn-rise, gradcam/);
     refused(batchRequest, { ...ok, folder: '/home' }, /folder: unknown field/);
     refused(batchRequest, { ...ok, iterations: 0 }, /iterations: expected an integer ≥ 1/);
+  });
+
+  it('names the run to resume by its id from runs(), never by a path', () => {
+    expect(resumeRunRequest({ runId: 'ui-20250101-120000-abc_12' }, '')).toEqual({ runId: 'ui-20250101-120000-abc_12' });
+    expect(resumeRunRequest({ runId: 'voc.shard-1' }, '')).toEqual({ runId: 'voc.shard-1' });
+    for (const runId of ['', '../runs', '/tmp/run', 'a/b', '.hidden', '..', 'run\\x', 'a'.repeat(201)]) refused(resumeRunRequest, { runId }, /runId: expected a string/);
+    refused(resumeRunRequest, { runId: 7 }, /runId: expected a string, got number/);
+    refused(resumeRunRequest, {}, /runId: expected a string, got undefined/);
+    refused(resumeRunRequest, { runId: 'r', dir: '/tmp' }, /dir: unknown field/);
+    refused(resumeRunRequest, { runId: 'r', model: 'shapes-v1' }, /model: unknown field/);
+    refused(resumeRunRequest, 'r', /request: expected an object/);
   });
 
   it('carries Float32Arrays exactly over JSON', () => {

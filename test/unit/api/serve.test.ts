@@ -5,11 +5,32 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiBackend } from '../../../src/engine/host/backend.ts';
+import { listBatchInput } from '../../../src/engine/jobs/batch-input.ts';
+import { resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
+import { openRun, type BatchSpec } from '../../../src/engine/jobs/batch.ts';
+import type { Classifier } from '../../../src/engine/model/classifier.ts';
+import { RESOURCES_DIR } from '../../../src/engine/model/catalogue.ts';
+import { resolveModel } from '../../../src/engine/model/model-store.ts';
 import { startServer, type RunningServer } from '../../../src/cli/serve/server.ts';
 import type { JobEvent } from '../../../src/shared/api.ts';
 import { fromWire } from '../../../src/shared/wire.ts';
 import { tempDir } from '../../helpers/cli.ts';
 import { FakeHost } from './fake-host.ts';
+
+/**
+ * A run on disk stopped after its first photo, as Cancel or a crash leaves it, written by the
+ * engine's own run store: two sample photos, the bundled model, RISE.
+ */
+function writeStoppedRun(runDir: string, photos: string): void {
+  fs.mkdirSync(photos, { recursive: true });
+  for (const f of ['shapes-01-circle.png', 'shapes-02-square.png']) fs.copyFileSync(path.join(RESOURCES_DIR, 'samples', f), path.join(photos, f));
+  const input = listBatchInput(photos);
+  const model = resolveModel('shapes-v1');
+  const spec: BatchSpec = { input, methods: resolveMethods('rise', { preset: 'paper', seed: 0 }), baseline: 'mean', resizeFilter: 'linear', metrics: { enabled: true, insertionStart: 'blur' }, maps: 'none' };
+  const store = openRun(runDir, spec, { spec: model.spec } as Classifier, { name: model.name, path: model.file, sha256: model.sha256 }, false);
+  store.commitEntry([{ entry: 0, part: 0, parts: 1, key: input.entries[0].image, image: input.entries[0].image, status: 'failed', error: { kind: 'bad-input', message: 'unreadable' } }], []);
+  store.close();
+}
 
 /** Raw HTTP, so tests can send any Host header (fetch cannot). */
 function request(port: number, o: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -53,6 +74,7 @@ describe('borex serve (fake engine)', () => {
     ['POST', '/api/classify'],
     ['POST', '/api/explain'],
     ['POST', '/api/cancel'],
+    ['POST', '/api/resume-run'],
     ['POST', '/api/images'],
     ['POST', '/api/models?name=m.onnx'],
     ['POST', '/api/model-files?name=m.borex.json'],
@@ -169,6 +191,38 @@ describe('borex serve (fake engine)', () => {
       expect(JSON.parse(res.body).error.message).toMatch(/unknown model/);
     }
     expect((await json('batch', { imageIds: [photo.id], model: 'user:unknown', methods: ['rise'], preset: 'paper' })).status).toBe(400);
+  });
+
+  it('resumes a run named by its id only; refuses paths, unknown runs and runs whose inputs are gone', async () => {
+    const runs = path.join(work, 'runs');
+    writeStoppedRun(path.join(runs, 'stopped'), path.join(root, 'photos-a'));
+    const started = await json('resume-run', { runId: 'stopped' });
+    expect(started.status).toBe(200);
+    expect(JSON.parse(started.body)).toEqual({ jobId: expect.stringMatching(/^[A-Za-z0-9_-]+$/), runId: 'stopped' });
+    expect(host.jobs.at(-1)).toEqual({ kind: 'resume', runDir: path.join(runs, 'stopped'), model: { key: 'shapes-v1' } });
+    const twice = await json('resume-run', { runId: 'stopped' });
+    expect([twice.status, JSON.parse(twice.body).error.message]).toEqual([400, 'run stopped is already running in this session']);
+    host.finish(host.jobs.length, { methods: ['rise'], summary: { entries: 2, skipped: 1, processed: 1, ok: 1, failed: 0, noItem: 0, elapsedMs: 1 } });
+
+    const listed = JSON.parse((await json('runs', {})).body).runs as { runId: string; items: number; remaining: number }[];
+    expect(listed.find((r) => r.runId === 'stopped')).toMatchObject({ entries: 2, items: 1, remaining: 1 });
+    for (const [body, status, message] of [
+      [{ runId: '../runs/stopped' }, 400, /^runId: expected a string matching/],
+      [{ runId: 'stopped', dir: '/tmp' }, 400, /^dir: unknown field$/],
+      [{}, 400, /^runId: expected a string, got undefined$/],
+      [{ runId: 'nope' }, 404, new RegExp(`^no run nope in ${runs}$`)],
+    ] as const) {
+      const res = await json('resume-run', body);
+      expect([res.status, JSON.parse(res.body).error.message]).toEqual([status, expect.stringMatching(message)]);
+    }
+
+    writeStoppedRun(path.join(runs, 'photo-gone'), path.join(root, 'photos-b'));
+    fs.rmSync(path.join(root, 'photos-b', 'shapes-02-square.png'));
+    const jobs = host.jobs.length;
+    const gone = await json('resume-run', { runId: 'photo-gone' });
+    expect(gone.status).toBe(422);
+    expect(JSON.parse(gone.body).error).toEqual({ kind: 'bad-input', message: `cannot resume run photo-gone: missing the photos it listed: ${path.join(root, 'photos-b')} lists other photos now (2 then, 1 now)` });
+    expect(host.jobs).toHaveLength(jobs);
   });
 
   it('streams job events over the WebSocket and validates what comes in', async () => {

@@ -9,17 +9,26 @@ export class InProcessHost implements EngineHost {
   readonly jobs: HostJob[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  /** Cancel reaches a job as it does in the worker: through its signal, read between batches of work. */
+  private readonly controllers = new Map<number, AbortController>();
 
   run(job: HostJob, onProgress?: (p: HostProgress) => void): { seq: number; result: Promise<HostJobResult> } {
     this.jobs.push(job);
+    const seq = ++this.seq;
+    const controller = new AbortController();
+    this.controllers.set(seq, controller);
     const progress = (p: ProgressEvent) => onProgress?.({ ...p, samples: p.samples && Array.from(p.samples) });
-    const result = this.chain.then(() => runJob(job, this.models, { onProgress: progress }, (u) => onProgress?.({ stage: 'starting', done: 0, total: 1, ...u })));
+    const result = this.chain
+      .then(() => runJob(job, this.models, { signal: controller.signal, onProgress: progress }, (u) => onProgress?.({ stage: 'starting', done: 0, total: 1, ...u })))
+      .finally(() => this.controllers.delete(seq));
     this.chain = result.catch(() => undefined);
-    return { seq: ++this.seq, result };
+    return { seq, result };
   }
 
-  cancel(): boolean {
-    return false;
+  cancel(seq: number): boolean {
+    const controller = this.controllers.get(seq);
+    controller?.abort();
+    return !!controller;
   }
 
   close(): Promise<void> {

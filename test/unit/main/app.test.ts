@@ -60,6 +60,8 @@ describe('main process (Electron mocked)', () => {
     expect(await call(IPC.info, undefined, senderEvent('https://evil.example/'))).toEqual({ error: { kind: 'forbidden', message: 'IPC from an unknown page refused' } });
     expect(await call(IPC.info)).toMatchObject({ ok: { transport: 'ipc' } });
     expect(await call(IPC.explain, { imageId: 'x', model: 'm', method: 'eval' })).toMatchObject({ error: { kind: 'bad-request' } });
+    expect(await call(IPC.resumeRun, { runId: '../../etc' })).toEqual({ error: { kind: 'bad-request', message: expect.stringMatching(/^runId: expected a string matching/) } });
+    expect(await call(IPC.resumeRun, { runId: 'none-such' })).toEqual({ error: { kind: 'not-found', message: expect.stringMatching(/^no run none-such in .*runs$/) } });
     expect(await call(IPC.openImagePath, 'relative.jpg')).toMatchObject({ error: { message: expect.stringMatching(/not an absolute path/) } });
     expect(await call(IPC.openImagePath, '/etc/passwd')).toMatchObject({ error: { message: expect.stringMatching(/not an image/) } });
     expect(await call(IPC.setSettings, { recent: ['/x'] })).toMatchObject({ error: { message: expect.stringMatching(/set by the app only/) } });

@@ -28,6 +28,7 @@ describe('preload (Electron mocked)', () => {
     expect(await api.openImage({} as File)).toEqual({ channel: IPC.openImagePath, arg: '/home/me/dog.jpg' });
     await expect(api.classify({ imageId: 'a', model: 'm' })).rejects.toThrow('model: expected a string');
     expect(api.imageUrl('abc')).toBe('app://studio/api/images/abc');
+    expect(await api.resumeRun({ runId: 'r1' })).toEqual({ channel: IPC.resumeRun, arg: { runId: 'r1' } });
   });
 
   it('sends a chosen model\'s files to main as paths, sorted into model, spec and labels', async () => {

@@ -72,6 +72,7 @@ export function httpApi(): BorexApi {
     batch: async (r) => (await ready, json('batch', r)),
     runs: () => json('runs'),
     openRun: (r) => json('open-run', r),
+    resumeRun: async (r) => (await ready, json('resume-run', r)),
     cancel: (r) => json('cancel', r),
     fileUrl,
     async exportFile(r) {
