@@ -1,0 +1,94 @@
+import type { BatchItem, ImageInfo } from '../../../shared/api.ts';
+
+/**
+ * The Batch view's queue and results table: one row per image. An image can have several items
+ * (a VOC image explains each class it holds, in one item each); its row collects them all and is
+ * done once every item is in, failed if any failed. Rows are matched to items by the image's index
+ * in the run (`entry`), which the batch reports first (`entries`) and every item carries.
+ */
+export type RowState = 'uploading' | 'queued' | 'running' | 'done' | 'failed';
+
+export interface BatchRow {
+  name: string;
+  /** A photo opened for a new batch (absent for rows of a run on disk). */
+  image?: ImageInfo;
+  /** The image's index in the run, once the run has listed its images. */
+  entry?: number;
+  state: RowState;
+  items: BatchItem[];
+  note?: string;
+}
+
+/** An image's state from its items: running until all `parts` are in; then failed if any failed. */
+export function imageState(items: readonly BatchItem[]): 'running' | 'done' | 'failed' {
+  if (items.length === 0 || items.length < items[0].parts) return 'running';
+  return items.some((i) => i.status === 'failed') ? 'failed' : 'done';
+}
+
+/** Why an image's items failed or have no item (each reason once). */
+const noteOf = (items: readonly BatchItem[]) => [...new Set(items.map((i) => i.note).filter((n): n is string => !!n))].join('; ') || undefined;
+
+/** The row with these items (in the order the run reports them: the image's items in turn). */
+function withItems(row: BatchRow, items: BatchItem[]): BatchRow {
+  return { ...row, entry: items[0]?.entry ?? row.entry, items, state: imageState(items), note: noteOf(items) };
+}
+
+/** A run's finished items as rows, one per image, in run order. */
+export function rowsFromItems(items: readonly BatchItem[]): BatchRow[] {
+  const byEntry = new Map<number, BatchItem[]>();
+  for (const item of items) byEntry.set(item.entry, [...(byEntry.get(item.entry) ?? []), item]);
+  return [...byEntry.values()].sort((a, b) => a[0].entry - b[0].entry).map((list) => withItems({ name: list[0].image, state: 'running', items: [] }, list));
+}
+
+/** A run's images in run order, all still to do: the queue of a resumed run before its items arrive. */
+export function rowsForRun(entries: readonly string[]): BatchRow[] {
+  return entries.map((name, entry) => ({ name, entry, state: 'running', items: [] }));
+}
+
+/** The batch links photos under their own names (unsafe characters replaced): compare by stem. */
+export const fileKey = (name: string) => name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._ -]+/g, '_');
+
+/**
+ * The queue's running rows given their index in the run: by the name the run lists, or the name the
+ * batch linked the photo under. Rows the run does not list keep no index.
+ */
+export function assignEntries(rows: readonly BatchRow[], entries: readonly string[]): BatchRow[] {
+  const out = rows.map((r) => ({ ...r }));
+  entries.forEach((name, entry) => {
+    const free = (r: BatchRow) => r.state === 'running' && r.entry === undefined;
+    const row = out.find((r) => free(r) && r.name === name) ?? out.find((r) => free(r) && fileKey(r.name) === fileKey(name));
+    if (row) row.entry = entry;
+  });
+  return out;
+}
+
+/**
+ * Items just finished, added to their image's row (an item already there is replaced, never
+ * doubled). An item whose image has no row gets one: nothing the run reports is dropped.
+ */
+export function addItems(rows: readonly BatchRow[], items: readonly BatchItem[]): BatchRow[] {
+  const out = [...rows];
+  for (const item of items) {
+    const i = out.findIndex((r) => r.entry === item.entry);
+    if (i < 0) {
+      out.push(withItems({ name: item.image, state: 'running', items: [] }, [item]));
+      continue;
+    }
+    const known = out[i].items.findIndex((x) => x.key === item.key);
+    out[i] = withItems(out[i], known < 0 ? [...out[i].items, item] : out[i].items.map((x, k) => (k === known ? item : x)));
+  }
+  return out;
+}
+
+/** The status cell: the state, how many items when an image has several, and why it failed. */
+export function statusText(row: BatchRow): string {
+  const parts = row.items[0]?.parts ?? 1;
+  const count = parts > 1 ? (row.items.length < parts ? ` · ${row.items.length}/${parts} items` : ` · ${parts} items`) : '';
+  return `${row.state}${count}${row.note ? `: ${row.note}` : ''}`;
+}
+
+/** The mean of one metric of one method over every item of every row. */
+export function meanOf(rows: readonly BatchRow[], method: string, metric: 'insertion' | 'deletion'): number | undefined {
+  const values = rows.flatMap((r) => r.items.map((i) => i.methods[method]?.[metric])).filter((v): v is number => v !== undefined);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+}
