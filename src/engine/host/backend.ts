@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import {
@@ -28,7 +29,7 @@ import {
 } from '../../shared/api.ts';
 import { listBatchInput } from '../jobs/batch-input.ts';
 import { planResume, recordedModel, remainingEntries } from '../jobs/batch-resume.ts';
-import { readRunItems, readRunManifest } from '../jobs/run-store.ts';
+import { lockHolder, readRunItems, readRunManifest } from '../jobs/run-store.ts';
 import { batchItem } from './run-batch.ts';
 import { findRunModel } from './run-model.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -132,6 +133,9 @@ export class ApiBackend {
     }
     const done = readRunItems(dir);
     if (remainingEntries(manifest, done) === 0) throw new ApiError('bad-request', `run ${runId} is finished: all its ${manifest.spec.input.entries} photos are done`);
+    const holder = lockHolder(dir);
+    if (holder?.host === os.hostname()) throw new ApiError('bad-request', `run ${runId} is being worked on by process ${holder.pid}; wait for it or stop it first`);
+    if (holder) throw new ApiError('bad-request', `run ${runId} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, resume it with borex batch --resume --take-over-lock`);
     const model = findRunModel(runId, recordedModel(manifest), this.userModels, this.modelEnv());
     try {
       planResume(dir, model.file);

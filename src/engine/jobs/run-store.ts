@@ -173,18 +173,9 @@ export class RunStore {
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        let holder: { pid?: number; host?: string } = {};
-        try {
-          holder = JSON.parse(fs.readFileSync(file, 'utf8'));
-        } catch {
-          /* torn lock file: stale */
-        }
-        if (holder.pid && holder.host === os.hostname() && holder.pid !== process.pid && alive(holder.pid)) {
-          throw usageError(`${this.dir} is being worked on by process ${holder.pid}; wait for it or stop it first`);
-        }
-        if (holder.pid && holder.host && holder.host !== os.hostname() && !takeOver) {
-          throw usageError(`${this.dir} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, run again with --take-over-lock`);
-        }
+        const holder = lockHolder(this.dir);
+        if (holder?.host === os.hostname()) throw usageError(`${this.dir} is being worked on by process ${holder.pid}; wait for it or stop it first`);
+        if (holder && !takeOver) throw usageError(`${this.dir} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, run again with --take-over-lock`);
         fs.rmSync(file, { force: true });
       }
     }
@@ -232,6 +223,24 @@ export class RunStore {
       fs.writeSync(this.timingFd, JSON.stringify(timing) + '\n');
     }
   }
+}
+
+/**
+ * Who holds the run's lock, when that stops another process from working on it: a live process on
+ * this host other than this one, or a process on another host (whose liveness cannot be seen from
+ * here). Undefined for no lock, a torn one, or a stale one (a dead process, or this process).
+ */
+export function lockHolder(dir: string): { pid: number; host: string } | undefined {
+  let holder: { pid?: unknown; host?: unknown } = {};
+  try {
+    holder = JSON.parse(fs.readFileSync(path.join(dir, 'run.lock'), 'utf8'));
+  } catch {
+    return undefined; // no lock file, or a torn one: stale
+  }
+  const { pid, host } = holder;
+  if (typeof pid !== 'number' || !pid || typeof host !== 'string' || !host) return undefined;
+  if (host !== os.hostname()) return { pid, host };
+  return pid !== process.pid && alive(pid) ? { pid, host } : undefined;
 }
 
 function alive(pid: number): boolean {

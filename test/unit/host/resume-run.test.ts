@@ -5,6 +5,7 @@
  * what is missing.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,11 @@ describe('resuming a batch run through the API (real engine)', () => {
 
     const second = session(runsDir);
     expect(second.backend.runs().runs.find((r) => r.runId === started.runId)).toMatchObject({ items: 1, remaining: 3 });
+    // Another live process working on the run (a borex batch --resume, another session) comes first.
+    const lock = path.join(runsDir, started.runId, 'run.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname() }));
+    expect(() => second.backend.resumeRun({ runId: started.runId })).toThrow(expect.objectContaining({ kind: 'bad-request', message: `run ${started.runId} is being worked on by process ${process.ppid}; wait for it or stop it first` }));
+    fs.rmSync(lock);
     expect(() => second.backend.resumeRun({ runId: started.runId })).toThrow(
       expect.objectContaining({
         kind: 'bad-input',
