@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { maskDifference } from '../image/baseline.ts';
 import { addMaskedInput, MASKED_INPUTS, MASKED_OUTPUTS, type MaskedInputOptions } from './graph/index.ts';
 import { allocateFactoredMasks, type FactoredMasks, type MaskedImage, type MaskedScorer, type MaskedScores } from './masked-scorer.ts';
 import { toNhwc } from './nhwc.ts';
@@ -50,8 +51,7 @@ export class OnnxMaskedScorer implements MaskedScorer {
     this.label = image.label;
     const { height: h, width: w, layout } = classifier.spec;
     const dims = layout === 'NHWC' ? [h * w, 3] : [3, h * w];
-    const difference = new Float32Array(image.x.length);
-    for (let i = 0; i < difference.length; i++) difference[i] = image.x[i] - image.baseline[i];
+    const difference = maskDifference(image.x, image.baseline);
     const inLayout = (chw: Float32Array) => (layout === 'NHWC' ? toNhwc(chw, 1, h, w, undefined) : chw);
     this.fixed = {
       ...(zeroBaseline ? {} : { [MASKED_INPUTS.baseline]: new ort.Tensor('float32', inLayout(image.baseline), dims) }),
