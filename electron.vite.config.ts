@@ -40,7 +40,7 @@ export default defineConfig({
         input: {
           index: 'src/main/index.ts',
           engine: 'src/main/engine/utility-entry.ts',
-          'engine-worker': 'src/engine/host/worker.ts',
+          'engine-worker': 'src/engine/worker/worker.ts',
         },
         external: ['electron', 'onnxruntime-node', 'sharp', 'ws', 'protobufjs'],
       },

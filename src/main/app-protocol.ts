@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApiBackend } from '../engine/host/backend.ts';
+import type { ApiBackend } from '../app/backend.ts';
 import { toErrorBody, HTTP_STATUS } from '../shared/errors.ts';
 import { CSP } from './security.ts';
 

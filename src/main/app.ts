@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as Electron from 'electron';
-import { ApiBackend } from '../engine/host/backend.ts';
+import { ApiBackend } from '../app/backend.ts';
 import { toErrorBody } from '../shared/errors.ts';
 import { IPC, type MenuCommand } from '../shared/ipc.ts';
 import { appProtocolHandler } from './app-protocol.ts';

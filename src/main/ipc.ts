@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { ApiBackend } from '../engine/host/backend.ts';
+import type { ApiBackend } from '../app/backend.ts';
 import { fileRequest, type JobEvent } from '../shared/api.ts';
 import { ApiError, toErrorBody } from '../shared/errors.ts';
 import { IPC, type IpcReply } from '../shared/ipc.ts';

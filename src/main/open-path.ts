@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApiBackend } from '../engine/host/backend.ts';
+import type { ApiBackend } from '../app/backend.ts';
 import type { OpenedItem } from '../shared/api.ts';
 import { ApiError } from '../shared/errors.ts';
 import { checkModelPaths, checkUserPath, classifyPath } from './paths.ts';

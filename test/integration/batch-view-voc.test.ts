@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiBackend } from '../../src/engine/host/backend.ts';
+import { ApiBackend } from '../../src/app/backend.ts';
 import { readRunItems } from '../../src/engine/jobs/run-store.ts';
 import { addItems, assignEntries, rowsForRun, statusText, type BatchRow } from '../../src/renderer/src/lib/batch-rows.ts';
 import type { JobEvent } from '../../src/shared/api.ts';
 import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { InProcessHost } from '../unit/host/in-process-host.ts';
+import { InProcessHost } from '../unit/worker/in-process-host.ts';
 
 const PLANE = '2007_000032'; // aeroplanes: one item
 const BUS_AND_CAR = '2007_000663'; // a bus and a car: two items

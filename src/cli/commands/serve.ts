@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiBackend } from '../../engine/host/backend.ts';
-import { WorkerHost } from '../../engine/host/worker-host.ts';
+import { ApiBackend } from '../../app/backend.ts';
+import { WorkerHost } from '../../engine/worker/worker-host.ts';
 import { intOption, parse } from '../args.ts';
 import { startServer } from '../serve/server.ts';
 

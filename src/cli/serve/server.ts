@@ -7,8 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { modelUpload, socketMessage, type JobEvent } from '../../shared/api.ts';
 import { ApiError, HTTP_STATUS, toErrorBody } from '../../shared/errors.ts';
 import { fromWire, toWire } from '../../shared/wire.ts';
-import type { ApiBackend } from '../../engine/host/backend.ts';
-import { MAX_COMPANION_BYTES, MAX_MODEL_BYTES, sizeText } from '../../engine/host/user-models.ts';
+import type { ApiBackend } from '../../app/backend.ts';
+import { MAX_COMPANION_BYTES, MAX_MODEL_BYTES, sizeText } from '../../app/user-models.ts';
 import { RequestGuard } from './guard.ts';
 import { serveStatic } from './static.ts';
 

@@ -1,9 +1,9 @@
 /**
  * The utilityProcess's entry: relays jobs from main to a worker thread running the engine
- * (engine/host/worker.ts, built beside this file as engine-worker.js).
+ * (engine/worker/worker.ts, built beside this file as engine-worker.js).
  */
-import { WorkerHost } from '../../engine/host/worker-host.ts';
-import type { FromHost, ToHost } from '../../engine/host/protocol.ts';
+import { WorkerHost } from '../../engine/worker/worker-host.ts';
+import type { FromHost, ToHost } from '../../engine/worker/protocol.ts';
 import { asBorexError } from '../../engine/errors.ts';
 
 const port = process.parentPort;

@@ -1,6 +1,6 @@
 import type { UtilityProcess } from 'electron';
-import { QueueHost, type HostChannel, type QueueHostOptions } from '../../engine/host/worker-host.ts';
-import type { FromHost } from '../../engine/host/protocol.ts';
+import { QueueHost, type HostChannel, type QueueHostOptions } from '../../engine/worker/worker-host.ts';
+import type { FromHost } from '../../engine/worker/protocol.ts';
 
 type Fork = (modulePath: string, args?: string[], options?: { serviceName?: string; env?: NodeJS.ProcessEnv; stdio?: 'inherit' | 'pipe' | 'ignore' }) => UtilityProcess;
 

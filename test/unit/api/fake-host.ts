@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HostJob, HostJobResult, HostProgress, ModelSource } from '../../../src/engine/host/protocol.ts';
+import type { HostJob, HostJobResult, HostProgress, ModelSource } from '../../../src/engine/worker/protocol.ts';
 import { BorexError } from '../../../src/engine/errors.ts';
-import type { EngineHost } from '../../../src/engine/host/worker-host.ts';
+import type { EngineHost } from '../../../src/engine/worker/worker-host.ts';
 
 /** An engine host that answers from a script: no worker, no model. */
 export class FakeHost implements EngineHost {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ApiBackend } from '../../../src/engine/host/backend.ts';
+import { ApiBackend } from '../../../src/app/backend.ts';
 import { listBatchInput } from '../../../src/engine/jobs/batch-input.ts';
 import { resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
 import { openRun, type BatchSpec } from '../../../src/engine/jobs/batch.ts';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { vi } from 'vitest';
-import type { FromHost, ToHost } from '../../../src/engine/host/protocol.ts';
+import type { FromHost, ToHost } from '../../../src/engine/worker/protocol.ts';
 import type { ElectronApi } from '../../../src/main/app.ts';
 
 /**

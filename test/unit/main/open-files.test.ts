@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it, vi } from 'vitest';
-import type { FromHost, OpenedModel, ToHost } from '../../../src/engine/host/protocol.ts';
+import type { FromHost, OpenedModel, ToHost } from '../../../src/engine/worker/protocol.ts';
 import { bootstrap } from '../../../src/main/app.ts';
 import type { AppInfo, ModelListing, OpenedFolder } from '../../../src/shared/api.ts';
 import { IPC } from '../../../src/shared/ipc.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerHost } from '../../../src/engine/host/worker-host.ts';
-import type { HostJob } from '../../../src/engine/host/protocol.ts';
+import { WorkerHost } from '../../../src/engine/worker/worker-host.ts';
+import type { HostJob } from '../../../src/engine/worker/protocol.ts';
 
 const job = (image: string): HostJob => ({ kind: 'classify', image, model: { key: 'fake' } });
 const entry = new URL('./fake-worker.mjs', import.meta.url);

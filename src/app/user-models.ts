@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { USER_MODEL_PREFIX, type ModelListing } from '../../shared/api.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { isLabelsFile, isModelFile, isSpecFile } from '../../shared/model-files.ts';
-import { asBorexError, BorexError } from '../errors.ts';
-import { sha256File } from '../model/model-store.ts';
-import type { ModelSource, OpenedModel } from './protocol.ts';
-import type { EngineHost } from './worker-host.ts';
+import { USER_MODEL_PREFIX, type ModelListing } from '../shared/api.ts';
+import { ApiError } from '../shared/errors.ts';
+import { isLabelsFile, isModelFile, isSpecFile } from '../shared/model-files.ts';
+import { asBorexError, BorexError } from '../engine/errors.ts';
+import { sha256File } from '../engine/model/model-store.ts';
+import type { ModelSource, OpenedModel } from '../engine/worker/protocol.ts';
+import type { EngineHost } from '../engine/worker/worker-host.ts';
 
 /** An upload larger than this is refused (the largest ImageNet classifiers are a few hundred MB). */
 export const MAX_MODEL_BYTES = 512 << 20;

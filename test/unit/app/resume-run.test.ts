@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiBackend } from '../../../src/engine/host/backend.ts';
+import { ApiBackend } from '../../../src/app/backend.ts';
 import { readRunItems, readTimings } from '../../../src/engine/jobs/run-store.ts';
 import { RESOURCES_DIR } from '../../../src/engine/model/catalogue.ts';
 import type { BatchStarted, JobEvent } from '../../../src/shared/api.ts';
 import { tempDir } from '../../helpers/cli.ts';
-import { InProcessHost } from './in-process-host.ts';
+import { InProcessHost } from '../worker/in-process-host.ts';
 
 const MODELS = path.join(RESOURCES_DIR, 'models');
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');

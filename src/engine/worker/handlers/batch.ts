@@ -1,15 +1,15 @@
 import path from 'node:path';
-import type { BatchItem } from '../../shared/api.ts';
-import { listBatchInput } from '../jobs/batch-input.ts';
-import { resolveMethods } from '../jobs/batch-methods.ts';
-import { assertSameLabels, planResume } from '../jobs/batch-resume.ts';
-import { runBatch, type BatchSpec } from '../jobs/batch.ts';
-import type { ItemRecord } from '../jobs/run-store.ts';
-import type { LoadedModel } from '../model/load.ts';
-import { findLabelsFile } from '../model/model-store.ts';
-import type { JobControl } from '../progress.ts';
-import type { BatchJobResult, HostJob } from './protocol.ts';
-import type { JobUpdate, ModelCache } from './run-job.ts';
+import { listBatchInput } from '../../jobs/batch-input.ts';
+import { resolveMethods } from '../../jobs/batch-methods.ts';
+import { assertSameLabels, planResume } from '../../jobs/batch-resume.ts';
+import { runBatch, type BatchSpec } from '../../jobs/batch.ts';
+import type { LoadedModel } from '../../model/load.ts';
+import { findLabelsFile } from '../../model/model-store.ts';
+import type { JobControl } from '../../progress.ts';
+import type { BatchJobResult, HostJob } from '../protocol.ts';
+import type { ModelCache } from '../model-cache.ts';
+import { batchItem } from '../batch-item.ts';
+import type { JobUpdate } from './handler.ts';
 
 /** A batch over a folder with the engine's batch runner (a run directory on disk, like `borex batch`). */
 export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
@@ -56,12 +56,4 @@ async function runInto({ classifier, resolved }: LoadedModel, spec: BatchSpec, o
     methods: spec.methods.map((m) => m.id),
     summary: { entries: summary.entries, skipped: summary.skipped, processed: summary.processed, ok: summary.items.ok, failed: summary.items.failed, noItem: summary.items.noItem, elapsedMs: summary.elapsedMs },
   };
-}
-
-export function batchItem(r: ItemRecord): BatchItem {
-  const methods: BatchItem['methods'] = {};
-  for (const [id, m] of Object.entries(r.methods ?? {})) {
-    methods[id] = { status: m.status, insertion: m.metrics?.insertion, deletion: m.metrics?.deletion, fRp: m.metrics?.fRp, error: m.error?.message };
-  }
-  return { key: r.key, image: r.image, entry: r.entry, parts: r.parts, status: r.status, label: r.label?.name, note: r.error?.message ?? r.reason, methods };
 }

@@ -1,6 +1,7 @@
-import type { HostJob, HostJobResult, HostProgress } from '../../../src/engine/host/protocol.ts';
-import { ModelCache, runJob } from '../../../src/engine/host/run-job.ts';
-import type { EngineHost } from '../../../src/engine/host/worker-host.ts';
+import type { HostJob, HostJobResult, HostProgress } from '../../../src/engine/worker/protocol.ts';
+import { runJob } from '../../../src/engine/worker/handlers/index.ts';
+import { ModelCache } from '../../../src/engine/worker/model-cache.ts';
+import type { EngineHost } from '../../../src/engine/worker/worker-host.ts';
 import type { ProgressEvent } from '../../../src/engine/progress.ts';
 
 /** The real engine without a worker: jobs run one at a time in this thread (tests only). */

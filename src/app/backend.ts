@@ -26,21 +26,21 @@ import {
   type OpenedFolder,
   type OpenedRun,
   type RunListing,
-} from '../../shared/api.ts';
-import { listBatchInput } from '../jobs/batch-input.ts';
-import { planResume, recordedModel, remainingEntries } from '../jobs/batch-resume.ts';
-import { lockHolder, readRunItems, readRunManifest } from '../jobs/run-store.ts';
-import { batchItem } from './run-batch.ts';
+} from '../shared/api.ts';
+import { listBatchInput } from '../engine/jobs/batch-input.ts';
+import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batch-resume.ts';
+import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
+import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
-import { ApiError } from '../../shared/errors.ts';
-import { asBorexError } from '../errors.ts';
-import { borexParamsFor, riseParamsFor } from '../methods/registry.ts';
-import { CATALOGUE, DEFAULT_MODEL } from '../model/catalogue.ts';
-import { resolveModel } from '../model/model-store.ts';
-import { versions } from '../versions.ts';
-import type { BatchJobResult, ExplainJobResult, HostJob, ModelSource } from './protocol.ts';
+import { ApiError } from '../shared/errors.ts';
+import { asBorexError } from '../engine/errors.ts';
+import { borexParamsFor, riseParamsFor } from '../engine/methods/registry.ts';
+import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
+import { resolveModel } from '../engine/model/model-store.ts';
+import { versions } from '../engine/versions.ts';
+import type { BatchJobResult, ExplainJobResult, HostJob, ModelSource } from '../engine/worker/protocol.ts';
 import { UserModels } from './user-models.ts';
-import type { EngineHost } from './worker-host.ts';
+import type { EngineHost } from '../engine/worker/worker-host.ts';
 
 const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
 export const PRIOR_EXTENSIONS = ['.npy', '.png', '.tif', '.tiff', '.json'];

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { ApiError } from '../../shared/errors.ts';
-import { CATALOGUE } from '../model/catalogue.ts';
-import { resolveModel, sha256File } from '../model/model-store.ts';
-import type { ModelSource } from './protocol.ts';
+import { ApiError } from '../shared/errors.ts';
+import { CATALOGUE } from '../engine/model/catalogue.ts';
+import { resolveModel, sha256File } from '../engine/model/model-store.ts';
+import type { ModelSource } from '../engine/worker/protocol.ts';
 import type { UserModels } from './user-models.ts';
 
 /**

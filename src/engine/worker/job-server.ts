@@ -1,7 +1,8 @@
 import { asBorexError, BorexError } from '../errors.ts';
 import type { ProgressEvent } from '../progress.ts';
 import type { FromHost, HostSettings, ToHost } from './protocol.ts';
-import { ModelCache, runJob } from './run-job.ts';
+import { runJob } from './handlers/index.ts';
+import { ModelCache } from './model-cache.ts';
 
 /** The host side of a message channel: worker_threads' parentPort or Electron's parentPort. */
 export interface HostPort {

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiBackend } from '../../../src/engine/host/backend.ts';
+import { ApiBackend } from '../../../src/app/backend.ts';
 import { RESOURCES_DIR } from '../../../src/engine/model/catalogue.ts';
 import type { JobEvent } from '../../../src/shared/api.ts';
 import { FIXTURE_MODELS, tempDir } from '../../helpers/cli.ts';
-import { InProcessHost } from './in-process-host.ts';
+import { InProcessHost } from '../worker/in-process-host.ts';
 
 const MODELS = path.join(RESOURCES_DIR, 'models');
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { BorexError } from '../../errors.ts';
+import type { ExplainRequest as ApiExplainRequest, Geometry, JobFile, ResultSummary } from '../../../shared/api.ts';
+import { decodeImage } from '../../image/decode.ts';
+import { inputGeometry } from '../../image/preprocess.ts';
+import { explainImage, type ExplainRequest, type ExplainResult, type GroundTruth } from '../../jobs/explain.ts';
+import { writeExplainOutputs } from '../../jobs/write-outputs.ts';
+import { borexParamsFor, riseParamsFor, type MethodConfig } from '../../methods/registry.ts';
+import type { JobControl } from '../../progress.ts';
+import type { ModelCache } from '../model-cache.ts';
+import type { ExplainJobResult, HostJob } from '../protocol.ts';
+
+// The engine's result must carry everything the UI reads: checked at compile time.
+const fits = (r: ExplainResult): ResultSummary => r;
+void fits;
+
+/** The API's explain request as the engine's: preset parameters with the advanced overrides. */
+export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string): ExplainRequest {
+  const a = r.advanced ?? {};
+  const config: MethodConfig = {
+    method: r.method,
+    preset: r.preset,
+    seed: a.seed ?? 0,
+    rise: riseParamsFor(r.preset, { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability }),
+  };
+  if (r.method === 'bo' || r.method === 'borex') {
+    if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
+    config.prior = r.method === 'bo' ? 'none' : r.prior === 'file' ? priorFile! : r.prior;
+    config.borex = borexParamsFor(r.method, { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes });
+  }
+  let groundTruth: GroundTruth | undefined;
+  if (r.groundTruth?.type === 'boxes') groundTruth = { boxes: r.groundTruth.boxes, source: 'drawn by hand' };
+  else if (r.groundTruth?.type === 'voc' && vocXmlFile) groundTruth = { vocXml: vocXmlFile };
+  return {
+    image,
+    label: r.label,
+    config,
+    baseline: a.baseline ?? 'mean',
+    metrics: { enabled: true, step: a.metricStep, insertionStart: 'blur' },
+    groundTruth,
+  };
+}
+
+export async function explain(job: Extract<HostJob, { kind: 'explain' }>, models: ModelCache, control: JobControl, onStart?: (g: Geometry) => void): Promise<ExplainJobResult> {
+  const { classifier, resolved } = await models.get(job.model);
+  const photo = await decodeImage(job.image, path.basename(job.image));
+  onStart?.(inputGeometry(photo.width, photo.height, classifier.spec));
+  const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile, job.priorFile), control);
+  const written = await writeExplainOutputs(job.outDir, outcome);
+  return {
+    result: outcome.result,
+    map: outcome.map,
+    priorMap: outcome.priorMap,
+    geometry: outcome.geometry,
+    files: written.map((f) => path.basename(f) as JobFile),
+  };
+}
