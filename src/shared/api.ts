@@ -10,8 +10,11 @@ export const API_VERSION = 1;
 
 export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MethodChoice = (typeof METHOD_CHOICES)[number];
-/** What BOREx refines: a method's map, nothing, or (with `priorFileId`) a map imported from a file. */
-export const PRIOR_CHOICES = ['rise', 'pn-rise', 'gradcampp', 'none', 'file'] as const;
+/** Priors BOREx can refine: a method's map, or none (i0 = 0). */
+export const PRIOR_NAMES = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+export type PriorName = (typeof PRIOR_NAMES)[number];
+/** What BOREx refines: a named prior, or (with `priorFileId`) a map imported from a file. */
+export const PRIOR_CHOICES = [...PRIOR_NAMES, 'file'] as const;
 export type PriorChoice = (typeof PRIOR_CHOICES)[number];
 export const PRESET_CHOICES = ['paper', 'default', 'quality'] as const;
 export type PresetChoice = (typeof PRESET_CHOICES)[number];
@@ -228,12 +231,14 @@ export interface BatchStarted extends JobStarted {
   runId: string;
 }
 
+/** A map's scores (result.json's `metrics`); the engine's ExplainResult uses this very type. */
 export interface CurveMetrics {
   insertion?: number;
   deletion?: number;
   fRp?: number;
   f1?: number;
   pointingGame?: boolean;
+  pointingGameTolerant?: boolean;
 }
 
 export interface Curves {
@@ -241,7 +246,7 @@ export interface Curves {
   deletion: number[];
 }
 
-/** Where the model's input window sits in the photo (see engine/image/preprocess.ts). */
+/** Where the model's input window sits in the photo (engine/image/preprocess.ts computes it, as its InputGeometry). */
 export interface Geometry {
   photoWidth: number;
   photoHeight: number;

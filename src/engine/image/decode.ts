@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
+import { DECODABLE_IMAGE_FORMATS } from '../../shared/media.ts';
 import { badInput } from '../errors.ts';
 import { decodeBmp, isBmp } from './bmp.ts';
 
@@ -10,7 +11,7 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif', 'heif', 'avif']);
+const SUPPORTED = DECODABLE_IMAGE_FORMATS;
 
 /** Decodes a JPEG/PNG/WebP/TIFF/BMP file or buffer; throws a 'bad-input' error naming the file. */
 export async function decodeImage(source: string | Buffer, name = typeof source === 'string' ? source : 'image'): Promise<RgbImage> {

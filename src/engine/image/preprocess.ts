@@ -1,22 +1,14 @@
 import sharp from 'sharp';
 import type { ModelSpec } from '../model/spec.ts';
 import type { RgbImage } from './decode.ts';
+import type { Geometry } from '../../shared/api.ts';
 
 /**
  * Where the model's input came from in the photo: the photo was resized to resizedWidth×resizedHeight
  * and the window [cropLeft, cropLeft+width) × [cropTop, cropTop+height) of it was fed to the model.
  * This is all the inverse mapping (map → photo) needs.
  */
-export interface InputGeometry {
-  photoWidth: number;
-  photoHeight: number;
-  resizedWidth: number;
-  resizedHeight: number;
-  cropLeft: number;
-  cropTop: number;
-  width: number;
-  height: number;
-}
+export type InputGeometry = Geometry;
 
 /** A preprocessed image: planar CHW float32 in the model's normalised space, channel order RGB. */
 export interface ModelInput {

@@ -24,8 +24,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { badInput, usageError } from '../errors.ts';
 import type { PhotoBox } from '../metrics/voc.ts';
+import { IMAGE_EXTENSIONS } from '../../shared/media.ts';
 
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif', '.avif'];
+export { IMAGE_EXTENSIONS };
 export const BOX_FORMATS = ['voc', 'coco', 'csv'] as const;
 export type BoxFormat = (typeof BOX_FORMATS)[number];
 

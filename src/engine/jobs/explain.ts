@@ -15,6 +15,7 @@ import { chooseLabel, shortLabel } from '../model/labels.ts';
 import { findLabelsFile } from '../model/model-store.ts';
 import type { JobControl } from '../progress.ts';
 import { versions } from '../versions.ts';
+import type { CurveMetrics } from '../../shared/api.ts';
 
 /** Ground truth for localisation scores: a VOC XML file, or boxes in photo pixels. */
 export type GroundTruth = { vocXml: string } | { boxes: PhotoBox[]; source?: string };
@@ -35,14 +36,7 @@ export interface ModelInfo {
   sha256: string;
 }
 
-export interface CurveMetrics {
-  insertion?: number;
-  deletion?: number;
-  fRp?: number;
-  f1?: number;
-  pointingGame?: boolean;
-  pointingGameTolerant?: boolean;
-}
+export type { CurveMetrics };
 
 /** The JSON written as result.json (CLI contract in architecture.md). */
 export interface ExplainResult {

@@ -6,17 +6,17 @@ import { rise, RISE_PRESETS, type RiseParams } from './rise.ts';
 import type { ExplainTarget } from './target.ts';
 import { whiteBoxMap } from './white-box.ts';
 import { priorOnInput, readPriorFile } from './imported-prior.ts';
+import { PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
+import { isPriorMapFile } from '../../shared/media.ts';
 
 export const METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'bo', 'borex'] as const;
 export type MethodName = (typeof METHODS)[number];
 export const PRESETS = ['paper', 'default', 'quality'] as const;
 export type PresetName = (typeof PRESETS)[number];
 /** Priors BOREx can refine: a method's map, none (i0 = 0), or a map imported from a file. */
-export const PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export type PriorName = (typeof PRIORS)[number];
-/** A named prior, or the path of an imported map (.npy, .png, .tif, .json). */
-export type PriorChoice = PriorName | string;
-const PRIOR_FILE = /\.(npy|png|tiff?|json)$/i;
+export { PRIOR_NAMES as PRIORS, type PriorName };
+/** A named prior, or the path of an imported map (.npy, .png, .tif, .json): not the API's PriorChoice, which names 'file' instead of a path. */
+export type PriorSource = PriorName | string;
 
 /** Every parameter of a run, resolved from preset + overrides; written to result.json as is. */
 export interface MethodConfig {
@@ -25,7 +25,7 @@ export interface MethodConfig {
   seed: number;
   rise: Omit<RiseParams, 'seed'>;
   /** For bo/borex: the prior refined (bo always uses none). */
-  prior?: PriorChoice;
+  prior?: PriorSource;
   /** For bo/borex. */
   borex?: Omit<BorexParams, 'seed'>;
 }
@@ -55,9 +55,9 @@ export function parsePreset(name: string): PresetName {
   return name as PresetName;
 }
 
-export function parsePrior(name: string): PriorChoice {
-  if ((PRIORS as readonly string[]).includes(name) || PRIOR_FILE.test(name)) return name;
-  throw usageError(`unknown prior "${name}"; one of ${PRIORS.join(', ')}, or a map file (.npy, .png, .tif, .json)`);
+export function parsePrior(name: string): PriorSource {
+  if ((PRIOR_NAMES as readonly string[]).includes(name) || isPriorMapFile(name)) return name;
+  throw usageError(`unknown prior "${name}"; one of ${PRIOR_NAMES.join(', ')}, or a map file (.npy, .png, .tif, .json)`);
 }
 
 export interface MethodOutput {
@@ -65,7 +65,7 @@ export interface MethodOutput {
   /** Signed maps (PN-RISE) are drawn symmetric about 0. */
   signed: boolean;
   /** For refinements: the prior that was refined. */
-  prior?: { method: PriorChoice; map: Float32Array; signed: boolean };
+  prior?: { method: PriorSource; map: Float32Array; signed: boolean };
   borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number };
 }
 
@@ -77,8 +77,8 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
     case 'bo':
     case 'borex': {
       const params = { ...(config.borex ?? borexParamsFor(config.method, {}, config.preset)), seed: config.seed };
-      const priorName: PriorChoice = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
-      const prior = priorName === 'none' ? undefined : PRIOR_FILE.test(priorName) ? await importedPrior(target, priorName) : await computeMap(target, { ...config, method: priorName as MethodName }, control);
+      const priorName: PriorSource = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
+      const prior = priorName === 'none' ? undefined : isPriorMapFile(priorName) ? await importedPrior(target, priorName) : await computeMap(target, { ...config, method: priorName as MethodName }, control);
       const out = await borex(target, prior?.map ?? null, params, control);
       return {
         map: out.map,
