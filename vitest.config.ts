@@ -1,6 +1,10 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Compiles the renderer's rune modules (*.svelte.ts) that its unit tests import, as the browser
+  // runs them (client code, with real reactivity), not as server-side rendering would.
+  plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
