@@ -19,8 +19,8 @@ export type JobState<R extends JobResult> =
   | { phase: 'failed'; jobId?: string; error: string }
   | { phase: 'cancelled'; jobId: string };
 
-export type JobPhase = JobState<JobResult>['phase'];
-type Ended<R extends JobResult> = Extract<JobState<R>, { phase: 'done' | 'failed' | 'cancelled' }>;
+/** A job over: how it ended, as `onEnd` gets it. */
+export type EndedJob<R extends JobResult> = Extract<JobState<R>, { phase: 'done' | 'failed' | 'cancelled' }>;
 
 /** How a start went: running (or already over), or refused by the API with its reason. */
 export type Started = { ok: true } | { ok: false; error: string };
@@ -34,7 +34,7 @@ export interface StartOptions<R extends JobResult> {
   /** Every progress event, after the state took it in: for what a view builds from its deltas (a batch's rows). */
   onProgress?: (e: ProgressEvent) => void;
   /** Once, when the job's last event arrived (not when the start call is refused: `start` resolves with the reason). */
-  onEnd?: (state: Ended<R>) => void;
+  onEnd?: (state: EndedJob<R>) => void;
   /** A refused start puts back the state from before it (the view stays as it was) instead of `failed`. */
   keepStateIfRefused?: boolean;
 }
@@ -113,8 +113,8 @@ export class JobStore<R extends JobResult = JobResult> {
     this.state = { ...s, jobId: e.jobId, ...counts, live };
   }
 
-  private end(e: Exclude<JobEvent, ProgressEvent>): Ended<R> {
-    const ended: Ended<R> =
+  private end(e: Exclude<JobEvent, ProgressEvent>): EndedJob<R> {
+    const ended: EndedJob<R> =
       e.type === 'failed'
         ? e.kind === 'cancelled'
           ? { phase: 'cancelled', jobId: e.jobId }

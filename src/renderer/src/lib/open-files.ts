@@ -61,5 +61,3 @@ export function modelLabel(m: ModelListing): string {
   if (m.user) return `${m.user.fileName} (your model)`;
   return m.available ? m.name : `${m.name} (not on this machine)`;
 }
-
-export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
