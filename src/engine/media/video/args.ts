@@ -186,15 +186,17 @@ const num = (x: number) => String(Number(x.toFixed(9)));
 
 /**
  * A setpts expression (in seconds, divided by TB) that gives frame N the timestamp ts[N]. Runs of
- * equal steps become one term each, between(N,a,b)*(start+(N-a)*step), so a CFR stretch costs one
+ * equal steps (within `tolerance` seconds) become one term each, between(N,a,b)*(start+(N-a)*step), so a CFR stretch costs one
  * term and ffmpeg evaluates one term per run per frame.
  */
 export function vfrSetpts(ts: readonly number[], tolerance = 1e-5): string {
   const terms: string[] = [];
   for (let a = 0; a < ts.length; ) {
-    let b = a;
-    const step = a + 1 < ts.length ? ts[a + 1] - ts[a] : 0;
-    while (b + 1 < ts.length && Math.abs(ts[b + 1] - (ts[a] + (b + 1 - a) * step)) < tolerance) b++;
+    let b = a + 1 < ts.length ? a + 1 : a;
+    // Grow the run while the next time lies on the line through its ends (the step is
+    // re-estimated from the whole run, so microsecond rounding of 30000/1001 does not drift).
+    while (b + 1 < ts.length && Math.abs(ts[b + 1] - (ts[a] + ((b + 1 - a) * (ts[b] - ts[a])) / (b - a))) < tolerance) b++;
+    const step = b > a ? (ts[b] - ts[a]) / (b - a) : 0;
     if (a === b) terms.push(`eq(N,${a})*${num(ts[a])}`);
     else terms.push(`between(N,${a},${b})*(${num(ts[a])}+(N-${a})*${num(step)})`);
     a = b + 1;
