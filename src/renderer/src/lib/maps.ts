@@ -1,8 +1,9 @@
 import type { Geometry } from '../../../shared/api.ts';
-import { colormapTable, mapRange, type ColormapName } from '../../../engine/render/colormap.ts';
+import { colormapTable, mapRange, type ColormapName } from '../../../shared/colormaps.ts';
 
-export { mapRange, type ColormapName };
 export type ColormapChoice = 'auto' | ColormapName;
+/** How the colour-map picker names each map (every map the engine has gets a name here). */
+export const COLORMAP_LABELS: Record<ColormapName, string> = { turbo: 'turbo', jet: 'jet', diverging: 'blue–white–red' };
 export type Normalisation = 'per-image' | 'shared';
 
 /** turbo for ordinary maps, blue–white–red for signed ones, unless the user picked a map. */

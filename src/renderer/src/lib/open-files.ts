@@ -1,4 +1,5 @@
 import type { ModelListing } from '../../../shared/api.ts';
+import { extensionOf, OPENABLE_IMAGE_EXTENSIONS } from '../../../shared/media.ts';
 import { isLabelsFile, isModelFile, isSpecFile } from '../../../shared/model-files.ts';
 
 /** What a set of chosen or dropped files is, so each part goes to the view that opens it. */
@@ -13,8 +14,8 @@ export interface SortedFiles {
   other: File[];
 }
 
-const IMAGE = /\.(jpe?g|png|webp|tiff?|bmp|gif)$/i;
-export const isImage = (name: string) => IMAGE.test(name);
+/** A photo the user may open (one by one or queued for a batch), by its name. */
+export const isImage = (name: string) => OPENABLE_IMAGE_EXTENSIONS.includes(extensionOf(name));
 
 export function sortFiles(files: readonly File[], folders: SortedFiles['folders'] = []): SortedFiles {
   const hasModel = files.some((f) => isModelFile(f.name));
