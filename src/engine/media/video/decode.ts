@@ -85,6 +85,8 @@ export async function* streamFrames(
     }
     await run.done;
   } catch (err) {
+    // Cancel kills ffmpeg and closes its stdout under the reader: report the cancel, not the close.
+    if (options.signal?.aborted) throw new BorexError('cancelled', 'cancelled');
     throw decodeFailure(file, err);
   } finally {
     await run.kill();

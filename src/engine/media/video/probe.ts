@@ -153,8 +153,8 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   }
   if (STILL_IMAGE.test(container)) throw badInput(file, `is a still image (${s.codec_name}), not a video`);
   const codec = s.codec_name;
-  if (!codec || codec === 'none' || !s.width || !s.height) {
-    throw badInput(file, `uses an unsupported video codec (${codec && codec !== 'none' ? codec : `fourcc "${s.codec_tag_string ?? '?'}"`}): no decoder for it`);
+  if (!codec || codec === 'none' || codec === 'unknown' || !s.width || !s.height) {
+    throw badInput(file, `uses an unsupported video codec (${codec && codec !== 'none' && codec !== 'unknown' ? codec : `fourcc "${s.codec_tag_string ?? '?'}"`}): no decoder for it`);
   }
   const avg = parseRational(s.avg_frame_rate);
   const r = parseRational(s.r_frame_rate);
