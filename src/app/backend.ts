@@ -33,8 +33,10 @@ import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-st
 import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
 import { ApiError } from '../shared/errors.ts';
+import type { FileInput } from '../shared/calls.ts';
+import { imageMime, isPriorMapFile, mediaKindOf, OPENABLE_IMAGE_FORMATS, PRIOR_MAP_EXTENSIONS, type MediaInfo } from '../shared/media.ts';
 import { asBorexError } from '../engine/errors.ts';
-import { borexParamsFor, riseParamsFor } from '../engine/methods/registry.ts';
+import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
 import { versions } from '../engine/versions.ts';
@@ -42,8 +44,6 @@ import type { BatchJobResult, ExplainJobResult, HostJob, ModelSource } from '../
 import { UserModels } from './user-models.ts';
 import type { EngineHost } from '../engine/worker/worker-host.ts';
 
-const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'bmp', 'gif']);
-export const PRIOR_EXTENSIONS = ['.npy', '.png', '.tif', '.tiff', '.json'];
 const newId = () => randomBytes(9).toString('base64url');
 
 export interface BackendOptions {
@@ -172,11 +172,38 @@ export class ApiBackend {
     };
   }
 
+  // ---- the call table's file rows (src/shared/calls.ts): a path in the app, bytes in serve ----
+
+  openImage(file: FileInput): Promise<ImageInfo> {
+    return 'path' in file ? this.addImagePath(file.path) : this.addImageBytes(asBuffer(file.bytes), file.name);
+  }
+
+  openPrior(file: FileInput): { id: string; name: string } {
+    return 'path' in file ? this.addPriorPath(file.path) : this.addPriorBytes(asBuffer(file.bytes), file.name);
+  }
+
+  /** App only: main passes the folder's path (never serve: a browser cannot name a folder). */
+  openFolder(file: FileInput): OpenedFolder {
+    if (!('path' in file)) throw new ApiError('bad-request', 'a folder is opened by path, in the app');
+    return this.addFolder(file.path);
+  }
+
+  /**
+   * What a medium is, without registering it for a job. Videos are refused by name until the
+   * video engine (src/engine/media/video/) exists: the call answers for them already, honestly.
+   */
+  async probeMedia(file: FileInput): Promise<MediaInfo> {
+    const name = ('path' in file ? path.basename(file.path) : file.name).slice(0, 200);
+    if (mediaKindOf(name) === 'video') throw new ApiError('bad-input', `video is not supported yet: ${name} (BOREx Studio explains photos; its video engine is not built yet)`);
+    const meta = await probe('path' in file ? file.path : asBuffer(file.bytes), name);
+    return { kind: 'image', name, format: meta.format, width: meta.width, height: meta.height, mime: imageMime(meta.format) ?? 'application/octet-stream' };
+  }
+
   /** Serve mode: an uploaded photo, stored under the session's work directory. */
   async addImageBytes(bytes: Buffer, name: string): Promise<ImageInfo> {
     const meta = await probe(bytes, name);
     const id = newId();
-    const file = path.join(this.workDir, 'images', `${id}.${meta.format}`);
+    const file = path.join(this.workDir, 'images', `${id}.${meta.ext}`);
     fs.writeFileSync(file, bytes);
     return this.register(id, file, name, meta);
   }
@@ -189,8 +216,7 @@ export class ApiBackend {
 
   /** Serve mode: an uploaded prior map; the engine reads and checks it when a job uses it. */
   addPriorBytes(bytes: Buffer, name: string): { id: string; name: string } {
-    const ext = path.extname(name).toLowerCase();
-    if (!PRIOR_EXTENSIONS.includes(ext)) throw new ApiError('bad-input', `${name}: a prior map must be ${PRIOR_EXTENSIONS.join(', ')}`);
+    if (!isPriorMapFile(name)) throw new ApiError('bad-input', `${name}: a prior map must be ${PRIOR_MAP_EXTENSIONS.join(', ')}`);
     const id = newId();
     // Kept under its own name (in a folder of its own): result.json records where the prior came from.
     const dir = path.join(this.workDir, 'priors', id);
@@ -202,7 +228,7 @@ export class ApiBackend {
 
   /** App mode: a prior map on disk, its path already re-checked by main. */
   addPriorPath(file: string): { id: string; name: string } {
-    if (!PRIOR_EXTENSIONS.includes(path.extname(file).toLowerCase())) throw new ApiError('bad-input', `${file}: a prior map must be ${PRIOR_EXTENSIONS.join(', ')}`);
+    if (!isPriorMapFile(file)) throw new ApiError('bad-input', `${file}: a prior map must be ${PRIOR_MAP_EXTENSIONS.join(', ')}`);
     return this.registerPrior(newId(), file, path.basename(file));
   }
 
@@ -362,17 +388,20 @@ export class ApiBackend {
   }
 }
 
-async function probe(input: Buffer | string, name: string): Promise<{ format: string; width: number; height: number }> {
+const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/** A photo's sharp format, the extension a stored copy gets, and its size; refused unless openable. */
+async function probe(input: Buffer | string, name: string): Promise<{ format: string; ext: string; width: number; height: number }> {
   let meta: Metadata;
   try {
     meta = await sharp(input).metadata();
   } catch {
     throw new ApiError('bad-input', `${name}: not a readable image`);
   }
-  if (!meta.format || !IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
+  if (!meta.format || !OPENABLE_IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
     throw new ApiError('bad-input', `${name}: unsupported image format ${meta.format ?? 'unknown'}`);
   }
-  return { format: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
+  return { format: meta.format, ext: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
 }
 
 /** The folder a batch of photos added one by one runs over: this layout's `jobs/<id>/input`, in a session's work directory. */

@@ -1,16 +1,11 @@
 /**
- * Every failure the engine reports to a user is a BorexError whose kind decides the CLI exit code
- * (architecture.md: 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled).
+ * Every failure the engine reports to a user is a BorexError whose kind decides the CLI exit code;
+ * the kinds and their codes are declared with every other error kind in src/shared/errors.ts.
  */
-export type ErrorKind = 'usage' | 'bad-input' | 'model' | 'runtime' | 'cancelled';
+import { EXIT_CODES, type EngineErrorKind } from '../shared/errors.ts';
 
-export const EXIT_CODES: Record<ErrorKind, number> = {
-  usage: 2,
-  'bad-input': 3,
-  model: 4,
-  runtime: 5,
-  cancelled: 130,
-};
+export type ErrorKind = EngineErrorKind;
+export { EXIT_CODES };
 
 export class BorexError extends Error {
   constructor(

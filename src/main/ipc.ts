@@ -1,34 +1,28 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { ApiBackend } from '../app/backend.ts';
-import { fileRequest, type JobEvent } from '../shared/api.ts';
+import type { JobEvent } from '../shared/api.ts';
+import { callNames, channelOf, rowOf, type CallName } from '../shared/calls.ts';
 import { ApiError, toErrorBody } from '../shared/errors.ts';
 import { IPC, type IpcReply } from '../shared/ipc.ts';
-import { checkModelPaths, checkUserPath } from './paths.ts';
+import { DesktopCalls, type DesktopDeps } from './desktop-calls.ts';
+import { checkUserPath } from './paths.ts';
 import { isTrustedSender } from './security.ts';
-import type { SettingsStore } from './settings.ts';
 
-export interface IpcDeps {
-  backend: ApiBackend;
-  settings: SettingsStore;
-  dialog: Pick<Dialog, 'showSaveDialog'>;
-  window: () => BrowserWindow | undefined;
-  /** Starts the engine again (now, or after the running job) so new settings take effect. */
-  restartEngine: () => void;
-  /** The recent-files list changed (the menu shows it). */
-  recentChanged?: () => void;
-}
+export type IpcDeps = DesktopDeps;
 
-/** The settings the engine process is started with. */
-const ENGINE_SETTINGS = ['modelDir', 'executionProvider', 'threads'] as const;
+type Method = (arg: unknown) => unknown;
+// Every call of the table has an implementation here: the desktop's own, or the backend's.
+const complete: [Exclude<CallName, keyof ApiBackend | keyof DesktopCalls>] extends [never] ? true : false = true;
+void complete;
 
 /**
- * One invoke handler per API call. Each refuses senders other than our own page, validates its
- * argument (the backend's schemas; paths re-checked here) and answers { ok } or { error }.
+ * One invoke handler per row of the call table (src/shared/calls.ts). Each refuses senders other
+ * than our own page, validates its argument (the row's schema; a file row's path re-checked here
+ * as its kind) and answers { ok } or { error }.
  */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): () => void {
-  const { backend, settings } = deps;
+  const { backend } = deps;
+  const desktop = new DesktopCalls(deps);
   const handle = (channel: string, fn: (arg: unknown) => unknown) =>
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, arg: unknown): Promise<IpcReply<unknown>> => {
       try {
@@ -39,50 +33,14 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
       }
     });
 
-  handle(IPC.info, () => ({ ...backend.info(), transport: 'ipc' }));
-  handle(IPC.openImagePath, async (arg) => {
-    const file = checkUserPath(arg, 'image');
-    const info = await backend.addImagePath(file);
-    settings.addRecent(file);
-    deps.recentChanged?.();
-    return info;
-  });
-  handle(IPC.openPriorPath, (arg) => backend.addPriorPath(checkUserPath(arg, 'prior')));
-  handle(IPC.openModelPath, async (arg) => {
-    const { model, labels } = checkModelPaths(arg);
-    const listing = await backend.userModels.addPaths(model, labels);
-    settings.addRecent(model);
-    deps.recentChanged?.();
-    return listing;
-  });
-  handle(IPC.openFolderPath, (arg) => backend.addFolder(checkUserPath(arg, 'folder')));
-  handle(IPC.classify, (arg) => backend.classify(arg));
-  handle(IPC.explain, (arg) => backend.explain(arg));
-  handle(IPC.batch, (arg) => backend.batch(arg));
-  handle(IPC.runs, () => backend.runs());
-  handle(IPC.openRun, (arg) => backend.openRun(arg));
-  handle(IPC.resumeRun, (arg) => backend.resumeRun(arg));
-  handle(IPC.cancel, (arg) => backend.cancel(arg));
-  handle(IPC.exportFile, async (arg) => {
-    const source = backend.jobFile(arg);
-    const { file } = fileRequest(arg, '');
-    const win = deps.window();
-    const options = { defaultPath: file, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
-    const choice = win ? await deps.dialog.showSaveDialog(win, options) : await deps.dialog.showSaveDialog(options);
-    if (choice.canceled || !choice.filePath) return { saved: false };
-    fs.copyFileSync(source, path.resolve(choice.filePath));
-    return { saved: true };
-  });
-  handle(IPC.getSettings, () => settings.get());
-  handle(IPC.setSettings, (arg) => {
-    const patch = typeof arg === 'object' && arg !== null ? { ...(arg as Record<string, unknown>) } : {};
-    if (patch.modelDir !== undefined) patch.modelDir = checkUserPath(patch.modelDir, 'folder');
-    if ('recent' in patch) throw new ApiError('bad-request', 'recent: set by the app only');
-    const before = settings.get();
-    const after = settings.update(patch);
-    if (ENGINE_SETTINGS.some((k) => before[k] !== after[k])) deps.restartEngine();
-    return after;
-  });
+  for (const name of callNames) {
+    const owner = name in desktop ? desktop : backend;
+    const method = (owner[name as keyof typeof owner] as Method).bind(owner);
+    const row = rowOf(name);
+    if (row.body === 'json') handle(channelOf(name), (arg) => method(row.request(arg, '')));
+    else if (row.body === 'file') handle(channelOf(name), (arg) => method({ path: checkUserPath(arg, row.path) }));
+    else handle(channelOf(name), method); // openModel, exportFile: they check their own argument
+  }
 
   const forward = (e: JobEvent) => deps.window()?.webContents.send(IPC.jobEvent, e);
   backend.events.on('job', forward);

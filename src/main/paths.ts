@@ -1,19 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openModelPaths } from '../shared/api.ts';
+import type { PathKind } from '../shared/calls.ts';
 import { ApiError } from '../shared/errors.ts';
+import { OPENABLE_IMAGE_EXTENSIONS, PRIOR_MAP_EXTENSIONS, VIDEO_EXTENSIONS } from '../shared/media.ts';
 
-export type PathKind = 'image' | 'model' | 'folder' | 'annotation' | 'prior' | 'spec' | 'labels';
-const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, string[]> = {
-  image: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif'],
+export type { PathKind };
+const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, readonly string[]> = {
+  image: OPENABLE_IMAGE_EXTENSIONS,
+  /** Anything probeMedia answers for: a photo, or a video (refused there by name, for now). */
+  media: [...OPENABLE_IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS],
   model: ['.onnx'],
   annotation: ['.xml'],
-  prior: ['.npy', '.png', '.tif', '.tiff', '.json'],
+  prior: PRIOR_MAP_EXTENSIONS,
   spec: ['.json'],
   labels: ['.txt'],
 };
 const WHAT: Record<Exclude<PathKind, 'folder'>, string> = {
   image: 'an image',
+  media: 'a photo or a video',
   model: 'an .onnx model',
   annotation: 'a VOC .xml file',
   prior: 'a map file (.npy, .png, .tif, .json)',

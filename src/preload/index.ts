@@ -1,9 +1,11 @@
 /**
- * The preload (sandboxed, context-isolated): one function per API call over invoke channels,
- * never raw ipcRenderer. Dropped files reach main as paths (webUtils), where they are re-checked.
+ * The preload (sandboxed, context-isolated): one function per call of the table
+ * (src/shared/calls.ts) over its invoke channel, never raw ipcRenderer. Dropped files reach main as
+ * paths (webUtils), where they are re-checked.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppSettings, BorexApi, FileRequest, JobEvent, OpenedItem } from '../shared/api.ts';
+import { callNames, channelOf, rowOf } from '../shared/calls.ts';
 import { IPC, MENU_COMMANDS, type IpcReply, type MenuCommand } from '../shared/ipc.ts';
 import { pickModelFiles } from '../shared/model-files.ts';
 
@@ -28,32 +30,29 @@ function modelPaths(files: File[]): { model: string; spec?: string; labels?: str
   return { model: webUtils.getPathForFile(picked.model), spec: pathOf(picked.spec), labels: pathOf(picked.labels) };
 }
 
+/** What each row shape sends over its channel: a request as is, a file's path, a model's paths. */
+const calls = Object.fromEntries(
+  callNames.map((name) => {
+    const row = rowOf(name);
+    const channel = channelOf(name);
+    if (row.body === 'file') return [name, async (file: File) => invoke(channel, webUtils.getPathForFile(file))];
+    if (row.body === 'model-files') return [name, async (files: File[]) => invoke(channel, modelPaths(files))];
+    return [name, (request?: unknown) => invoke(channel, request)];
+  }),
+);
+
 export const api: BorexApi & {
   onOpened(listener: (item: OpenedItem) => void): () => void;
   onCommand(listener: (command: MenuCommand) => void): () => void;
   getSettings(): Promise<AppSettings>;
   setSettings(patch: Partial<AppSettings>): Promise<AppSettings>;
 } = {
-  info: () => invoke(IPC.info),
-  openImage: (file) => invoke(IPC.openImagePath, webUtils.getPathForFile(file)),
-  openPrior: (file) => invoke(IPC.openPriorPath, webUtils.getPathForFile(file)),
-  openModel: async (files) => invoke(IPC.openModelPath, modelPaths(files)),
-  openFolder: (folder) => invoke(IPC.openFolderPath, webUtils.getPathForFile(folder)),
+  ...(calls as unknown as Required<Pick<BorexApi, 'getSettings' | 'setSettings'>> & BorexApi),
   imageUrl: (id) => `app://studio/api/images/${encodeURIComponent(id)}`,
-  classify: (r) => invoke(IPC.classify, r),
-  explain: (r) => invoke(IPC.explain, r),
-  batch: (r) => invoke(IPC.batch, r),
-  runs: () => invoke(IPC.runs),
-  openRun: (r) => invoke(IPC.openRun, r),
-  resumeRun: (r) => invoke(IPC.resumeRun, r),
-  cancel: (r) => invoke(IPC.cancel, r),
-  exportFile: (r) => invoke(IPC.exportFile, r),
   fileUrl,
   onJobEvent: (listener) => subscribe<JobEvent>(IPC.jobEvent, listener),
   onOpened: (listener) => subscribe<OpenedItem>(IPC.opened, listener),
   onCommand: (listener) => subscribe<MenuCommand>(IPC.command, (c) => (MENU_COMMANDS as readonly string[]).includes(c) && listener(c)),
-  getSettings: () => invoke(IPC.getSettings),
-  setSettings: (patch) => invoke(IPC.setSettings, patch),
 };
 
 contextBridge.exposeInMainWorld('borex', api);

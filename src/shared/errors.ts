@@ -1,23 +1,35 @@
 /**
- * Errors as they cross a process boundary. `kind` mirrors the engine's error kinds (usage,
- * bad-input, model, runtime, cancelled) plus the transport's own (bad-request, unauthorized,
- * not-found, busy); each has an HTTP status for serve mode.
+ * Every kind of error a user can be shown, declared once for every process: the engine's kinds
+ * (each with the CLI's exit code) and the transport's own, each with its HTTP status in serve mode.
+ * Errors cross every boundary (worker → host, IPC, HTTP, job events) as an ErrorInfo.
  */
-export const ERROR_KINDS = ['usage', 'bad-input', 'model', 'runtime', 'cancelled', 'bad-request', 'unauthorized', 'forbidden', 'not-found', 'too-large'] as const;
-export type ApiErrorKind = (typeof ERROR_KINDS)[number];
+const KINDS = {
+  usage: { exit: 2, http: 400 },
+  'bad-input': { exit: 3, http: 422 },
+  model: { exit: 4, http: 422 },
+  runtime: { exit: 5, http: 500 },
+  cancelled: { exit: 130, http: 409 },
+  'bad-request': { http: 400 },
+  unauthorized: { http: 401 },
+  forbidden: { http: 403 },
+  'not-found': { http: 404 },
+  'too-large': { http: 413 },
+} as const satisfies Record<string, { exit?: number; http: number }>;
 
-export const HTTP_STATUS: Record<ApiErrorKind, number> = {
-  usage: 400,
-  'bad-request': 400,
-  'bad-input': 422,
-  model: 422,
-  runtime: 500,
-  cancelled: 409,
-  unauthorized: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'too-large': 413,
-};
+export type ApiErrorKind = keyof typeof KINDS;
+export const ERROR_KINDS = Object.keys(KINDS) as ApiErrorKind[];
+/** The kinds the engine raises (BorexError): the ones with an exit code. */
+export type EngineErrorKind = { [K in ApiErrorKind]: (typeof KINDS)[K] extends { exit: number } ? K : never }[ApiErrorKind];
+
+export const HTTP_STATUS = Object.fromEntries(ERROR_KINDS.map((k) => [k, KINDS[k].http])) as Record<ApiErrorKind, number>;
+/** The CLI's exit code per engine error kind (README: 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled). */
+export const EXIT_CODES = Object.fromEntries(ERROR_KINDS.flatMap((k) => ('exit' in KINDS[k] ? [[k, KINDS[k].exit]] : []))) as Record<EngineErrorKind, number>;
+
+/** An error as it crosses a process boundary. */
+export interface ErrorInfo {
+  kind: ApiErrorKind;
+  message: string;
+}
 
 export class ApiError extends Error {
   constructor(
@@ -29,14 +41,20 @@ export class ApiError extends Error {
   }
 }
 
-/** The JSON form of an error on the wire. */
+/** The JSON form of an error on the wire (HTTP bodies, IPC replies, WebSocket frames). */
 export interface ErrorBody {
-  error: { kind: ApiErrorKind; message: string };
+  error: ErrorInfo;
 }
 
+export const isErrorKind = (kind: unknown): kind is ApiErrorKind => (ERROR_KINDS as readonly unknown[]).includes(kind);
+
 /** Any thrown value as { kind, message }; engine errors keep their kind. */
-export function toErrorBody(err: unknown): ErrorBody {
-  const kind = typeof err === 'object' && err !== null && 'kind' in err && (ERROR_KINDS as readonly unknown[]).includes((err as { kind: unknown }).kind) ? ((err as { kind: ApiErrorKind }).kind) : 'runtime';
+export function toErrorInfo(err: unknown): ErrorInfo {
+  const kind = typeof err === 'object' && err !== null && 'kind' in err && isErrorKind(err.kind) ? err.kind : 'runtime';
   const message = err instanceof Error ? err.message : String(err);
-  return { error: { kind, message } };
+  return { kind, message };
+}
+
+export function toErrorBody(err: unknown): ErrorBody {
+  return { error: toErrorInfo(err) };
 }

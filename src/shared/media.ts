@@ -45,6 +45,17 @@ export const VIDEO_FORMATS: readonly Format[] = [
   { format: 'avi', extensions: ['.avi'], mime: 'video/x-msvideo' },
 ];
 
+/** What probeMedia tells of a medium. Videos get their own variant once the video engine reads them. */
+export interface MediaInfo {
+  kind: 'image';
+  name: string;
+  /** sharp's format name (jpeg, png, …). */
+  format: string;
+  width: number;
+  height: number;
+  mime: string;
+}
+
 /** Every image extension a batch folder lists. */
 export const IMAGE_EXTENSIONS: readonly string[] = IMAGE_FORMATS.flatMap((f) => f.extensions);
 /** The image extensions a user may open one by one (dialogs, drops, uploads). */

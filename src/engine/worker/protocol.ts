@@ -4,6 +4,7 @@
  * a shared Int32Array (slot 0 = seq to cancel), read by the engine between batches even while the
  * worker's event loop is busy with a long chain of model calls.
  */
+import type { ErrorInfo } from '../../shared/errors.ts';
 import type { BatchItem, BatchRequest, BatchSummaryInfo, ClassifyResponse, ExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
 
 /**
@@ -70,7 +71,7 @@ export type ToHost = { type: 'job'; seq: number; job: HostJob } | { type: 'cance
 export type FromHost =
   | { type: 'progress'; seq: number; progress: HostProgress }
   | { type: 'result'; seq: number; value: HostJobResult }
-  | { type: 'error'; seq: number; kind: string; message: string };
+  | ({ type: 'error'; seq: number } & ErrorInfo);
 
 /** Options the host opens models with (from the app's settings). */
 export interface HostSettings {

@@ -1,0 +1,130 @@
+/** Requests of the API and the choices they name, with the schemas that check them wherever they arrive. */
+import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type Schema } from './schema.ts';
+
+export const API_VERSION = 1;
+
+export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
+export type MethodChoice = (typeof METHOD_CHOICES)[number];
+/** Priors BOREx can refine: a method's map, or none (i0 = 0). */
+export const PRIOR_NAMES = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
+export type PriorName = (typeof PRIOR_NAMES)[number];
+/** What BOREx refines: a named prior, or (with `priorFileId`) a map imported from a file. */
+export const PRIOR_CHOICES = [...PRIOR_NAMES, 'file'] as const;
+export type PriorChoice = (typeof PRIOR_CHOICES)[number];
+export const PRESET_CHOICES = ['paper', 'default', 'quality'] as const;
+export type PresetChoice = (typeof PRESET_CHOICES)[number];
+export const BASELINE_CHOICES = ['mean', 'black', 'blur'] as const;
+/** Files a finished job offers for export. */
+export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json'] as const;
+export type JobFile = (typeof JOB_FILES)[number];
+
+const id = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+/** Requests name a user's own model (opened with openModel) as `user:<id>`. */
+export const USER_MODEL_PREFIX = 'user:';
+/** A catalogue model's name, or `user:<id>` of a model the user opened; never a path. */
+const modelRef = str({ max: 200, pattern: /^(?:[A-Za-z0-9._-]+|user:[A-Za-z0-9_-]{1,64})$/ });
+
+// ---- requests -------------------------------------------------------------------------------
+
+export const classifyRequest = obj({ imageId: id, model: modelRef });
+export type ClassifyRequest = ReturnType<typeof classifyRequest>;
+
+export const advancedOptions = obj({
+  seed: optional(int(0, 2 ** 31 - 1)),
+  masks: optional(int(1, 50_000)),
+  gridSize: optional(int(2, 64)),
+  keepProbability: optional(num({ min: 0.01, max: 0.99 })),
+  iterations: optional(int(1, 1000)),
+  kappa: optional(num({ min: 0, max: 1000 })),
+  gain: optional(num({ min: 0, max: 1000 })),
+  halfSizes: optional(arr(num({ min: 1, max: 224 }), { min: 1, max: 8 })),
+  metricStep: optional(int(1, 100_000)),
+  baseline: optional(oneOf(BASELINE_CHOICES)),
+});
+export type AdvancedOptions = ReturnType<typeof advancedOptions>;
+
+/** A box [x0, y0, x1, y1) in photo pixels. */
+export type PhotoBox = [number, number, number, number];
+const photoBox = tuple4(num({ min: 0, max: 100_000 }));
+
+export const groundTruth = tagged({
+  boxes: obj({ type: literal('boxes'), boxes: arr(photoBox, { min: 1, max: 100 }) }),
+  voc: obj({ type: literal('voc'), xml: str({ max: 200_000 }), name: optional(str({ max: 200 })) }),
+});
+export type GroundTruthInput = ReturnType<typeof groundTruth>;
+
+export const explainRequest = obj({
+  imageId: id,
+  model: modelRef,
+  /** Class index to explain; the model's top-1 when absent. */
+  label: optional(int(0, 100_000)),
+  method: oneOf(METHOD_CHOICES),
+  prior: oneOf(PRIOR_CHOICES),
+  /** For prior 'file': an imported map (see openPrior). */
+  priorFileId: optional(id),
+  preset: oneOf(PRESET_CHOICES),
+  advanced: optional(advancedOptions),
+  groundTruth: optional(groundTruth),
+});
+export type ExplainRequest = ReturnType<typeof explainRequest>;
+
+export const jobRequest = obj({ jobId: id });
+
+/** A run directory's name inside the runs directory (no paths): an id from runs(). */
+const runId = str({ max: 200, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/ });
+export const runRequest = obj({ runId });
+export type RunRequest = ReturnType<typeof runRequest>;
+
+/**
+ * Continue a past batch run that did not finish, in its own run directory: the run is named by its
+ * id only; everything else (input, model, methods) is what its run.json recorded.
+ */
+export const resumeRunRequest = obj({ runId });
+export type ResumeRunRequest = ReturnType<typeof resumeRunRequest>;
+export type JobRequest = ReturnType<typeof jobRequest>;
+
+export const fileRequest = obj({ jobId: id, file: oneOf(JOB_FILES) });
+export type FileRequest = ReturnType<typeof fileRequest>;
+
+/** Method ids a batch can run (as `borex batch --methods`); a refinement's prior is added if absent. */
+export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'borex:rise', 'borex:pn-rise', 'borex:gradcampp', 'borex:none', 'bo'] as const;
+
+export const batchRequest = obj({
+  /** Photos already opened (uploaded or opened by path), in queue order; or else `folderId`. */
+  imageIds: optional(arr(id, { min: 1, max: 1000 })),
+  /** App only: a folder opened with openFolder, run as `borex batch FOLDER` (a VOC root brings its boxes). */
+  folderId: optional(id),
+  model: modelRef,
+  methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
+  preset: oneOf(PRESET_CHOICES),
+  seed: optional(int(0, 2 ** 31 - 1)),
+  iterations: optional(int(1, 1000)),
+});
+export type BatchRequest = ReturnType<typeof batchRequest>;
+
+/**
+ * App only: a model chosen or dropped by the user, by path (main re-checks every path). The spec
+ * is read from beside the model (NAME.borex.json), so `spec`, if given, must be that very file;
+ * `labels` may be anywhere.
+ */
+export const openModelPaths = obj({
+  model: str({ max: 4096 }),
+  spec: optional(str({ max: 4096 })),
+  labels: optional(str({ max: 4096 })),
+});
+export type OpenModelPaths = ReturnType<typeof openModelPaths>;
+
+/** Serve only: the query of a model upload (the body is the .onnx; spec and labels uploaded first, by id). */
+export const modelUpload = obj({
+  name: str({ max: 200, pattern: /^[^/\\\0]+\.onnx$/i }),
+  spec: optional(id),
+  labels: optional(id),
+});
+
+/** Messages a client may send on the serve-mode WebSocket. */
+export const socketMessage = tagged({
+  cancel: obj({ type: literal('cancel'), jobId: id }),
+  ping: obj({ type: literal('ping') }),
+});
+export type SocketMessage = ReturnType<typeof socketMessage>;
+

@@ -1,0 +1,223 @@
+/** Replies, results and job events of the API, as every process reads them. */
+import type { ErrorInfo } from './errors.ts';
+import type { JobFile, MethodChoice, PresetChoice, PriorChoice } from './requests.ts';
+
+export interface ModelListing {
+  /** What requests send: a catalogue name, or `user:<id>`. */
+  name: string;
+  description: string;
+  /** Found on this machine (offline directory, cache or bundled). */
+  available: boolean;
+  /** A model the user opened (openModel): already opened once by the engine. */
+  user?: UserModelInfo;
+}
+
+/** What the engine found when it opened a user's model. */
+export interface UserModelInfo {
+  /** The .onnx file's name as the user knows it. */
+  fileName: string;
+  /** The model's name in results (the file's stem, or its catalogue name). */
+  modelName: string;
+  classes: number;
+  input: { height: number; width: number; layout: string; resize: string };
+  /** Where the preprocessing came from: the sidecar spec, the catalogue, or the defaults. */
+  specSource: string;
+  /** The labels file used, or undefined when classes are shown by index. */
+  labels?: string;
+  /** Non-fatal notices (labels that do not fit, a provider fallen back to CPU). */
+  warnings: string[];
+}
+
+/** App only: a folder opened for a batch (its photos listed as `borex batch` lists them). */
+export interface OpenedFolder {
+  id: string;
+  name: string;
+  /** A PASCAL VOC root (JPEGImages/ + Annotations/) brings its boxes. */
+  kind: 'folder' | 'voc-root';
+  /** The photos in run order, relative to the folder. */
+  images: string[];
+}
+
+/** App only: what main opened itself (menu, open-with, a second launch, a recent file). */
+export type OpenedItem =
+  | { type: 'image'; image: ImageInfo }
+  | { type: 'model'; model: ModelListing }
+  | { type: 'folder'; folder: OpenedFolder }
+  /** A VOC annotation for the photo in the explain view. */
+  | { type: 'annotation'; name: string; xml: string };
+
+export interface AppInfo {
+  apiVersion: number;
+  version: string;
+  transport: 'http' | 'ipc';
+  models: ModelListing[];
+  defaultModel: string;
+  methods: readonly MethodChoice[];
+  priors: readonly PriorChoice[];
+  presets: readonly PresetChoice[];
+  /** Each preset's RISE parameters and the BOREx defaults, shown as the advanced panel's placeholders. */
+  presetParams: Record<PresetChoice, { masks: number; gridSize: number; keepProbability: number }>;
+  borexDefaults: { iterations: number; kappa: number; gain: number; halfSizes: number[] };
+}
+
+/** The desktop app's settings (src/main/settings.ts validates and persists them). */
+export interface AppSettings {
+  modelDir?: string;
+  executionProvider: 'cpu' | 'cuda' | 'webgpu';
+  threads?: number;
+  defaultMethod: MethodChoice;
+  defaultPreset: PresetChoice;
+  recent: string[];
+}
+
+export interface ImageInfo {
+  id: string;
+  name: string;
+  width: number;
+  height: number;
+}
+
+export interface ClassEntry {
+  index: number;
+  name: string;
+  probability: number;
+}
+
+export interface ClassifyResponse {
+  model: string;
+  top5: ClassEntry[];
+  numClasses: number;
+}
+
+export interface JobStarted {
+  jobId: string;
+}
+
+/** A batch job started (new or resumed), and the run directory it writes: an id as runs() lists it. */
+export interface BatchStarted extends JobStarted {
+  runId: string;
+}
+
+/** A map's scores (result.json's `metrics`); the engine's ExplainResult uses this very type. */
+export interface CurveMetrics {
+  insertion?: number;
+  deletion?: number;
+  fRp?: number;
+  f1?: number;
+  pointingGame?: boolean;
+  pointingGameTolerant?: boolean;
+}
+
+export interface Curves {
+  insertion: number[];
+  deletion: number[];
+}
+
+/** Where the model's input window sits in the photo (engine/image/preprocess.ts computes it, as its InputGeometry). */
+export interface Geometry {
+  photoWidth: number;
+  photoHeight: number;
+  resizedWidth: number;
+  resizedHeight: number;
+  cropLeft: number;
+  cropTop: number;
+  width: number;
+  height: number;
+}
+
+/** The part of result.json the UI reads (the engine's ExplainResult is checked to fit it). */
+export interface ResultSummary {
+  image: string;
+  model: { name: string; sha256: string; input: { height: number; width: number; resize: string } };
+  label: { index: number; name: string; probability: number };
+  top5: ClassEntry[];
+  method: string;
+  signed: boolean;
+  metrics?: CurveMetrics;
+  curves?: Curves;
+  prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: Curves };
+  borex?: { samples: { row: number; col: number; halfSize: number; y: number }[]; modelCalls: number };
+  groundTruth?: { source: string; class?: string; boxes: [number, number, number, number][] };
+  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
+}
+
+/** One finished item of a batch, as the queue and results table show it. */
+export interface BatchItem {
+  key: string;
+  image: string;
+  /** The image's index in the run, and how many items it has (one per class explained, or one). */
+  entry: number;
+  parts: number;
+  status: 'ok' | 'failed' | 'no-item';
+  label?: string;
+  /** Why the item failed or has no item. */
+  note?: string;
+  methods: Record<string, { status: 'ok' | 'failed'; insertion?: number; deletion?: number; fRp?: number; error?: string }>;
+}
+
+/** A batch run on disk (made here or by `borex batch`), as the list of past runs shows it. */
+export interface RunListing {
+  runId: string;
+  created: string;
+  model: string;
+  methods: string[];
+  entries: number;
+  /** Images finished so far. */
+  items: number;
+  /** Images still to do: a run stopped early (cancelled, crashed) can be resumed (resumeRun). */
+  remaining: number;
+}
+
+export interface OpenedRun {
+  runId: string;
+  methods: string[];
+  items: BatchItem[];
+}
+
+export interface BatchSummaryInfo {
+  entries: number;
+  /** Images finished before this job (a resumed run), and finished by it. */
+  skipped: number;
+  processed: number;
+  ok: number;
+  failed: number;
+  noItem: number;
+  elapsedMs: number;
+}
+
+/** Every type of job event, the one stream every client listens to. */
+export const JOB_EVENT_TYPES = ['progress', 'batch-done', 'done', 'failed'] as const;
+
+export type JobEvent =
+  | {
+      type: 'progress';
+      jobId: string;
+      stage: string;
+      done: number;
+      total: number;
+      etaMs?: number;
+      /** BOREx: the refined map so far (model input resolution). */
+      partialMap?: Float32Array;
+      /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
+      samples?: number[];
+      /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
+      priorMap?: Float32Array;
+      /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
+      geometry?: Geometry;
+      /** Batch: sent once, first: the run's images in run order (position = BatchItem.entry). */
+      entries?: string[];
+      /** Batch: items just finished; a resumed run sends the items already done with `entries`. */
+      items?: BatchItem[];
+    }
+  | { type: 'batch-done'; jobId: string; methods: string[]; summary: BatchSummaryInfo }
+  | {
+      type: 'done';
+      jobId: string;
+      result: ResultSummary;
+      map: Float32Array;
+      priorMap?: Float32Array;
+      geometry: Geometry;
+      files: JobFile[];
+    }
+  | ({ type: 'failed'; jobId: string } & ErrorInfo);
+
