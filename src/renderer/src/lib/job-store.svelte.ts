@@ -12,7 +12,7 @@ export type LiveData = Pick<ProgressEvent, 'partialMap' | 'priorMap' | 'samples'
 
 export type JobState<R extends JobResult> =
   | { phase: 'idle' }
-  /** `jobId` is unknown until the start call returns or the job's first event arrives. */
+  /** `jobId` is unknown until the start call returns (events that come first wait for it). */
   | { phase: 'running'; jobId?: string; stage: string; done: number; total: number; etaMs?: number; live: LiveData }
   | { phase: 'done'; jobId: string; result: R }
   /** `jobId` is absent when the start call itself was refused (nothing ran). */
