@@ -16,14 +16,8 @@
  * is reported separately.
  */
 import { loadavg } from 'node:os';
-import {
-  CandidatePosterior,
-  GaussianProcess,
-  acquisitionArgmax,
-  candidatePrior,
-  fitLengthScale,
-  imageCandidates,
-} from '../src/engine/gp/index.ts';
+import { CandidatePosterior, GaussianProcess, acquisitionArgmax, fitLengthScale } from '../src/engine/gp/index.ts';
+import { candidatePrior, imageCandidates } from '../src/engine/methods/borex-candidates.ts';
 
 const H = 224;
 const SIZES = [30, 45, 60, 75];

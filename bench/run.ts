@@ -10,7 +10,7 @@ import { makeBaseline } from '../src/engine/image/baseline.ts';
 import { preprocess } from '../src/engine/image/preprocess.ts';
 import { explainImage } from '../src/engine/jobs/explain.ts';
 import { rise, RISE_PRESETS } from '../src/engine/methods/rise.ts';
-import { borexParamsFor, riseParamsFor, type MethodConfig } from '../src/engine/methods/registry.ts';
+import { borexParamsFor, riseParamsFor, type MethodConfig } from '../src/engine/methods/config.ts';
 import type { Classifier } from '../src/engine/model/classifier.ts';
 import { loadModel } from '../src/engine/model/load.ts';
 import { machineLine, writeSection } from './machine.ts';
@@ -37,7 +37,7 @@ async function riseThroughput(batch: number, masks: number, generic = false): Pr
   const { classifier: onnx } = await loadModel('mobilenetv2-12-int8', {}, { batchSize: batch });
   const classifier: Classifier = generic ? Object.assign(Object.create(onnx) as Classifier, { maskedScorer: undefined }) : onnx;
   const input = await preprocess(await decodeImage(DOG), classifier.spec);
-  const target = { classifier, x: input.tensor, height: 224, width: 224, baseline: makeBaseline('mean', input.tensor, 224, 224, classifier.spec), label: 249 };
+  const target = { classifier, dims: input.dims, x: input.tensor, baseline: makeBaseline('mean', input.tensor, input.dims, classifier.spec), label: 249 };
   await rise(target, { masks: batch, gridSize: 7, keepProbability: 0.5, seed: 1 }, false); // warm-up
   const t = performance.now();
   await rise(target, { masks, gridSize: 7, keepProbability: 0.5, seed: 0 }, false);

@@ -4,7 +4,7 @@
  * Usage: node bin/run-ts.mjs bench/white-box.ts
  */
 import { explainImage } from '../src/engine/jobs/explain.ts';
-import { riseParamsFor, type MethodConfig } from '../src/engine/methods/registry.ts';
+import { riseParamsFor, type MethodConfig } from '../src/engine/methods/config.ts';
 import { loadModel } from '../src/engine/model/load.ts';
 import { machineLine, writeSection } from './machine.ts';
 

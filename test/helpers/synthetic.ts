@@ -66,9 +66,8 @@ export function whiteTarget(classifier: RegionClassifier): ExplainTarget {
   const plane = classifier.height * classifier.width;
   return {
     classifier,
+    dims: [3, classifier.height, classifier.width],
     x: new Float32Array(3 * plane).fill(1),
-    height: classifier.height,
-    width: classifier.width,
     baseline: new Float32Array(3 * plane),
     label: 0,
   };

@@ -52,7 +52,7 @@ describe('the built-in model shapes-v1', () => {
     const input = await preprocess(photo, model.classifier.spec);
     const mask = await preprocess(await decodeImage(path.join(SAMPLES, maskFile)), { ...model.classifier.spec, mean: [0, 0, 0], std: [1, 1, 1] });
     const region = Array.from(mask.tensor.subarray(0, 112 * 112), (v): number => (v > 0.5 ? 1 : 0));
-    const target = { classifier: model.classifier, x: input.tensor, height: 112, width: 112, baseline: makeBaseline('mean', input.tensor, 112, 112, model.classifier.spec), label: topK(await model.classifier.classify(input.tensor, 1), 1)[0] };
+    const target = { classifier: model.classifier, dims: input.dims, x: input.tensor, baseline: makeBaseline('mean', input.tensor, input.dims, model.classifier.spec), label: topK(await model.classifier.classify(input.tensor, 1), 1)[0] };
     const prior = await rise(target, { masks: 2000, gridSize: 7, keepProbability: 0.5, seed: 0 }, false);
     const map = method === 'rise' ? prior : (await borex(target, prior, { ...BOREX_DEFAULTS, seed: 0 })).map;
     const g = region.reduce((a, b) => a + b, 0);

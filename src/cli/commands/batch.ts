@@ -4,7 +4,7 @@ import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch
 import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
 import type { ItemRecord } from '../../engine/jobs/run-store.ts';
-import { parsePreset } from '../../engine/methods/registry.ts';
+import { parsePreset } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { BorexError } from '../../engine/errors.ts';
 import { explainImage } from '../../engine/jobs/explain.ts';
 import { writeExplainOutputs, writeFileAtomic } from '../../engine/jobs/write-outputs.ts';
-import { borexParamsFor, riseParamsFor } from '../../engine/methods/registry.ts';
+import { BorexCache } from '../../engine/methods/borex-cache.ts';
+import { methodConfig } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { PhotoBox } from '../../engine/metrics/voc.ts';
@@ -33,6 +34,8 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   console.log(`BOREx Studio demo: ${resolved.name} explains ${samples.length} bundled scenes (BOREx refining a RISE prior)\n`);
   console.log('scene                label     p      prior ins/del/F_rp      refined ins/del/F_rp    time');
   const rows: object[] = [];
+  // One for all scenes: BOREx builds its candidate sets once (every scene has the model's geometry).
+  const cache = new BorexCache();
   try {
     for (const sample of samples) {
       const name = path.parse(sample.file).name;
@@ -42,12 +45,13 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
         {
           image: path.join(samplesDir, sample.file),
           label: sample.labelIndex,
-          config: { method: 'borex', preset: 'paper', seed, rise: riseParamsFor('paper'), prior: 'rise', borex: borexParamsFor('borex', {}, 'paper') },
+          config: methodConfig({ method: 'borex', preset: 'paper', seed, prior: 'rise' }),
           baseline: 'mean',
           metrics: { enabled: true, insertionStart: 'blur' },
           groundTruth: { boxes: sample.boxes, source: listFile },
         },
         { signal, onProgress: values.json ? progressPrinter(true) : undefined },
+        cache,
       );
       await writeExplainOutputs(path.join(outRoot, name), outcome);
       const r = outcome.result;

@@ -3,7 +3,7 @@ import { usageError } from '../../engine/errors.ts';
 import { explainImage, readBoxesJson, type CurveMetrics, type GroundTruth } from '../../engine/jobs/explain.ts';
 import { AGGREGATES } from '../../engine/methods/borex-aggregate.ts';
 import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
-import { borexParamsFor, parseMethod, parsePreset, parsePrior, riseParamsFor, type MethodConfig } from '../../engine/methods/registry.ts';
+import { methodConfig, parseMethod, parsePreset, parsePrior } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { ModelSpec } from '../../engine/model/spec.ts';
@@ -77,15 +77,14 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
   const image = positionals[0];
   const method = parseMethod(o.method ?? 'rise');
   const preset = parsePreset(o.preset ?? 'default');
-  const config: MethodConfig = {
+  const refines = method === 'bo' || method === 'borex';
+  const config = methodConfig({
     method,
     preset,
     seed: intOption(o.seed, 'seed') ?? 0,
-    rise: riseParamsFor(preset, riseOverrides(o)),
-  };
-  if (method === 'bo' || method === 'borex') {
-    config.prior = method === 'bo' ? 'none' : parsePrior(o.prior ?? 'rise');
-    config.borex = borexParamsFor(method, {
+    rise: riseOverrides(o),
+    prior: method === 'borex' ? parsePrior(o.prior ?? 'rise') : undefined,
+    borex: refines ? {
       iterations: intOption(o.iterations, 'iterations', 1),
       halfSizes: o.sizes === undefined ? undefined : listOption(o.sizes, 'sizes'),
       kappa: numberOption(o.kappa, 'kappa'),
@@ -95,8 +94,9 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       flip: o['no-flip'] ? false : undefined,
       candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
-    }, preset);
-  } else if (o.prior !== undefined || o.iterations !== undefined || o['no-flip']) {
+    } : undefined,
+  });
+  if (!refines && (o.prior !== undefined || o.iterations !== undefined || o['no-flip'])) {
     throw usageError(`--prior, --iterations and --no-flip apply to --method bo or borex, not ${method}`);
   }
   const json = o.json ?? false;

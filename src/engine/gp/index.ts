@@ -8,7 +8,8 @@
  * log marginal likelihood. σ is the latent σ by default (what that sklearn model returns);
  * `stdMode: 'noisy'` adds the noise variance, as sklearn does with a WhiteKernel in the kernel.
  *
- * A BOREx run and the API that keeps it fast:
+ * A BOREx run and the API that keeps it fast (candidate sets are BOREx's choice of points, not GP
+ * math: methods/borex-candidates.ts):
  *
  *   const grid = imageCandidates(224, 224, [30, 45, 60, 75], { stride });  // 1 = every pixel
  *   const post = new CandidatePosterior(grid.points, grid.count, 3);  // reuse across images
@@ -63,11 +64,4 @@ export {
   type AcquisitionOptions,
   type AcquisitionChoice,
 } from './acquisition.ts';
-export {
-  imageCandidates,
-  candidatePrior,
-  type ImageCandidates,
-  type ImageCandidateOptions,
-  type CandidateOrder,
-} from './candidates.ts';
 export { expNeg } from './fast-exp.ts';

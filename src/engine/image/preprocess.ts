@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { ModelSpec } from '../model/spec.ts';
+import { inputDims, type ModelSpec } from '../model/spec.ts';
+import type { Dims } from '../tensor/dims.ts';
 import type { RgbImage } from './decode.ts';
 import type { Geometry } from '../../shared/api.ts';
 
@@ -13,6 +14,8 @@ export type InputGeometry = Geometry;
 /** A preprocessed image: planar CHW float32 in the model's normalised space, channel order RGB. */
 export interface ModelInput {
   tensor: Float32Array;
+  /** The tensor's dims, [3,H,W] (the model's inputDims). */
+  dims: Dims;
   height: number;
   width: number;
   geometry: InputGeometry;
@@ -50,7 +53,7 @@ export async function preprocess(image: RgbImage, spec: ModelSpec, filter: Resiz
     .extract({ left: geometry.cropLeft, top: geometry.cropTop, width: geometry.width, height: geometry.height })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { tensor: normalise(data, geometry.width, geometry.height, spec), height: spec.height, width: spec.width, geometry };
+  return { tensor: normalise(data, geometry.width, geometry.height, spec), dims: inputDims(spec), height: spec.height, width: spec.width, geometry };
 }
 
 /** HWC uint8 RGB → CHW float32, (v/255 − mean)/std, in the model's channel order. */

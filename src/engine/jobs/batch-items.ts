@@ -1,5 +1,5 @@
 /**
- * Which classes of an image are explained, and against which boxes (algorithms.md, Metrics):
+ * Which classes of an image are explained, and against which boxes (docs/algorithms.md, "Metrics"):
  *
  *  1. An explicit label (manifest `label`) wins: one item for that class. Its ground truth: the
  *     image's unnamed boxes, or its objects of the label's dataset class (the class map's class

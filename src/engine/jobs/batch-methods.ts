@@ -16,7 +16,7 @@
  * prior is added to the run's methods (before its first refinement) when it is not listed.
  */
 import { usageError } from '../errors.ts';
-import { borexParamsFor, riseParamsFor, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/registry.ts';
+import { methodConfig, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/config.ts';
 import type { BorexParams } from '../methods/borex.ts';
 import type { RiseParams } from '../methods/rise.ts';
 
@@ -72,18 +72,13 @@ export function parseMethodId(raw: string): ParsedId {
   return { id: `borex:${prior}${modifiers.map((x) => '+' + x).join('')}`, kind: 'refine', method: 'borex', prior, modifiers };
 }
 
+/** The id's config through the one builder (methods/config.ts): its modifiers are BOREx overrides. */
 function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
-  const config: MethodConfig = { method: p.method, preset: s.preset, seed: s.seed, rise: riseParamsFor(s.preset, s.rise ?? {}) };
-  if (p.kind === 'refine') {
-    const method = p.method as 'bo' | 'borex';
-    config.prior = p.prior;
-    const overrides: Partial<BorexParams> = { ...(s.borex ?? {}) };
-    if (p.modifiers.includes('no-flip')) overrides.flip = false;
-    if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
-    if (p.modifiers.includes('area')) overrides.aggregate = 'area';
-    config.borex = borexParamsFor(method, overrides, s.preset);
-  }
-  return config;
+  const overrides: Partial<BorexParams> = { ...(s.borex ?? {}) };
+  if (p.modifiers.includes('no-flip')) overrides.flip = false;
+  if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
+  if (p.modifiers.includes('area')) overrides.aggregate = 'area';
+  return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides });
 }
 
 /**

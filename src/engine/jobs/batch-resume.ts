@@ -15,7 +15,7 @@ import path from 'node:path';
 import { BorexError, usageError } from '../errors.ts';
 import type { BaselineKind } from '../image/baseline.ts';
 import type { ResizeFilter } from '../image/preprocess.ts';
-import type { MethodConfig } from '../methods/registry.ts';
+import type { MethodConfig } from '../methods/config.ts';
 import { shortLabel } from '../model/labels.ts';
 import { findLabelsFile, sha256File } from '../model/model-store.ts';
 import { inShard, listBatchInput, type BatchInput, type BoxFormat } from './batch-input.ts';

@@ -2,10 +2,10 @@
  * The batch runner: every method of a list on every image of an input, scored, stored crash-safe
  * in a run directory (run-store.ts), resumable and shardable.
  *
- * Per image (entry): decode, preprocess and classify once; choose its items (batch-items.ts);
- * per item compute the map methods first (each one at most once: a refinement's prior is the map
- * of the method of the same name, shared), then the refinements from those priors, and score every
- * map (insertion/deletion, F and pointing game against the item's boxes). A method that fails is
+ * Per image (entry), through the item pipeline (pipeline/item.ts) that `explain` uses too: decode,
+ * preprocess and classify once; choose its items (batch-items.ts); per item compute the map
+ * methods first (each one at most once: a refinement's prior is the map of the method of the same
+ * name, handed to the registry), then the refinements from those priors, and score every map (insertion/deletion, F and pointing game against the item's boxes). A method that fails is
  * recorded as failed on that item with the engine's message; an image that cannot be read or
  * classified is recorded as a failed item; the batch goes on. Cancelling (the signal) stops before
  * the next write: the entry in flight is dropped and redone by --resume.
@@ -18,22 +18,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { asBorexError, BorexError, throwIfCancelled, usageError } from '../errors.ts';
 import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
-import { decodeImage } from '../image/decode.ts';
-import { boxToInput, preprocess, type ResizeFilter } from '../image/preprocess.ts';
+import type { ResizeFilter } from '../image/preprocess.ts';
 import type { InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
-import { boxesToMask, type Box } from '../metrics/localisation.ts';
 import { readVocAnnotation, readVocImagenetMap } from '../metrics/voc.ts';
-import { borex } from '../methods/borex.ts';
-import { computeMap, type PriorName } from '../methods/registry.ts';
+import { BorexCache } from '../methods/borex-cache.ts';
+import type { PriorName } from '../methods/config.ts';
+import type { SaliencyMap } from '../methods/registry.ts';
 import type { ExplainTarget } from '../methods/target.ts';
 import type { Classifier } from '../model/classifier.ts';
 import { shortLabel } from '../model/labels.ts';
+import { boxesOnInput, boxPixels, computeItemMap, itemTarget, prepareInput, scoreMap } from '../pipeline/item.ts';
 import { ProgressReporter, type JobControl, type ProgressEvent } from '../progress.ts';
 import { versions } from '../versions.ts';
 import { inShard, type BatchEntry, type BatchInput } from './batch-input.ts';
 import { chooseItems } from './batch-items.ts';
 import { methodFileName, type BatchMethod } from './batch-methods.ts';
-import { scoreMap, type ExplainRequest, type ModelInfo } from './explain.ts';
+import type { ModelInfo } from './explain.ts';
 import { RUN_FORMAT, RUN_VERSION, RunStore, specDifference, type ItemRecord, type MapFile, type MethodRecord, type RunManifest, type TimingRecord } from './run-store.ts';
 
 export interface BatchSpec {
@@ -134,12 +134,14 @@ export async function runBatch(classifier: Classifier, model: ModelInfo, spec: B
     const classMap = spec.classMap ? readVocImagenetMap(spec.classMap) : undefined;
     const summary: BatchSummary = { dir: outDir, entries: mine.length, skipped: mine.length - todo.length, processed: 0, items: { ok: 0, failed: 0, noItem: 0, methodFailures: 0 }, elapsedMs: 0, storeMs: 0 };
     const progress = new ProgressReporter('batch', todo.length, options.onProgress);
+    // One per run: BOREx builds its candidate sets once for all the run's photos (same geometry).
+    const cache = new BorexCache();
     let etaMs: number | undefined;
     progress.report(0);
     for (const entry of todo) {
       throwIfCancelled(options.signal);
       const t0 = performance.now();
-      const { records, maps, timing } = await runEntry(classifier, spec, entry, classMap, options);
+      const { records, maps, timing } = await runEntry(classifier, spec, entry, classMap, options, cache);
       throwIfCancelled(options.signal);
       timing.total_ms = performance.now() - t0;
       store.commitEntry(records, maps, timing);
@@ -179,7 +181,7 @@ const isCancel = (err: unknown) => err instanceof BorexError && err.kind === 'ca
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 /** One image: its items, their maps (encoded, not yet written) and timings. Never throws but for cancel. */
-async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEntry, classMap: Map<number, string> | undefined, control: BatchControl): Promise<EntryOutput> {
+async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEntry, classMap: Map<number, string> | undefined, control: BatchControl, cache: BorexCache): Promise<EntryOutput> {
   const timing: TimingRecord = { entry: entry.index, image: entry.image, total_ms: 0, prepare_ms: 0, store_ms: 0, methods: {}, pid: process.pid, at: new Date().toISOString() };
   const base = { entry: entry.index, part: 0, parts: 1, key: entry.image, image: entry.image };
   const t0 = performance.now();
@@ -195,7 +197,7 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
   if ('noItem' in prepared) return { records: [{ ...base, status: 'no-item', reason: prepared.noItem }], maps: [], timing };
 
   const { input, probabilities, items } = prepared;
-  const { height, width } = input;
+  const baseline = makeBaseline(spec.baseline, input.tensor, input.dims, classifier.spec);
   const records: ItemRecord[] = [];
   const maps: EntryOutput['maps'] = [];
   const stem = safeName(path.parse(entry.image).name);
@@ -203,15 +205,8 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
     const item = items[part];
     const key = item.class !== undefined ? `${entry.image}#${item.class}` : entry.image;
     const mapDir = `maps/${String(entry.index).padStart(6, '0')}-${stem}${item.class !== undefined ? '.' + safeName(item.class) : ''}`;
-    const boxes = item.boxes.map((b) => boxToInput(b, input.geometry)).filter((b): b is Box => b !== null);
-    const target: ExplainTarget = {
-      classifier,
-      x: input.tensor,
-      height,
-      width,
-      baseline: makeBaseline(spec.baseline, input.tensor, height, width, classifier.spec),
-      label: item.label,
-    };
+    const boxes = boxesOnInput(item.boxes, input);
+    const target = itemTarget(classifier, input, baseline, item.label);
     const record: ItemRecord = {
       entry: entry.index,
       part,
@@ -222,11 +217,11 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
       label: { index: item.label, name: classifier.labels[item.label] !== undefined ? shortLabel(classifier.labels[item.label]) : String(item.label), probability: probabilities[item.label], choice: item.choice },
     };
     if (item.class !== undefined) record.class = item.class;
-    if (boxes.length > 0) record.groundTruth = { boxes, pixels: boxesToMask(boxes, height, width).reduce((a, b) => a + b, 0) };
+    if (boxes.length > 0) record.groundTruth = { boxes, pixels: boxPixels(boxes, input) };
     record.methods = {};
 
     // Map methods first: each computed once, shared as a prior by the refinements.
-    const computed = new Map<string, { map: Float32Array; signed: boolean } | { error: { kind: string; message: string } }>();
+    const computed = new Map<string, SaliencyMap | { error: { kind: string; message: string } }>();
     const ordered = [...spec.methods.filter((m) => m.kind === 'map'), ...spec.methods.filter((m) => m.kind === 'refine')];
     for (const method of ordered) {
       const mt = { ms: 0, model_ms: 0, gp_ms: 0, model_calls: 0, metrics_ms: 0 };
@@ -235,34 +230,24 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
       const busy0 = classifier.busyMs;
       const stepControl: JobControl = { signal: control.signal, onProgress: control.onStep && ((e) => control.onStep!(entry, method.id, e)) };
       try {
-        let out: { map: Float32Array; signed: boolean };
-        if (method.kind === 'map') {
-          const r = await computeMap(target, method.config, stepControl);
-          out = { map: r.map, signed: r.signed };
-        } else {
-          const priorName = method.prior ?? 'none';
-          let prior: { map: Float32Array; signed: boolean } | undefined;
-          if (priorName !== 'none') {
-            const p = computed.get(priorName) ?? (await computePrior(target, method, priorName, stepControl));
-            if ('error' in p) throw new BorexError(p.error.kind as BorexError['kind'], `prior ${priorName} failed: ${p.error.message}`);
-            prior = p;
-          }
-          const r = await borex(target, prior?.map ?? null, { ...method.config.borex!, seed: method.config.seed }, stepControl);
-          mt.gp_ms = r.gpMs;
-          out = { map: r.map, signed: prior?.signed ?? false };
+        let prior: SaliencyMap | undefined;
+        if (method.kind === 'refine' && method.prior && method.prior !== 'none') {
+          const p = computed.get(method.prior) ?? (await computePrior(target, method, method.prior, stepControl, cache));
+          if ('error' in p) throw new BorexError(p.error.kind as BorexError['kind'], `prior ${method.prior} failed: ${p.error.message}`);
+          prior = p;
         }
-        assertFinite(out.map);
+        const out = await computeItemMap(target, method.config, stepControl, { prior, cache });
+        if (out.borex) mt.gp_ms = out.borex.gpMs;
         computed.set(method.id, out);
         const s0 = performance.now();
-        const request = { image: entry.file, config: method.config, baseline: spec.baseline, metrics: spec.metrics } as ExplainRequest;
-        const scored = await scoreMap(target, out.map, request, boxes.length > 0 ? boxes : undefined, stepControl);
+        const scored = await scoreMap(target, out.map, spec.metrics, boxes.length > 0 ? boxes : undefined, stepControl);
         mt.metrics_ms = performance.now() - s0;
         const rec: MethodRecord = { status: 'ok', signed: out.signed };
         if (scored.metrics) rec.metrics = scored.metrics;
         if (scored.curves) rec.curves = { insertion: scored.curves.insertion.map(round6), deletion: scored.curves.deletion.map(round6) };
         if (spec.maps === 'npy') {
           rec.map = `${mapDir}/${methodFileName(method.id)}.npy`;
-          maps.push({ file: rec.map, map: out.map, shape: [height, width] });
+          maps.push({ file: rec.map, map: out.map, shape: [...out.dims] });
         }
         record.methods[method.id] = rec;
       } catch (err) {
@@ -284,10 +269,9 @@ async function runEntry(classifier: Classifier, spec: BatchSpec, entry: BatchEnt
 }
 
 /** A prior that is not itself a method of the run (cannot happen with resolveMethods, kept for safety). */
-async function computePrior(target: ExplainTarget, method: BatchMethod, prior: Exclude<PriorName, 'none'>, control: JobControl) {
+async function computePrior(target: ExplainTarget, method: BatchMethod, prior: Exclude<PriorName, 'none'>, control: JobControl, cache: BorexCache): Promise<SaliencyMap | { error: { kind: string; message: string } }> {
   try {
-    const r = await computeMap(target, { ...method.config, method: prior }, control);
-    return { map: r.map, signed: r.signed };
+    return await computeItemMap(target, { ...method.config, method: prior }, control, { cache });
   } catch (err) {
     if (isCancel(err)) throw err;
     return { error: errorOf(err) };
@@ -295,16 +279,9 @@ async function computePrior(target: ExplainTarget, method: BatchMethod, prior: E
 }
 
 async function prepare(classifier: Classifier, spec: BatchSpec, entry: BatchEntry, classMap: Map<number, string> | undefined) {
-  const photo = await decodeImage(entry.file, entry.image);
-  const input = await preprocess(photo, classifier.spec, spec.resizeFilter);
-  const probabilities = await classifier.classify(input.tensor, 1);
-  for (let i = 0; i < probabilities.length; i++) if (!Number.isFinite(probabilities[i])) throw new BorexError('model', `the model returned NaN or Inf for ${entry.image}`);
+  const { input, probabilities } = await prepareInput(classifier, entry.file, entry.image, spec.resizeFilter);
   const objects = entry.vocXml ? readVocAnnotation(entry.vocXml).objects.map((o) => ({ name: o.name, box: o.box })) : entry.objects;
   const choice = chooseItems(probabilities, classifier.labels, objects, entry.label, classMap);
   if ('noItem' in choice) return { noItem: choice.noItem };
   return { input, probabilities, items: choice.items };
-}
-
-function assertFinite(map: Float32Array): void {
-  for (let i = 0; i < map.length; i++) if (!Number.isFinite(map[i])) throw new BorexError('runtime', 'the saliency map contains NaN or Inf');
 }

@@ -1,6 +1,6 @@
 /**
  * `borex compare`: paired comparisons of methods over the items of one or more runs, in the form
- * of the BOREx paper's Tables 1 and 2 (algorithms.md, "Statistics").
+ * of the BOREx paper's Tables 1 and 2 (docs/algorithms.md, "Statistics").
  *
  * Pairs: per item (joined by `key` across runs) the metric of the candidate and of the baseline,
  * over items where both methods succeeded and the metric exists (F needs boxes). Test: one-sided

@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CurveMetrics } from '../../shared/api.ts';
 import { badInput, throwIfCancelled } from '../errors.ts';
-import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
-import { decodeImage, type RgbImage } from '../image/decode.ts';
-import { boxToInput, preprocess, type InputGeometry, type ResizeFilter } from '../image/preprocess.ts';
-import { insertionDeletion, type InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
-import { boxesToMask, localisationScores, type Box } from '../metrics/localisation.ts';
+import type { BaselineKind } from '../image/baseline.ts';
+import type { RgbImage } from '../image/decode.ts';
+import type { InputGeometry, ModelInput, ResizeFilter } from '../image/preprocess.ts';
+import type { Box } from '../metrics/localisation.ts';
 import { readVocAnnotation, readVocImagenetMap, type PhotoBox } from '../metrics/voc.ts';
-import { computeMap, type MethodConfig } from '../methods/registry.ts';
-import type { ExplainTarget } from '../methods/target.ts';
 import type { BorexSample } from '../methods/borex.ts';
+import { BorexCache } from '../methods/borex-cache.ts';
+import type { MethodConfig } from '../methods/config.ts';
 import { topK, type Classifier } from '../model/classifier.ts';
 import { chooseLabel, shortLabel } from '../model/labels.ts';
 import { findLabelsFile } from '../model/model-store.ts';
+import { boxesOnInput, boxPixels, computeItemMap, itemTarget, prepareInput, scoreMap, type MetricOptions } from '../pipeline/item.ts';
 import type { JobControl } from '../progress.ts';
 import { versions } from '../versions.ts';
-import type { CurveMetrics } from '../../shared/api.ts';
 
 /** Ground truth for localisation scores: a VOC XML file, or boxes in photo pixels. */
 export type GroundTruth = { vocXml: string } | { boxes: PhotoBox[]; source?: string };
@@ -26,7 +26,7 @@ export interface ExplainRequest {
   config: MethodConfig;
   baseline: BaselineKind;
   resizeFilter?: ResizeFilter;
-  metrics: InsertionDeletionOptions & { enabled: boolean };
+  metrics: MetricOptions;
   groundTruth?: GroundTruth;
 }
 
@@ -38,7 +38,7 @@ export interface ModelInfo {
 
 export type { CurveMetrics };
 
-/** The JSON written as result.json (CLI contract in architecture.md). */
+/** The JSON written as result.json (CLI contract in docs/architecture.md). */
 export interface ExplainResult {
   image: string;
   imageSize: { width: number; height: number };
@@ -54,7 +54,7 @@ export interface ExplainResult {
   borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number };
   groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
   timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number; metrics_ms: number };
-  config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: InsertionDeletionOptions & { enabled: boolean } };
+  config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: MetricOptions };
   versions: Record<string, string>;
 }
 
@@ -66,39 +66,32 @@ export interface ExplainOutcome {
   geometry: InputGeometry;
 }
 
-export async function explainImage(classifier: Classifier, model: ModelInfo, request: ExplainRequest, control: JobControl = {}): Promise<ExplainOutcome> {
+/**
+ * One photo through the item pipeline (pipeline/item.ts): prepare, one map (with its prior for
+ * refinements), scores. `cache` keeps BOREx's candidate sets for the caller's next photo.
+ */
+export async function explainImage(classifier: Classifier, model: ModelInfo, request: ExplainRequest, control: JobControl = {}, cache: BorexCache = new BorexCache()): Promise<ExplainOutcome> {
   const started = performance.now();
   const callsBefore = classifier.calls;
   const busyBefore = classifier.busyMs;
-  const photo = await decodeImage(request.image);
   const filter = request.resizeFilter ?? 'linear';
-  const input = await preprocess(photo, classifier.spec, filter);
+  const { photo, input, probabilities } = await prepareInput(classifier, request.image, request.image, filter);
   const { height, width } = input;
-  const probabilities = await classifier.classify(input.tensor, 1);
   const label = chooseLabel(request.label, classifier.labels, probabilities);
-  const target: ExplainTarget = {
-    classifier,
-    x: input.tensor,
-    height,
-    width,
-    baseline: makeBaseline(request.baseline, input.tensor, height, width, classifier.spec),
-    label,
-    geometry: input.geometry,
-  };
+  const target = itemTarget(classifier, input, request.baseline, label);
   throwIfCancelled(control.signal);
-  const output = await computeMap(target, request.config, control);
-  assertFinite(output.map);
+  const output = await computeItemMap(target, request.config, control, { cache });
 
   const metricsStarted = performance.now();
-  const gt = request.groundTruth ? groundTruthFor(request.groundTruth, classifier, label, input.geometry) : undefined;
-  const scored = await scoreMap(target, output.map, request, gt?.boxes, control);
+  const gt = request.groundTruth ? groundTruthFor(request.groundTruth, classifier, label, input) : undefined;
+  const scored = await scoreMap(target, output.map, request.metrics, gt?.boxes, control);
   const prior = output.prior && {
     method: output.prior.method,
     signed: output.prior.signed,
-    ...(await scoreMap(target, output.prior.map, request, gt?.boxes, control)),
+    ...(await scoreMap(target, output.prior.map, request.metrics, gt?.boxes, control)),
   };
   const metricsMs = performance.now() - metricsStarted;
-  const groundTruth = gt && { ...gt, pixels: boxesToMask(gt.boxes, height, width).reduce((a, b) => a + b, 0) };
+  const groundTruth = gt && { ...gt, pixels: boxPixels(gt.boxes, input) };
 
   const name = (i: number) => shortLabel(classifier.labels[i]);
   const result: ExplainResult = {
@@ -127,30 +120,8 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
   return { result, map: output.map, priorMap: output.prior?.map, photo, geometry: input.geometry };
 }
 
-/** Insertion/deletion (when enabled) and, given boxes, recall/precision/F and the pointing game (also used by the batch runner). */
-export async function scoreMap(target: ExplainTarget, map: Float32Array, request: ExplainRequest, boxes: Box[] | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: ExplainResult['curves'] }> {
-  let metrics: CurveMetrics | undefined;
-  let curves: ExplainResult['curves'];
-  if (request.metrics.enabled) {
-    const { insertion, deletion } = await insertionDeletion(target, map, request.metrics, control);
-    metrics = { insertion: insertion.auc, deletion: deletion.auc };
-    curves = { insertion: insertion.curve, deletion: deletion.curve };
-  }
-  if (boxes) {
-    const s = localisationScores(map, boxesToMask(boxes, target.height, target.width), target.width);
-    metrics = { ...metrics, fRp: s.fRp, f1: s.f1, pointingGame: s.pointingGame, pointingGameTolerant: s.pointingGameTolerant };
-  }
-  return { metrics, curves };
-}
-
-function assertFinite(map: Float32Array): void {
-  for (let i = 0; i < map.length; i++) {
-    if (!Number.isFinite(map[i])) throw new Error('the saliency map contains NaN or Inf');
-  }
-}
-
 /** Boxes of the explained class in model-input pixels, or undefined when none apply. */
-function groundTruthFor(gt: GroundTruth, classifier: Classifier, label: number, geometry: InputGeometry): { source: string; class?: string; boxes: Box[] } | undefined {
+function groundTruthFor(gt: GroundTruth, classifier: Classifier, label: number, input: ModelInput): { source: string; class?: string; boxes: Box[] } | undefined {
   let photoBoxes: PhotoBox[];
   let source: string;
   let cls: string | undefined;
@@ -165,7 +136,7 @@ function groundTruthFor(gt: GroundTruth, classifier: Classifier, label: number, 
     photoBoxes = gt.boxes;
     source = gt.source ?? 'boxes';
   }
-  const boxes = photoBoxes.map((b) => boxToInput(b, geometry)).filter((b): b is Box => b !== null);
+  const boxes = boxesOnInput(photoBoxes, input);
   if (boxes.length === 0) return undefined;
   return { source, class: cls, boxes };
 }

@@ -1,5 +1,5 @@
 /**
- * A run on disk (architecture.md, "Runs on disk"):
+ * A run on disk (docs/architecture.md, "Runs on disk"):
  *
  *   RUN/run.json      what was run: spec (input, model, methods with every parameter, metric
  *                     options), shard, versions, creation time. Written once, atomically.

@@ -10,7 +10,7 @@ export const AGGREGATES: readonly Aggregate[] = ['coverage', 'area', 'mean'];
 
 /**
  * `totals`: H·W·p values, index (pixel·p + k) for size k — the candidate order of
- * gp/candidates.ts at stride 1. `halfSizes` in pixels.
+ * borex-candidates.ts at stride 1. `halfSizes` in pixels.
  */
 export function aggregateMap(totals: Float64Array, height: number, width: number, halfSizes: readonly number[], aggregate: Aggregate): Float32Array {
   const p = halfSizes.length;

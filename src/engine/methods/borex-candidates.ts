@@ -1,5 +1,9 @@
 /**
- * BOREx image candidate sets: mask centres on a pixel grid × mask half-widths s, as points
+ * BOREx candidate sets, one builder per rank of the box masks (docs/algorithms.md, "BOREx"): the
+ * GP (gp/) only sees points; which points a run may query is the method's choice. Images are
+ * rank 2; a clip's boxes z = (row, col, n, s, t) add a builder here, not a copy of BOREx.
+ *
+ * Image candidate sets: mask centres on a pixel grid × mask half-widths s, as points
  * z = (row, col, s), s fastest. The order of the centres decides argmax ties ("lowest index"),
  * which are exact wherever μ = 0 and σ = 1 far from all data (e.g. with a zero prior):
  *

@@ -1,13 +1,15 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
-import { CandidatePosterior } from '../gp/candidate-posterior.ts';
-import { candidatePrior, imageCandidates, type ImageCandidateOptions, type ImageCandidates } from '../gp/candidates.ts';
+import { candidatePrior, type ImageCandidates } from './borex-candidates.ts';
+import { BorexCache } from './borex-cache.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
 import { aggregateMap, type Aggregate } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
+import { centredBox, fillBoxPair } from '../masks/box.ts';
+import { elementCount, imageDims } from '../tensor/dims.ts';
 
 /**
  * BOREx (Kikuchi et al., ACCV 2022, Algorithm 2) and, with flip off, a zero prior and the `mean`
@@ -91,10 +93,14 @@ export interface BorexOutput {
   modelCalls: number;
 }
 
-/** `prior` (H×W) may be null for no prior (i0 = 0). */
-export async function borex(target: ExplainTarget, prior: Float32Array | null, params: BorexParams, control: JobControl = {}): Promise<BorexOutput> {
+/**
+ * `prior` (H×W) may be null for no prior (i0 = 0). `cache` keeps candidate sets between runs of
+ * one geometry: pass the same one for every item of a batch (borex-cache.ts).
+ */
+export async function borex(target: ExplainTarget, prior: Float32Array | null, params: BorexParams, control: JobControl = {}, cache: BorexCache = new BorexCache()): Promise<BorexOutput> {
   validate(params);
-  const { classifier, x, baseline, height: H, width: W, label } = target;
+  const { classifier, x, baseline, dims, label } = target;
+  const { height: H, width: W } = imageDims(dims);
   const plane = H * W;
   const unit = 224 / H;
   const unitW = 224 / W;
@@ -115,7 +121,7 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
 
   const { search, searchPrior, posterior, full, gp } = timed(() => {
     const stride = Math.max(1, Math.round(params.candidateStride / unit));
-    const { search, full, posterior } = candidateSets(H, W, halfPx, stride, unit, unitW);
+    const { search, full, posterior } = cache.imageSets(H, W, halfPx, stride, unit, unitW);
     return {
       search,
       full,
@@ -125,7 +131,8 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
     };
   });
 
-  const images = new Float32Array(2 * 3 * plane);
+  const inputSize = elementCount(dims);
+  const images = new Float32Array(2 * inputSize);
   let unmaskedScore = 0;
   if (!params.flip) unmaskedScore = (await classifier.classify(x, 1))[label];
   const samples: BorexSample[] = [];
@@ -155,14 +162,14 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
     const s = halfPx[k];
 
     let y: number;
+    // images[0]: only the square [row−s, row+s)×[col−s, col+s) visible (x⊙m̄); images[1]: it hidden (x⊙m).
+    fillBoxPair(x, baseline, dims, centredBox([H, W], [row, col], [s, s]), images);
     if (params.flip) {
-      // One batch of 2: only the square visible (x⊙m̄), and the square hidden (x⊙m).
-      fillSquareImages(x, baseline, H, W, row, col, s, images);
+      // One batch of 2.
       const p = await classifier.classify(images, 2);
       y = p[label] - p[classifier.numClasses + label];
     } else {
-      fillSquareImages(x, baseline, H, W, row, col, s, images);
-      const p = await classifier.classify(images.subarray(3 * plane), 1);
+      const p = await classifier.classify(images.subarray(inputSize), 1);
       y = unmaskedScore - p[label];
     }
     if (params.gain > 0) y = Math.tanh((params.gain * y) / 2);
@@ -203,56 +210,6 @@ function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, 
     for (let k = 0; k < p; k++) totals[q * p + k] += v;
   }
   return aggregateMap(totals, H, W, halfPx, aggregate);
-}
-
-/**
- * Candidate sets and the posterior cache over the search set, kept for the next image of the same
- * geometry: the cache holds up to ~80 MB at full resolution, and touching it the first time costs
- * seconds, so a batch pays that once.
- */
-let lastSets: { key: string; search: ImageCandidates; full: ImageCandidates; posterior: CandidatePosterior } | undefined;
-
-function candidateSets(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number) {
-  const key = `${H}x${W}:${halfPx.join(',')}:${stride}`;
-  if (lastSets?.key !== key) {
-    // The search keeps the public code's candidate order (it decides argmax ties); the final map
-    // needs pixel order.
-    const search = scaledCandidates(H, W, halfPx, { stride }, unit, unitW);
-    const full = scaledCandidates(H, W, halfPx, { order: 'row-major' }, unit, unitW);
-    lastSets = { key, search, full, posterior: new CandidatePosterior(search.points, search.count, 3) };
-  }
-  return lastSets;
-}
-
-function scaledCandidates(H: number, W: number, halfPx: number[], options: ImageCandidateOptions, unit: number, unitW: number): ImageCandidates {
-  const c = imageCandidates(H, W, halfPx, options);
-  if (unit !== 1 || unitW !== 1) {
-    for (let i = 0; i < c.count; i++) {
-      c.points[i * 3] *= unit;
-      c.points[i * 3 + 1] *= unitW;
-      c.points[i * 3 + 2] *= unit;
-    }
-  }
-  return c;
-}
-
-/** images[0] = x⊙m̄ (only the square [row−s, row+s)×[col−s, col+s) visible), images[1] = x⊙m (square hidden). */
-function fillSquareImages(x: Float32Array, b: Float32Array, H: number, W: number, row: number, col: number, s: number, images: Float32Array): void {
-  const plane = H * W;
-  const r0 = Math.max(0, row - s);
-  const r1 = Math.min(H, row + s);
-  const c0 = Math.max(0, col - s);
-  const c1 = Math.min(W, col + s);
-  images.set(b, 0);
-  images.set(x, 3 * plane);
-  for (let c = 0; c < 3; c++) {
-    for (let r = r0; r < r1; r++) {
-      const start = c * plane + r * W + c0;
-      const end = c * plane + r * W + c1;
-      images.set(x.subarray(start, end), start);
-      images.set(b.subarray(start, end), 3 * plane + start);
-    }
-  }
 }
 
 /** i0 scaled so that mean |i0| = target; all-zero or absent priors stay zero. */

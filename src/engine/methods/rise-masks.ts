@@ -1,4 +1,4 @@
-import { allocateFactoredMasks, type FactoredMasks } from '../model/masked-scorer.ts';
+import { allocateFactoredMasks, type FactoredMasks } from '../masks/factored.ts';
 import type { Random } from '../random.ts';
 
 /**

@@ -4,6 +4,7 @@ import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
 import { RiseMaskGenerator } from './rise-masks.ts';
 import type { ExplainTarget } from './target.ts';
+import { imageDims } from '../tensor/dims.ts';
 
 export interface RiseParams {
   /** Number of masks N. */
@@ -33,7 +34,8 @@ export const RISE_PRESETS: Record<RisePresetName, Omit<RiseParams, 'seed'>> = {
  */
 export async function rise(target: ExplainTarget, params: RiseParams, signed: boolean, control: JobControl = {}): Promise<Float32Array> {
   validate(params);
-  const { classifier, x, height: H, width: W, baseline, label } = target;
+  const { classifier, x, baseline, label } = target;
+  const { height: H, width: W } = imageDims(target.dims);
   const plane = H * W;
   const batch = Math.max(1, params.batchSize ?? classifier.batchSize);
   const p1 = params.keepProbability;

@@ -1,6 +1,7 @@
 import { BorexError, modelError } from '../errors.ts';
 import { checkReconstruction, computeCam, type CamMethod } from './gradcam.ts';
 import type { ExplainTarget } from './target.ts';
+import { spatialDims } from '../tensor/dims.ts';
 
 /**
  * Grad-CAM / Grad-CAM++ in closed form from one model call that also returns the feature map.
@@ -8,10 +9,10 @@ import type { ExplainTarget } from './target.ts';
  * then the map would explain some other function than the model.
  */
 export async function whiteBoxMap(target: ExplainTarget, method: CamMethod): Promise<Float32Array> {
-  const { classifier, x, height: H, width: W, label } = target;
+  const { classifier, x, dims, label } = target;
   if (!classifier.camSession) throw new BorexError('model', `${classifier.name}: white-box priors need an ONNX model file; use a black-box prior`);
   const session = await classifier.camSession();
-  const run = await session.run(x, [1, 3, H, W]);
+  const run = await session.run(x, [1, ...dims]);
   const check = checkReconstruction(session.head, run.features, run.featureDims, run.logits);
   if (!check.ok) {
     throw modelError(
@@ -20,5 +21,5 @@ export async function whiteBoxMap(target: ExplainTarget, method: CamMethod): Pro
     );
   }
   if (session.head.rank !== 4) throw modelError(classifier.name, 'this model has a video (5-D) head; image Grad-CAM needs a 4-D feature map');
-  return computeCam(session.head, run.features, run.featureDims, label, { method, size: [H, W] });
+  return computeCam(session.head, run.features, run.featureDims, label, { method, size: spatialDims(dims) });
 }

@@ -3,6 +3,7 @@ import { blurPlanar, riseKernel1d } from '../image/blur.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import type { ExplainTarget } from '../methods/target.ts';
 import { rankPixels } from './rank.ts';
+import { imageDims } from '../tensor/dims.ts';
 
 export interface CurveResult {
   auc: number;
@@ -36,7 +37,8 @@ export async function insertionDeletion(
   options: InsertionDeletionOptions = {},
   control: JobControl = {},
 ): Promise<{ insertion: CurveResult; deletion: CurveResult }> {
-  const { x, height: H, width: W, baseline } = target;
+  const { x, baseline } = target;
+  const { height: H, width: W } = imageDims(target.dims);
   const step = options.step ?? W;
   const start = options.insertionStart === 'baseline' ? baseline : blurPlanar(x, 3, H, W, riseKernel1d());
   const order = rankPixels(map);
@@ -57,7 +59,8 @@ async function perturbationCurve(
   to: Float32Array,
   control: JobControl,
 ): Promise<CurveResult> {
-  const { classifier, height: H, width: W, label } = target;
+  const { classifier, label } = target;
+  const { height: H, width: W } = imageDims(target.dims);
   const plane = H * W;
   const steps = Math.ceil(plane / step);
   const batch = Math.max(1, classifier.batchSize);

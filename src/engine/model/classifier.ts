@@ -1,5 +1,5 @@
 import type { CamSession } from './graph/index.ts';
-import type { MaskedImage, MaskedScorer } from './masked-scorer.ts';
+import type { MaskedImage, MaskedScorer } from './masked-scoring.ts';
 import type { ModelSpec } from './spec.ts';
 
 /**
@@ -15,8 +15,9 @@ export interface Classifier {
   /** A good batch size for this model on this machine (masks per model call). */
   readonly batchSize: number;
   /**
-   * Probabilities M(x, ·) for `count` images packed planar CHW (normalised, RGB order of the
-   * spec) in `images`; returns count × numClasses, row-major.
+   * Probabilities M(x, ·) for `count` inputs packed one after another in `images`, each of
+   * `inputDims(spec)` channels first (planar CHW for images; normalised, RGB order of the spec);
+   * returns count × numClasses, row-major.
    */
   classify(images: Float32Array, count: number): Promise<Float32Array>;
   /** Model calls made so far (one per image classified), for accounting in results. */

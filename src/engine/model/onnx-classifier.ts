@@ -4,10 +4,12 @@ import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
 import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';
 import { softmaxRows, type Classifier } from './classifier.ts';
-import { ExpandingMaskedScorer, type MaskedImage, type MaskedScorer } from './masked-scorer.ts';
+import { ExpandingMaskedScorer } from './masked-scorer.ts';
+import type { MaskedImage, MaskedScorer } from './masked-scoring.ts';
 import { toNhwc } from './nhwc.ts';
 import { OnnxMaskedScorer, openMaskedSession } from './onnx-masked-scorer.ts';
-import type { ModelSpec } from './spec.ts';
+import { batchDims, inputDims, type ModelSpec } from './spec.ts';
+import { elementCount } from '../tensor/dims.ts';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 
@@ -78,7 +80,7 @@ export class OnnxClassifier implements Classifier {
 
   async classify(images: Float32Array, count: number): Promise<Float32Array> {
     const { height: h, width: w } = this.spec;
-    const per = 3 * h * w;
+    const per = elementCount(inputDims(this.spec));
     const result = new Float32Array(count * this.numClasses);
     for (let start = 0; start < count; start += this.batchSize) {
       const n = Math.min(this.batchSize, count - start);
@@ -90,7 +92,7 @@ export class OnnxClassifier implements Classifier {
         batch = padded;
       }
       const data = this.spec.layout === 'NHWC' ? toNhwc(batch, feedN, h, w, this.nhwcScratch) : batch;
-      const dims = this.spec.layout === 'NHWC' ? [feedN, h, w, 3] : [feedN, 3, h, w];
+      const dims = batchDims(this.spec, feedN);
       const out = (await this.run(this.session, { [this.inputName]: new ort.Tensor('float32', data, dims) }, [this.outputName]))[this.outputName];
       const values = out.data as Float32Array;
       if (values.length < n * this.numClasses) throw modelError(this.file, `output has ${values.length} values, expected ${feedN}×${this.numClasses}`);

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { maskDifference } from '../image/baseline.ts';
+import { allocateFactoredMasks, type FactoredMasks } from '../masks/factored.ts';
+import { maskDifference } from '../masks/soft.ts';
 import { addMaskedInput, MASKED_INPUTS, MASKED_OUTPUTS, type MaskedInputOptions } from './graph/index.ts';
-import { allocateFactoredMasks, type FactoredMasks, type MaskedImage, type MaskedScorer, type MaskedScores } from './masked-scorer.ts';
+import type { MaskedImage, MaskedScorer, MaskedScores } from './masked-scoring.ts';
 import { toNhwc } from './nhwc.ts';
 import type { ModelSpec } from './spec.ts';
 

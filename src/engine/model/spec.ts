@@ -3,6 +3,8 @@
  * It comes from a sidecar `NAME.borex.json` next to the `.onnx`, from CLI flags, or from the
  * torchvision-style defaults below.
  */
+import type { Dims } from '../tensor/dims.ts';
+
 export type ResizeMode = 'shorter-side-crop' | 'stretch';
 export type Layout = 'NCHW' | 'NHWC';
 export type OutputKind = 'logits' | 'probabilities' | 'auto';
@@ -39,3 +41,14 @@ export const TORCHVISION_DEFAULTS: ModelSpec = {
   std: [0.229, 0.224, 0.225],
   output: 'auto',
 };
+
+/** One input's dims, channels first whatever the layout: [C,H,W] (a clip model adds T: [C,T,H,W]). */
+export function inputDims(spec: ModelSpec): Dims {
+  return [3, spec.height, spec.width];
+}
+
+/** The model's input tensor dims for a batch of n, in its layout. */
+export function batchDims(spec: ModelSpec, n: number): number[] {
+  const [c, ...spatial] = inputDims(spec);
+  return spec.layout === 'NHWC' ? [n, ...spatial, c] : [n, c, ...spatial];
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CandidatePosterior, GaussianProcess, imageCandidates } from '../../../src/engine/gp/index.ts';
+import { CandidatePosterior, GaussianProcess } from '../../../src/engine/gp/index.ts';
+import { imageCandidates } from '../../../src/engine/methods/borex-candidates.ts';
 
 /** Deterministic pseudo-random numbers (tests must not depend on Math.random). */
 function rng(seed: number): () => number {

@@ -7,7 +7,7 @@ import { runBatch, type BatchSpec } from '../../../src/engine/jobs/batch.ts';
 import { explainImage } from '../../../src/engine/jobs/explain.ts';
 import { mergeRuns } from '../../../src/engine/jobs/merge.ts';
 import { readRunItems, readTimings } from '../../../src/engine/jobs/run-store.ts';
-import { borexParamsFor, riseParamsFor } from '../../../src/engine/methods/registry.ts';
+import { borexParamsFor, riseParamsFor } from '../../../src/engine/methods/config.ts';
 import { loadModel, type LoadedModel } from '../../../src/engine/model/load.ts';
 import { encodeNpy } from '../../../src/engine/render/npy.ts';
 import { tempDir } from '../../helpers/cli.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RiseMaskGenerator } from '../../../src/engine/methods/rise-masks.ts';
-import { expandMask } from '../../../src/engine/model/masked-scorer.ts';
+import { expandMask } from '../../../src/engine/masks/factored.ts';
 import { Random } from '../../../src/engine/random.ts';
 
 const DIR = path.join(import.meta.dirname, '../../fixtures/rise');

@@ -5,7 +5,7 @@ import { decodeImage } from '../../image/decode.ts';
 import { inputGeometry } from '../../image/preprocess.ts';
 import { explainImage, type ExplainRequest, type ExplainResult, type GroundTruth } from '../../jobs/explain.ts';
 import { writeExplainOutputs } from '../../jobs/write-outputs.ts';
-import { borexParamsFor, riseParamsFor, type MethodConfig } from '../../methods/registry.ts';
+import { methodConfig } from '../../methods/config.ts';
 import type { JobControl } from '../../progress.ts';
 import type { ModelCache } from '../model-cache.ts';
 import type { ExplainJobResult, HostJob } from '../protocol.ts';
@@ -17,17 +17,16 @@ void fits;
 /** The API's explain request as the engine's: preset parameters with the advanced overrides. */
 export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string): ExplainRequest {
   const a = r.advanced ?? {};
-  const config: MethodConfig = {
+  if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
+  const config = methodConfig({
     method: r.method,
     preset: r.preset,
     seed: a.seed ?? 0,
-    rise: riseParamsFor(r.preset, { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability }),
-  };
-  if (r.method === 'bo' || r.method === 'borex') {
-    if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
-    config.prior = r.method === 'bo' ? 'none' : r.prior === 'file' ? priorFile! : r.prior;
-    config.borex = borexParamsFor(r.method, { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes });
-  }
+    rise: { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability },
+    prior: r.prior === 'file' ? priorFile : r.prior,
+    borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes },
+    strideFromPreset: false,
+  });
   let groundTruth: GroundTruth | undefined;
   if (r.groundTruth?.type === 'boxes') groundTruth = { boxes: r.groundTruth.boxes, source: 'drawn by hand' };
   else if (r.groundTruth?.type === 'voc' && vocXmlFile) groundTruth = { vocXml: vocXmlFile };

@@ -1,0 +1,46 @@
+import { CandidatePosterior } from '../gp/candidate-posterior.ts';
+import { imageCandidates, type ImageCandidateOptions, type ImageCandidates } from './borex-candidates.ts';
+
+/** The candidate sets of one BOREx geometry and the GP posterior cache over its search set. */
+export interface BorexCandidateSets {
+  /** Where the acquisition searches: the public code's candidate order (it decides argmax ties). */
+  search: ImageCandidates;
+  /** Every pixel × size in row-major pixel order, for the final map. */
+  full: ImageCandidates;
+  posterior: CandidatePosterior;
+}
+
+/**
+ * Keeps the candidate sets and the posterior cache of the last geometry for the next BOREx run of
+ * the same geometry: the cache holds up to ~80 MB at full resolution, and touching it the first
+ * time costs seconds, so a batch (or any caller running several items) pays that once. Owned by
+ * the caller — one per batch run, explain call or worker — never module-global, so two runs in
+ * one process never share (or fight over) one.
+ */
+export class BorexCache {
+  private last: (BorexCandidateSets & { key: string }) | undefined;
+
+  /** Candidate sets for an H×W input, half-sizes in pixels, a search stride, GP units per pixel. */
+  imageSets(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number): BorexCandidateSets {
+    const key = `${H}x${W}:${halfPx.join(',')}:${stride}`;
+    if (this.last?.key !== key) {
+      const search = scaledCandidates(H, W, halfPx, { stride }, unit, unitW);
+      const full = scaledCandidates(H, W, halfPx, { order: 'row-major' }, unit, unitW);
+      this.last = { key, search, full, posterior: new CandidatePosterior(search.points, search.count, 3) };
+    }
+    return this.last;
+  }
+}
+
+/** Image candidates with (row, col, s) in the GP's 224-px units. */
+function scaledCandidates(H: number, W: number, halfPx: number[], options: ImageCandidateOptions, unit: number, unitW: number): ImageCandidates {
+  const c = imageCandidates(H, W, halfPx, options);
+  if (unit !== 1 || unitW !== 1) {
+    for (let i = 0; i < c.count; i++) {
+      c.points[i * 3] *= unit;
+      c.points[i * 3 + 1] *= unitW;
+      c.points[i * 3 + 2] *= unit;
+    }
+  }
+  return c;
+}
