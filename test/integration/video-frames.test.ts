@@ -19,7 +19,7 @@ const expectedTimes: Record<ClipKind, number[]> = {
 };
 
 /** ffprobe's own count, independent of probeVideo. */
-export function nbReadFrames(file: string): number {
+function nbReadFrames(file: string): number {
   const r = spawnSync(binaryPath('ffprobe'), ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
   return Number(r.stdout.trim());
 }

@@ -133,7 +133,7 @@ export function encodeFilter(a: Pick<EncodeArgs, 'width' | 'height' | 'sar'>, se
   const f: string[] = [];
   if (setpts) f.push('settb=1/90000', `setpts='${setpts}'`);
   if (a.width % 2 || a.height % 2) f.push(`pad=${a.width + (a.width % 2)}:${a.height + (a.height % 2)}:0:0:black`);
-  f.push(`setsar=${a.sar.num}/${a.sar.den}`, 'scale=out_color_matrix=bt601:out_range=tv', 'format=yuv420p');
+  f.push(`setsar=r=${a.sar.num}/${a.sar.den}:max=65535`, 'scale=out_color_matrix=bt601:out_range=tv', 'format=yuv420p');
   return f.join(',');
 }
 

@@ -86,23 +86,23 @@ const TAGS = ['-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-col
 
 describe('encode arguments', () => {
   it('filter: even size kept, SAR set, BT.601 matrix, yuv420p', () => {
-    expect(encodeFilter(enc)).toBe('setsar=64/51,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p');
+    expect(encodeFilter(enc)).toBe('setsar=r=64/51:max=65535,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p');
   });
   it('filter: odd sizes are padded to even with black at the right and bottom', () => {
     expect(encodeFilter({ width: 341, height: 255, sar: { num: 1, den: 1 } })).toBe(
-      'pad=342:256:0:0:black,setsar=1/1,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p',
+      'pad=342:256:0:0:black,setsar=r=1/1:max=65535,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p',
     );
   });
   it('filter: timestamps through settb+setpts first', () => {
     expect(encodeFilter({ width: 2, height: 2, sar: { num: 1, den: 1 } }, '(eq(N,0)*0)/TB')).toBe(
-      "settb=1/90000,setpts='(eq(N,0)*0)/TB',setsar=1/1,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p",
+      "settb=1/90000,setpts='(eq(N,0)*0)/TB',setsar=r=1/1:max=65535,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p",
     );
   });
   it('CFR: rgb24 from stdin to a faststart H.264 MP4 with keyframes every 12 and progress on stdout', () => {
     expect(encodeArgs(enc, '/o/x.partial.mp4')).toEqual([
       '-nostdin', '-v', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '340x256', '-framerate', '28/1', '-i', 'pipe:0',
-      '-vf', 'setsar=64/51,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p',
+      '-vf', 'setsar=r=64/51:max=65535,scale=out_color_matrix=bt601:out_range=tv,format=yuv420p',
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-g', '12', ...TAGS,
       '-vsync', 'passthrough', '-movflags', '+faststart', '-progress', 'pipe:1', '-nostats', '-f', 'mp4', '/o/x.partial.mp4',
     ]);
