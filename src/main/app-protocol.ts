@@ -2,25 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiBackend } from '../app/backend.ts';
 import { toErrorBody, HTTP_STATUS } from '../shared/errors.ts';
+import { mimeOf } from '../shared/media.ts';
 import { CSP } from './security.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.tiff': 'image/tiff',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.npy': 'application/octet-stream',
-};
-
 const file = (p: string, extra: Record<string, string> = {}) =>
-  new Response(fs.readFileSync(p), { headers: { 'content-type': TYPES[path.extname(p)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff', ...extra } });
+  new Response(fs.readFileSync(p), { headers: { 'content-type': mimeOf(p) ?? 'application/octet-stream', 'x-content-type-options': 'nosniff', ...extra } });
 
 /**
  * The app:// protocol: the built renderer (with the CSP), the photos the user opened and the

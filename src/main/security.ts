@@ -1,20 +1,11 @@
+import { contentSecurityPolicy } from '../shared/csp.ts';
 import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent, WebContents } from 'electron';
 
 /** Pages are served from here (app protocol, never file://). */
 export const APP_ORIGIN = 'app://studio';
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CSP = contentSecurityPolicy();
 
 /** The Electron security checklist, as window options. */
 export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { modelUpload, socketMessage, type JobEvent } from '../../shared/api.ts';
+import { callNames, httpRoute, isAppOnly, NO_REQUEST, rowOf, type CallName } from '../../shared/calls.ts';
 import { ApiError, HTTP_STATUS, toErrorBody } from '../../shared/errors.ts';
+import { mimeOf } from '../../shared/media.ts';
 import { fromWire, toWire } from '../../shared/wire.ts';
 import type { ApiBackend } from '../../app/backend.ts';
 import { MAX_COMPANION_BYTES, MAX_MODEL_BYTES, sizeText } from '../../app/user-models.ts';
@@ -33,6 +35,12 @@ export interface RunningServer {
 
 const MAX_JSON = 1 << 20;
 
+/** `POST <route>` → call, for the calls serve answers (app-only ones and those with their own routes aside). */
+const CALL_ROUTES = new Map(callNames.filter((n) => !isAppOnly(n) && ['json', 'file'].includes(rowOf(n).body)).map((n) => [`POST ${httpRoute(n)}`, n]));
+// Every call serve answers has a method of that name on the backend (openModel has its own upload routes, below).
+const complete: [Exclude<CallName, keyof ApiBackend | 'openModel' | 'getSettings' | 'setSettings' | 'exportFile'>] extends [never] ? true : false = true;
+void complete;
+
 /** `borex serve`: the UI and the API (HTTP + WebSocket) on 127.0.0.1 only. */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
@@ -59,35 +67,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const parts = url.pathname.slice('/api/'.length).split('/');
     const route = `${req.method} ${parts[0]}`;
     const b = o.backend;
+    const call = CALL_ROUTES.get(route);
+    if (call && parts.length === 1) return answerCall(call, req, url, res);
     switch (route) {
-      case 'POST info':
-        await readBody(req, MAX_JSON);
-        return sendJson(res, b.info());
-      case 'POST classify':
-        return sendJson(res, await b.classify(await readJson(req)));
-      case 'POST explain':
-        return sendJson(res, b.explain(await readJson(req)));
-      case 'POST batch':
-        return sendJson(res, b.batch(await readJson(req)));
-      case 'POST runs':
-        await readBody(req, MAX_JSON);
-        return sendJson(res, b.runs());
-      case 'POST open-run':
-        return sendJson(res, b.openRun(await readJson(req)));
-      case 'POST resume-run':
-        return sendJson(res, b.resumeRun(await readJson(req)));
-      case 'POST cancel':
-        return sendJson(res, b.cancel(await readJson(req)));
-      case 'POST images': {
-        if (parts.length !== 1) break;
-        const name = url.searchParams.get('name') ?? 'image';
-        return sendJson(res, await b.addImageBytes(await readBody(req, maxUpload), path.basename(name)));
-      }
-      case 'POST priors': {
-        if (parts.length !== 1) break;
-        const name = url.searchParams.get('name') ?? 'prior.npy';
-        return sendJson(res, b.addPriorBytes(await readBody(req, maxUpload), path.basename(name)));
-      }
       case 'POST model-files': {
         // A model's spec or labels, uploaded before the model that names them by id.
         if (parts.length !== 1) break;
@@ -114,6 +96,20 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     throw new ApiError('not-found', `no API call ${req.method} ${url.pathname}`);
   }
 
+  /** A row of the call table (src/shared/calls.ts) over HTTP: a JSON body, or a file's bytes with ?name=. */
+  async function answerCall(name: CallName, req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
+    const row = rowOf(name);
+    const method = (o.backend[name as keyof ApiBackend] as (arg: unknown) => unknown).bind(o.backend);
+    if (row.body === 'file') {
+      const fileName = path.basename(url.searchParams.get('name') ?? (name === 'openPrior' ? 'prior.npy' : 'image'));
+      return sendJson(res, await method({ name: fileName, bytes: await readBody(req, maxUpload) }));
+    }
+    if (row.body !== 'json') throw new ApiError('not-found', `no API call ${req.method} ${url.pathname}`);
+    // A call without a request reads (and drops) its body, as it always did: no Content-Type needed.
+    const request = row.request === NO_REQUEST ? (await readBody(req, MAX_JSON), undefined) : row.request(await readJson(req), '');
+    return sendJson(res, await method(request));
+  }
+
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, text: string) => {
@@ -132,6 +128,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   function onSocketMessage(ws: WebSocket, text: string): void {
     try {
       const msg = socketMessage(JSON.parse(text) as unknown, '');
+      // The frame is relayed to the one cancel call (POST /api/cancel answers the same).
       if (msg.type === 'cancel') ws.send(toWire({ type: 'cancel-result', jobId: msg.jobId, ...o.backend.cancel({ jobId: msg.jobId }) }));
       else ws.send(toWire({ type: 'pong' }));
     } catch (err) {
@@ -205,9 +202,8 @@ function sendJson(res: ServerResponse, value: unknown): void {
 }
 
 function sendFile(res: ServerResponse, file: string, attachment: boolean): void {
-  const type: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.npy': 'application/octet-stream', '.jpg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.bmp': 'image/bmp', '.tiff': 'image/tiff' };
   res.writeHead(200, {
-    'content-type': type[path.extname(file)] ?? 'application/octet-stream',
+    'content-type': mimeOf(file) ?? 'application/octet-stream',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...(attachment ? { 'content-disposition': `attachment; filename="${path.basename(file)}"` } : {}),

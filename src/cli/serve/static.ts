@@ -1,31 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
+import { contentSecurityPolicy as pageCsp } from '../../shared/csp.ts';
+import { mimeOf } from '../../shared/media.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-/** The page's CSP: only this server; inline styles for Svelte/plotly; no eval, no other origins. */
+/** serve's CSP: the shared one, plus the event WebSocket on this port. */
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' blob: data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return pageCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }
 
 /** Serves the built renderer from `root`; unknown paths get index.html (one-page app). */
@@ -41,7 +22,7 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     return;
   }
   res.writeHead(200, {
-    'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+    'content-type': mimeOf(target) ?? 'application/octet-stream',
     'content-security-policy': contentSecurityPolicy(port),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

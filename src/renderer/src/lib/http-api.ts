@@ -1,4 +1,5 @@
-import type { BorexApi, FileRequest, JobEvent, ModelListing } from '../../../shared/api.ts';
+import { JOB_EVENT_TYPES, type BorexApi, type FileRequest, type JobEvent, type ModelListing } from '../../../shared/api.ts';
+import { callNames, httpRoute, isAppOnly, rowOf } from '../../../shared/calls.ts';
 import { pickModelFiles } from '../../../shared/model-files.ts';
 import { fromWire, toWire } from '../../../shared/wire.ts';
 
@@ -39,7 +40,7 @@ export function httpApi(): BorexApi {
     socket = new WebSocket(`ws://${location.host}/api/events?${q}`);
     socket.onmessage = (m) => {
       const event = fromWire<JobEvent | { type: string }>(String(m.data));
-      if (['progress', 'done', 'batch-done', 'failed'].includes(event.type)) for (const l of listeners) l(event as JobEvent);
+      if ((JOB_EVENT_TYPES as readonly string[]).includes(event.type)) for (const l of listeners) l(event as JobEvent);
     };
     socket.onclose = () => setTimeout(connect, 1000);
   }
@@ -60,20 +61,24 @@ export function httpApi(): BorexApi {
   }
 
   const fileUrl = (r: FileRequest) => `/api/jobs/${encodeURIComponent(r.jobId)}/files/${encodeURIComponent(r.file)}?${q}`;
+  /** The table's calls over HTTP: JSON rows as POST /api/<route>, file rows as the file's bytes. */
+  const calls = Object.fromEntries(
+    callNames
+      .filter((name) => !isAppOnly(name))
+      .flatMap((name) => {
+        const row = rowOf(name);
+        const route = httpRoute(name);
+        if (row.body === 'file') return [[name, (file: File) => upload(`${route}?name=${encodeURIComponent(file.name)}`, file)]];
+        if (row.body !== 'json') return [];
+        // Events of a job are only sent to sockets open when they happen: wait for ours first.
+        return [[name, async (request: unknown = {}) => (row.startsJob && (await ready), json(route, request))]];
+      }),
+  );
+
   return {
-    info: () => json('info'),
-    openImage: (file) => call('images?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
-    openPrior: (file) => call('priors?name=' + encodeURIComponent(file.name), file, 'application/octet-stream'),
+    ...(calls as unknown as BorexApi),
     openModel,
     imageUrl: (id) => `/api/images/${encodeURIComponent(id)}?${q}`,
-    classify: (r) => json('classify', r),
-    // Events of a job are only sent to sockets open when they happen: wait for ours first.
-    explain: async (r) => (await ready, json('explain', r)),
-    batch: async (r) => (await ready, json('batch', r)),
-    runs: () => json('runs'),
-    openRun: (r) => json('open-run', r),
-    resumeRun: async (r) => (await ready, json('resume-run', r)),
-    cancel: (r) => json('cancel', r),
     fileUrl,
     async exportFile(r) {
       const a = document.createElement('a');
