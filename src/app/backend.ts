@@ -40,7 +40,8 @@ import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
 import { versions } from '../engine/versions.ts';
-import type { BatchJobResult, ExplainJobResult, HostJob, ModelSource } from '../engine/worker/protocol.ts';
+import type { HostJob, ModelSource } from '../engine/worker/protocol.ts';
+import type { BatchDone, ExplainDone } from '../shared/api.ts';
 import { UserModels } from './user-models.ts';
 import type { EngineHost } from '../engine/worker/worker-host.ts';
 
@@ -274,7 +275,7 @@ export class ApiBackend {
     this.jobs.set(jobId, job);
     result.then(
       (value) => {
-        const r = value as ExplainJobResult;
+        const r = value as ExplainDone;
         job.state = 'done';
         job.files = r.files;
         emit({ type: 'done', jobId, ...r });
@@ -328,7 +329,7 @@ export class ApiBackend {
       (value) => {
         job.state = 'done';
         this.activeRuns.delete(runId);
-        emit({ type: 'batch-done', jobId, ...(value as BatchJobResult) });
+        emit({ type: 'batch-done', jobId, ...(value as BatchDone) });
       },
       (err: unknown) => {
         const e = asBorexError(err);

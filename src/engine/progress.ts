@@ -1,16 +1,11 @@
-/** Progress of a long job, emitted between batches. `partialMap` lets a UI draw a map while it grows. */
-export interface ProgressEvent {
-  stage: string;
-  done: number;
-  total: number;
-  /** Estimated milliseconds left for this stage, when known. */
-  etaMs?: number;
-  partialMap?: Float32Array;
-  /** BOREx: the mask squares sampled so far, as (row, col, halfSize) triples. */
-  samples?: Float64Array;
-  /** BOREx: the prior it refines, sent once, before its first model query. */
-  priorMap?: Float32Array;
-}
+import type { JobProgress } from '../shared/results.ts';
+
+/**
+ * Progress of a long job as the engine reports it, between batches: the fields of the one job
+ * progress type (shared/results.ts) a method fills in, with BOREx's sampled squares still a typed
+ * array of (row, col, halfSize) triples (the worker turns it into a plain array for the wire).
+ */
+export type ProgressEvent = Pick<JobProgress, 'stage' | 'done' | 'total' | 'etaMs' | 'partialMap' | 'priorMap'> & { samples?: Float64Array };
 
 export type ProgressListener = (event: ProgressEvent) => void;
 

@@ -185,39 +185,50 @@ export interface BatchSummaryInfo {
   elapsedMs: number;
 }
 
+/**
+ * A job's progress as every process sees it: the stage, counts and ETA, plus what the job can show
+ * while it runs. The engine reports the first fields (engine/progress.ts); the worker adds the rest.
+ */
+export interface JobProgress {
+  stage: string;
+  done: number;
+  total: number;
+  /** Estimated milliseconds left for this stage, when known. */
+  etaMs?: number;
+  /** BOREx: the refined map so far (model input resolution). */
+  partialMap?: Float32Array;
+  /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
+  samples?: number[];
+  /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
+  priorMap?: Float32Array;
+  /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
+  geometry?: Geometry;
+  /** Batch: sent once, first: the run's images in run order (position = BatchItem.entry). */
+  entries?: string[];
+  /** Batch: items just finished; a resumed run sends the items already done with `entries`. */
+  items?: BatchItem[];
+}
+
+/** What a finished explain job hands back: the result, its maps and the files it wrote. */
+export interface ExplainDone {
+  result: ResultSummary;
+  map: Float32Array;
+  priorMap?: Float32Array;
+  geometry: Geometry;
+  files: JobFile[];
+}
+
+/** What a finished batch job (new or resumed) hands back. */
+export interface BatchDone {
+  methods: string[];
+  summary: BatchSummaryInfo;
+}
+
 /** Every type of job event, the one stream every client listens to. */
 export const JOB_EVENT_TYPES = ['progress', 'batch-done', 'done', 'failed'] as const;
 
 export type JobEvent =
-  | {
-      type: 'progress';
-      jobId: string;
-      stage: string;
-      done: number;
-      total: number;
-      etaMs?: number;
-      /** BOREx: the refined map so far (model input resolution). */
-      partialMap?: Float32Array;
-      /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
-      samples?: number[];
-      /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
-      priorMap?: Float32Array;
-      /** Sent once, first: where the model's input sits in the photo (to draw live maps). */
-      geometry?: Geometry;
-      /** Batch: sent once, first: the run's images in run order (position = BatchItem.entry). */
-      entries?: string[];
-      /** Batch: items just finished; a resumed run sends the items already done with `entries`. */
-      items?: BatchItem[];
-    }
-  | { type: 'batch-done'; jobId: string; methods: string[]; summary: BatchSummaryInfo }
-  | {
-      type: 'done';
-      jobId: string;
-      result: ResultSummary;
-      map: Float32Array;
-      priorMap?: Float32Array;
-      geometry: Geometry;
-      files: JobFile[];
-    }
+  | ({ type: 'progress'; jobId: string } & JobProgress)
+  | ({ type: 'batch-done'; jobId: string } & BatchDone)
+  | ({ type: 'done'; jobId: string } & ExplainDone)
   | ({ type: 'failed'; jobId: string } & ErrorInfo);
-

@@ -5,7 +5,7 @@
  * worker's event loop is busy with a long chain of model calls.
  */
 import type { ErrorInfo } from '../../shared/errors.ts';
-import type { BatchItem, BatchRequest, BatchSummaryInfo, ClassifyResponse, ExplainRequest, Geometry, JobFile, ResultSummary } from '../../shared/api.ts';
+import type { BatchDone, BatchRequest, ClassifyResponse, ExplainDone, ExplainRequest, JobProgress } from '../../shared/api.ts';
 
 /**
  * The model a job uses: a catalogue name (`key`), or a user's .onnx by path (`key` = `user:<id>`),
@@ -37,39 +37,12 @@ export interface OpenedModel {
   warnings: string[];
 }
 
-export interface BatchJobResult {
-  methods: string[];
-  summary: BatchSummaryInfo;
-}
-
-export interface ExplainJobResult {
-  result: ResultSummary;
-  map: Float32Array;
-  priorMap?: Float32Array;
-  geometry: Geometry;
-  files: JobFile[];
-}
-
-export type HostJobResult = ClassifyResponse | ExplainJobResult | BatchJobResult | OpenedModel;
-
-export interface HostProgress {
-  stage: string;
-  done: number;
-  total: number;
-  etaMs?: number;
-  partialMap?: Float32Array;
-  samples?: number[];
-  /** BOREx: the prior, once, as soon as it is computed. */
-  priorMap?: Float32Array;
-  geometry?: Geometry;
-  entries?: string[];
-  items?: BatchItem[];
-}
+export type HostJobResult = ClassifyResponse | ExplainDone | BatchDone | OpenedModel;
 
 export type ToHost = { type: 'job'; seq: number; job: HostJob } | { type: 'cancel'; seq: number };
 
 export type FromHost =
-  | { type: 'progress'; seq: number; progress: HostProgress }
+  | { type: 'progress'; seq: number; progress: JobProgress }
   | { type: 'result'; seq: number; value: HostJobResult }
   | ({ type: 'error'; seq: number } & ErrorInfo);
 

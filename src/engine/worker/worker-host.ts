@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../../shared/errors.ts';
 import { BorexError, type ErrorKind } from '../errors.ts';
-import type { FromHost, HostJob, HostJobResult, HostProgress, HostSettings, ToHost } from './protocol.ts';
+import type { JobProgress } from '../../shared/api.ts';
+import type { FromHost, HostJob, HostJobResult, HostSettings, ToHost } from './protocol.ts';
 
 export interface EngineHost {
   /** Queues a job; the promise settles with its result or a BorexError (kind 'cancelled' when cancelled). */
-  run(job: HostJob, onProgress?: (p: HostProgress) => void): { seq: number; result: Promise<HostJobResult> };
+  run(job: HostJob, onProgress?: (p: JobProgress) => void): { seq: number; result: Promise<HostJobResult> };
   cancel(seq: number): boolean;
   close(): Promise<void>;
 }
@@ -19,7 +20,7 @@ export interface RestartableHost extends EngineHost {
 interface Pending {
   seq: number;
   job: HostJob;
-  onProgress?: (p: HostProgress) => void;
+  onProgress?: (p: JobProgress) => void;
   resolve: (v: HostJobResult) => void;
   reject: (e: Error) => void;
   cancelRequested?: boolean;
@@ -59,7 +60,7 @@ export class QueueHost implements RestartableHost {
     private readonly options: QueueHostOptions = {},
   ) {}
 
-  run(job: HostJob, onProgress?: (p: HostProgress) => void): { seq: number; result: Promise<HostJobResult> } {
+  run(job: HostJob, onProgress?: (p: JobProgress) => void): { seq: number; result: Promise<HostJobResult> } {
     if (this.closed) throw new ApiError('runtime', 'the engine host is closed');
     const seq = this.nextSeq++;
     const result = new Promise<HostJobResult>((resolve, reject) => this.queue.push({ seq, job, onProgress, resolve, reject }));

@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HostJob, HostJobResult, HostProgress, ModelSource } from '../../../src/engine/worker/protocol.ts';
+import type { JobProgress } from '../../../src/shared/api.ts';
+import type { HostJob, HostJobResult, ModelSource } from '../../../src/engine/worker/protocol.ts';
 import { BorexError } from '../../../src/engine/errors.ts';
 import type { EngineHost } from '../../../src/engine/worker/worker-host.ts';
 
 /** An engine host that answers from a script: no worker, no model. */
 export class FakeHost implements EngineHost {
   readonly jobs: HostJob[] = [];
-  private pending = new Map<number, { reject: (e: Error) => void; resolve: (v: HostJobResult) => void; onProgress?: (p: HostProgress) => void }>();
+  private pending = new Map<number, { reject: (e: Error) => void; resolve: (v: HostJobResult) => void; onProgress?: (p: JobProgress) => void }>();
   private seq = 0;
 
-  run(job: HostJob, onProgress?: (p: HostProgress) => void) {
+  run(job: HostJob, onProgress?: (p: JobProgress) => void) {
     this.jobs.push(job);
     const seq = ++this.seq;
     const result = new Promise<HostJobResult>((resolve, reject) => this.pending.set(seq, { resolve, reject, onProgress }));
@@ -32,7 +33,7 @@ export class FakeHost implements EngineHost {
     this.finish(seq, { name: path.basename(file, '.onnx'), file, classes: 2, input: { height: 8, width: 8, layout: 'NCHW', resize: 'stretch' }, specSource, labelsFile: model.labelsFile, warnings: [] });
   }
 
-  progress(seq: number, p: HostProgress): void {
+  progress(seq: number, p: JobProgress): void {
     this.pending.get(seq)?.onProgress?.(p);
   }
 

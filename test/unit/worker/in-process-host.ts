@@ -1,4 +1,5 @@
-import type { HostJob, HostJobResult, HostProgress } from '../../../src/engine/worker/protocol.ts';
+import type { JobProgress } from '../../../src/shared/api.ts';
+import type { HostJob, HostJobResult } from '../../../src/engine/worker/protocol.ts';
 import { runJob } from '../../../src/engine/worker/handlers/index.ts';
 import { ModelCache } from '../../../src/engine/worker/model-cache.ts';
 import type { EngineHost } from '../../../src/engine/worker/worker-host.ts';
@@ -13,7 +14,7 @@ export class InProcessHost implements EngineHost {
   /** Cancel reaches a job as it does in the worker: through its signal, read between batches of work. */
   private readonly controllers = new Map<number, AbortController>();
 
-  run(job: HostJob, onProgress?: (p: HostProgress) => void): { seq: number; result: Promise<HostJobResult> } {
+  run(job: HostJob, onProgress?: (p: JobProgress) => void): { seq: number; result: Promise<HostJobResult> } {
     this.jobs.push(job);
     const seq = ++this.seq;
     const controller = new AbortController();

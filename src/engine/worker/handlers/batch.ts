@@ -6,13 +6,14 @@ import { runBatch, type BatchSpec } from '../../jobs/batch.ts';
 import type { LoadedModel } from '../../model/load.ts';
 import { findLabelsFile } from '../../model/model-store.ts';
 import type { JobControl } from '../../progress.ts';
-import type { BatchJobResult, HostJob } from '../protocol.ts';
+import type { BatchDone } from '../../../shared/api.ts';
+import type { HostJob } from '../protocol.ts';
 import type { ModelCache } from '../model-cache.ts';
 import { batchItem } from '../batch-item.ts';
 import type { JobUpdate } from './handler.ts';
 
 /** A batch over a folder with the engine's batch runner (a run directory on disk, like `borex batch`). */
-export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
+export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchDone> {
   const r = job.request;
   const loaded = await models.get(job.model);
   const { classifier, resolved } = loaded;
@@ -37,7 +38,7 @@ export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, mode
  * (batch-resume.ts). The queue is every image of the run, with the items already done; then the
  * images still to do run as in any batch, and runBatch skips what is finished.
  */
-export async function resumeBatchJob(job: Extract<HostJob, { kind: 'resume' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
+export async function resumeBatchJob(job: Extract<HostJob, { kind: 'resume' }>, models: ModelCache, control: JobControl, onUpdate: JobUpdate): Promise<BatchDone> {
   const loaded = await models.get(job.model);
   const plan = planResume(job.runDir, loaded.resolved.file);
   assertSameLabels(plan.done, loaded.classifier.labels);
@@ -45,7 +46,7 @@ export async function resumeBatchJob(job: Extract<HostJob, { kind: 'resume' }>, 
   return runInto(loaded, plan.spec, job.runDir, true, control, onUpdate);
 }
 
-async function runInto({ classifier, resolved }: LoadedModel, spec: BatchSpec, outDir: string, resume: boolean, control: JobControl, onUpdate: JobUpdate): Promise<BatchJobResult> {
+async function runInto({ classifier, resolved }: LoadedModel, spec: BatchSpec, outDir: string, resume: boolean, control: JobControl, onUpdate: JobUpdate): Promise<BatchDone> {
   const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
     resume,
     signal: control.signal,

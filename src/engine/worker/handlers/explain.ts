@@ -8,7 +8,8 @@ import { writeExplainOutputs } from '../../jobs/write-outputs.ts';
 import { methodConfig } from '../../methods/config.ts';
 import type { JobControl } from '../../progress.ts';
 import type { ModelCache } from '../model-cache.ts';
-import type { ExplainJobResult, HostJob } from '../protocol.ts';
+import type { ExplainDone } from '../../../shared/api.ts';
+import type { HostJob } from '../protocol.ts';
 
 // The engine's result must carry everything the UI reads: checked at compile time.
 const fits = (r: ExplainResult): ResultSummary => r;
@@ -40,7 +41,7 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
   };
 }
 
-export async function explain(job: Extract<HostJob, { kind: 'explain' }>, models: ModelCache, control: JobControl, onStart?: (g: Geometry) => void): Promise<ExplainJobResult> {
+export async function explain(job: Extract<HostJob, { kind: 'explain' }>, models: ModelCache, control: JobControl, onStart?: (g: Geometry) => void): Promise<ExplainDone> {
   const { classifier, resolved } = await models.get(job.model);
   const photo = await decodeImage(job.image, path.basename(job.image));
   onStart?.(inputGeometry(photo.width, photo.height, classifier.spec));

@@ -1,9 +1,10 @@
 import type { JobControl } from '../../progress.ts';
 import type { ModelCache } from '../model-cache.ts';
-import type { HostJob, HostJobResult, HostProgress } from '../protocol.ts';
+import type { JobProgress } from '../../../shared/api.ts';
+import type { HostJob, HostJobResult } from '../protocol.ts';
 
 /** What a job tells beyond the engine's progress: an explain job's geometry, a batch's queue and items. */
-export type JobUpdate = (update: Pick<HostProgress, 'geometry' | 'entries' | 'items'>) => void;
+export type JobUpdate = (update: Pick<JobProgress, 'geometry' | 'entries' | 'items'>) => void;
 
 /** Everything a job handler may use: the open model, the cancel signal with progress, and updates. */
 export interface JobContext {
