@@ -1,6 +1,10 @@
 import type { ProgressEvent } from '../engine/progress.ts';
 
-/** `--json`: one JSON line per event on stderr. Otherwise a single self-updating line on a TTY. */
+/**
+ * `--json`: one JSON line per event on stderr. Otherwise a single self-updating line on a TTY.
+ * The JSON lines spell durations as result.json does (`eta_ms`, like `timing.total_ms`): that is the
+ * CLI's public format (docs/architecture.md, "CLI contract"), so the engine's `etaMs` is renamed here, once.
+ */
 export function progressPrinter(json: boolean): (e: ProgressEvent) => void {
   let lastLine = 0;
   return (e) => {
