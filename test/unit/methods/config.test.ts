@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { BO_DEFAULTS, BOREX_DEFAULTS } from '../../../src/engine/methods/borex.ts';
+import { methodConfig } from '../../../src/engine/methods/config.ts';
+import { RISE_PRESETS } from '../../../src/engine/methods/rise.ts';
+
+describe('methodConfig: one config from preset + overrides', () => {
+  it('a map method carries only its RISE settings; the paper preset uses the prior RISE of the public code', () => {
+    expect(methodConfig({ method: 'rise', preset: 'paper' })).toEqual({ method: 'rise', preset: 'paper', seed: 0, rise: RISE_PRESETS['paper-prior'] });
+    expect(methodConfig({ method: 'pn-rise', preset: 'default', seed: 4, rise: { masks: 10, gridSize: undefined } }).rise).toEqual({ ...RISE_PRESETS.default, masks: 10 });
+  });
+
+  it('refinements: borex refines rise unless told, bo always none; the paper preset searches every candidate', () => {
+    const c = methodConfig({ method: 'borex', preset: 'paper', borex: { iterations: 7 } });
+    expect(Object.keys(c)).toEqual(['method', 'preset', 'seed', 'rise', 'prior', 'borex']);
+    expect(c.prior).toBe('rise');
+    expect(c.borex).toEqual({ ...BOREX_DEFAULTS, candidateStride: 1, iterations: 7 });
+    const bo = methodConfig({ method: 'bo', preset: 'default', prior: 'gradcampp' });
+    expect(bo.prior).toBe('none');
+    expect(bo.borex).toEqual(BO_DEFAULTS);
+  });
+
+  it("the app's explain keeps the method's own stride whatever the preset (strideFromPreset: false)", () => {
+    expect(methodConfig({ method: 'borex', preset: 'paper', strideFromPreset: false }).borex!.candidateStride).toBe(BOREX_DEFAULTS.candidateStride);
+  });
+});
