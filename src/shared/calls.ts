@@ -54,8 +54,10 @@ const nothing = NO_REQUEST;
 /** A settings patch: an object (anything else patches nothing); main's settings store checks each field (src/main/settings.ts). */
 const settingsPatch: Schema<Partial<Omit<AppSettings, 'recent'>>> = (v) => (typeof v === 'object' && v !== null ? { ...(v as Record<string, unknown>) } : {}) as Partial<AppSettings>;
 
-const json = <Req, Rep>(request: Schema<Req>, _reply: Rep, more: { startsJob?: boolean } & Only = {}): JsonRow<Req, Rep> => ({ body: 'json', request, reply: _reply, ...more });
-const file = <Rep>(path: PathKind, _reply: Rep, more: { route?: string } & Only = {}): FileRow<Rep> => ({ body: 'file', path, reply: _reply, ...more });
+// `more` keeps its literal type, so a row made with { only: 'app' } is known to be app-only (CallClient);
+// NoInfer: the table's `satisfies` must not widen it.
+const json = <Req, Rep, M extends { startsJob?: boolean } & Only = object>(request: Schema<Req>, _reply: Rep, more?: M): JsonRow<Req, Rep> & NoInfer<M> => ({ body: 'json', request, reply: _reply, ...more }) as JsonRow<Req, Rep> & M;
+const file = <Rep, M extends { route?: string } & Only = object>(path: PathKind, _reply: Rep, more?: M): FileRow<Rep> & NoInfer<M> => ({ body: 'file', path, reply: _reply, ...more }) as FileRow<Rep> & M;
 
 export const CALLS = {
   info: json(nothing, reply<AppInfo>()),
@@ -86,7 +88,7 @@ export const CALLS = {
 export type Calls = typeof CALLS;
 export type CallName = keyof Calls;
 export type ReplyOf<K extends CallName> = Calls[K]['reply'];
-export type RequestOf<K extends CallName> = Calls[K] extends JsonRow<infer Req, unknown> ? Req : never;
+export type RequestOf<K extends CallName> = Calls[K] extends { body: 'json'; request: Schema<infer Req> } ? Req : never;
 /** Calls of one body shape. */
 export type CallsWith<B extends Row['body']> = { [K in CallName]: Calls[K]['body'] extends B ? K : never }[CallName];
 
