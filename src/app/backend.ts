@@ -32,6 +32,7 @@ import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batc
 import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
 import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
+import { probeVideoMedia } from './probe-video.ts';
 import { ApiError } from '../shared/errors.ts';
 import type { FileInput } from '../shared/calls.ts';
 import { imageMime, isPriorMapFile, mediaKindOf, OPENABLE_IMAGE_FORMATS, PRIOR_MAP_EXTENSIONS, type MediaInfo } from '../shared/media.ts';
@@ -190,12 +191,12 @@ export class ApiBackend {
   }
 
   /**
-   * What a medium is, without registering it for a job. Videos are refused by name until the
-   * video engine (src/engine/media/video/) exists: the call answers for them already, honestly.
+   * What a medium is, without registering it for a job: a photo read by sharp, a video by ffprobe
+   * (frame count, rate, size, SAR, whether a browser plays it).
    */
   async probeMedia(file: FileInput): Promise<MediaInfo> {
     const name = ('path' in file ? path.basename(file.path) : file.name).slice(0, 200);
-    if (mediaKindOf(name) === 'video') throw new ApiError('bad-input', `video is not supported yet: ${name} (BOREx Studio explains photos; its video engine is not built yet)`);
+    if (mediaKindOf(name) === 'video') return probeVideoMedia(file, name, this.workDir);
     const meta = await probe('path' in file ? file.path : asBuffer(file.bytes), name);
     return { kind: 'image', name, format: meta.format, width: meta.width, height: meta.height, mime: imageMime(meta.format) ?? 'application/octet-stream' };
   }

@@ -45,8 +45,10 @@ export const VIDEO_FORMATS: readonly Format[] = [
   { format: 'avi', extensions: ['.avi'], mime: 'video/x-msvideo' },
 ];
 
-/** What probeMedia tells of a medium. Videos get their own variant once the video engine reads them. */
-export interface MediaInfo {
+/** What probeMedia tells of a medium. */
+export type MediaInfo = ImageMediaInfo | VideoMediaInfo;
+
+export interface ImageMediaInfo {
   kind: 'image';
   name: string;
   /** sharp's format name (jpeg, png, …). */
@@ -54,6 +56,32 @@ export interface MediaInfo {
   width: number;
   height: number;
   mime: string;
+}
+
+/** A video as ffprobe reads it (engine/media/video/probe.ts), without its per-frame timestamps. */
+export interface VideoMediaInfo {
+  kind: 'video';
+  name: string;
+  codec: string;
+  /** ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
+  container: string;
+  /** Stored size (what decoding gives); shown `displayWidth` wide (the sample aspect ratio). */
+  width: number;
+  height: number;
+  displayWidth: number;
+  sar: { num: number; den: number };
+  /** Clockwise degrees to show it upright. */
+  rotation: number;
+  /** Decoded frames (= ffprobe's nb_read_frames) and seconds from the first frame to the end of the last. */
+  frameCount: number;
+  duration: number;
+  /** Average frames per second. */
+  frameRate: number;
+  variableFrameRate: boolean;
+  /** Chromium plays it as is; otherwise the app shows an H.264 proxy. */
+  browserPlayable: boolean;
+  mime: string;
+  warnings: string[];
 }
 
 /** Every image extension a batch folder lists. */

@@ -1,9 +1,11 @@
-/** probeMedia over HTTP (`borex serve`): an uploaded photo is described; a video is refused by name. */
+/** probeMedia over HTTP (`borex serve`): an uploaded photo and video are described; a broken video is refused by its name. */
 import http from 'node:http';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiBackend } from '../../../src/app/backend.ts';
 import { startServer, type RunningServer } from '../../../src/cli/serve/server.ts';
+import fs from 'node:fs';
+import { asset, assetStatus } from '../../helpers/assets.ts';
 import { tempDir } from '../../helpers/cli.ts';
 import { FakeHost } from './fake-host.ts';
 
@@ -32,9 +34,17 @@ describe('probeMedia over HTTP', () => {
     expect([res.status, JSON.parse(res.body)]).toEqual([200, { kind: 'image', name: 'red.png', format: 'png', width: 8, height: 6, mime: 'image/png' }]);
   });
 
-  it('answers a video with a clear error naming the file', async () => {
+  it('refuses a file that is not a video with a message naming the upload, never the server copy', async () => {
     const res = await post(server, '/api/probe-media?name=clip.mp4', Buffer.from('not really a video'));
     expect(res.status).toBe(422);
-    expect(JSON.parse(res.body).error).toEqual({ kind: 'bad-input', message: expect.stringMatching(/^video is not supported yet: clip\.mp4/) });
+    const error = JSON.parse(res.body).error;
+    expect(error).toEqual({ kind: 'bad-input', message: expect.stringMatching(/^clip\.mp4: is not a video ffmpeg can read/) });
+    expect(error.message).not.toMatch(/upload|probe|\/tmp/);
+  });
+
+  it.skipIf(assetStatus('video/mmaction2/demo.mp4').skip)('describes an uploaded video as ffprobe reads it', async () => {
+    const res = await post(server, '/api/probe-media?name=demo.mp4', fs.readFileSync(asset('video/mmaction2/demo.mp4')));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'video', name: 'demo.mp4', codec: 'h264', width: 340, height: 256, sar: { num: 64, den: 51 }, displayWidth: 427, frameCount: 280, variableFrameRate: false, browserPlayable: true, mime: 'video/mp4' });
   });
 });
