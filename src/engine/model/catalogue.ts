@@ -30,6 +30,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     spec: { ...TORCHVISION_DEFAULTS, height: 112, width: 112, resize: 'stretch', cropFraction: 1, output: 'logits', labels: 'shapes-v1.labels.txt' },
   },
   {
+    name: 'motion-v1',
+    file: 'motion-v1.onnx',
+    // Filled in by the commit that adds resources/models/motion-v1.onnx (an empty hash skips the check until then).
+    sha256: '',
+    description: "The project's own tiny 3-D CNN for clips (16×64×64, NCTHW): the direction a moving object takes among look-alike distractors (left/right/up/down), trained on synthetic clips with exact per-frame boxes.",
+    bundled: true,
+    // The bundled sidecar motion-v1.borex.json is the authority; this is only a fallback.
+    spec: { ...TORCHVISION_DEFAULTS, layout: 'NCTHW', frames: 16, height: 64, width: 64, resize: 'stretch', cropFraction: 1, valueRange: [0, 1], sampling: 'uniform', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], output: 'logits', labels: 'motion-v1.labels.txt' },
+  },
+  {
     name: 'mobilenetv2-12-int8',
     file: 'mobilenetv2-12-int8.onnx',
     sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',

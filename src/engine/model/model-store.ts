@@ -5,7 +5,7 @@ import path from 'node:path';
 import { definedOnly } from '../defined-only.ts';
 import { BorexError, modelError, usageError } from '../errors.ts';
 import { CATALOGUE, RESOURCES_DIR, catalogueEntry, type CatalogueEntry } from './catalogue.ts';
-import { TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
+import { clipSpecProblems, LAYOUTS, TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
 
 /**
  * Finds models and their specs and labels, offline first:
@@ -98,7 +98,9 @@ function loadSpec(modelFile: string, entry: CatalogueEntry | undefined): { spec:
 
 export function validateSpec(spec: ModelSpec, where: string): ModelSpec {
   const fail = (why: string) => new BorexError('model', `${where}: ${why}`);
-  if (spec.layout !== 'NCHW' && spec.layout !== 'NHWC') throw fail(`layout must be NCHW or NHWC, got ${spec.layout}`);
+  if (!LAYOUTS.includes(spec.layout)) throw fail(`layout must be one of ${LAYOUTS.join(', ')}, got ${spec.layout}`);
+  const clipProblem = clipSpecProblems(spec)[0];
+  if (clipProblem) throw fail(clipProblem);
   if (!(Number.isInteger(spec.height) && spec.height > 0 && Number.isInteger(spec.width) && spec.width > 0)) throw fail('height and width must be positive integers');
   if (spec.resize !== 'stretch' && spec.resize !== 'shorter-side-crop') throw fail(`resize must be stretch or shorter-side-crop, got ${spec.resize}`);
   if (!(spec.cropFraction > 0 && spec.cropFraction <= 1)) throw fail('cropFraction must be in (0, 1]');

@@ -6,9 +6,9 @@ import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index
 import { softmaxRows, type Classifier } from './classifier.ts';
 import { ExpandingMaskedScorer } from './masked-scorer.ts';
 import type { MaskedImage, MaskedScorer } from './masked-scoring.ts';
-import { toNhwc } from './nhwc.ts';
+import { toClipLayout, toNhwc } from './nhwc.ts';
 import { OnnxMaskedScorer, openMaskedSession } from './onnx-masked-scorer.ts';
-import { batchDims, inputDims, type ModelSpec } from './spec.ts';
+import { batchDims, CLIP_LAYOUTS, inputDims, isClipLayout, isClipSpec, type ModelSpec } from './spec.ts';
 import { elementCount } from '../tensor/dims.ts';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
@@ -18,6 +18,8 @@ export interface OnnxClassifierOptions {
   executionProvider?: ExecutionProvider;
   /** Images per model call; default 32, or 1 when the model's batch dimension is fixed to 1. */
   batchSize?: number;
+  /** Class names for a model that came without labels, by its number of classes (e.g. Kinetics-400 for 400). */
+  labelsForClasses?: (classes: number) => string[] | undefined;
   /** Non-fatal notices, e.g. an execution provider fell back to CPU. */
   onWarning?: (message: string) => void;
 }
@@ -36,7 +38,8 @@ export class OnnxClassifier implements Classifier {
   private outputKind: 'logits' | 'probabilities' | undefined;
   private readonly inputName: string;
   private readonly outputName: string;
-  private readonly nhwcScratch: Float32Array | undefined;
+  /** The batch in the model's layout when it is not the engine's planar one (NHWC, NTCHW, NTHWC). */
+  private readonly layoutScratch: Float32Array | undefined;
   private camSessionPromise: Promise<CamSession> | undefined;
   /** The masked-input sessions for RISE, by zero baseline or not; undefined when the model cannot be wrapped. */
   private readonly maskedSessions = new Map<boolean, Promise<ort.InferenceSession | undefined>>();
@@ -57,7 +60,7 @@ export class OnnxClassifier implements Classifier {
     this.inputName = spec.inputName ?? session.inputNames[0];
     this.outputName = spec.outputName ?? session.outputNames[0];
     this.outputKind = spec.output === 'auto' ? undefined : spec.output;
-    if (spec.layout === 'NHWC') this.nhwcScratch = new Float32Array(batchSize * 3 * spec.height * spec.width);
+    if (spec.layout !== 'NCHW' && spec.layout !== 'NCTHW') this.layoutScratch = new Float32Array(batchSize * elementCount(inputDims(spec)));
   }
 
   static async load(file: string, spec: ModelSpec, labels: readonly string[] | undefined, options: OnnxClassifierOptions = {}): Promise<OnnxClassifier> {
@@ -72,6 +75,7 @@ export class OnnxClassifier implements Classifier {
       options.onWarning?.(`${file}: labels list has ${labels.length} names but the model outputs ${numClasses} classes; using index names`);
       labels = undefined;
     }
+    if (!labels && numClasses !== undefined) labels = options.labelsForClasses?.(numClasses);
     const classes = numClasses ?? labels?.length;
     if (classes === undefined) throw modelError(file, 'cannot tell the number of classes: the output shape is dynamic and no labels were given');
     const names = labels ?? Array.from({ length: classes }, (_, i) => `class ${i}`);
@@ -79,8 +83,9 @@ export class OnnxClassifier implements Classifier {
   }
 
   async classify(images: Float32Array, count: number): Promise<Float32Array> {
-    const { height: h, width: w } = this.spec;
-    const per = elementCount(inputDims(this.spec));
+    const { height: h, width: w, layout } = this.spec;
+    const dimsOne = inputDims(this.spec);
+    const per = elementCount(dimsOne);
     const result = new Float32Array(count * this.numClasses);
     for (let start = 0; start < count; start += this.batchSize) {
       const n = Math.min(this.batchSize, count - start);
@@ -91,7 +96,7 @@ export class OnnxClassifier implements Classifier {
         padded.set(batch);
         batch = padded;
       }
-      const data = this.spec.layout === 'NHWC' ? toNhwc(batch, feedN, h, w, this.nhwcScratch) : batch;
+      const data = layout === 'NHWC' ? toNhwc(batch, feedN, h, w, this.layoutScratch) : isClipLayout(layout) ? toClipLayout(batch, feedN, layout, dimsOne[1], h, w, this.layoutScratch) : batch;
       const dims = batchDims(this.spec, feedN);
       const out = (await this.run(this.session, { [this.inputName]: new ort.Tensor('float32', data, dims) }, [this.outputName]))[this.outputName];
       const values = out.data as Float32Array;
@@ -112,10 +117,14 @@ export class OnnxClassifier implements Classifier {
    * scorer when the model cannot be wrapped.
    */
   async maskedScorer(image: MaskedImage): Promise<MaskedScorer> {
+    // Clips: the masked-input graph is rows·grid·cols over one image; its 3-D form (frames ×
+    // rows × cols) is not built yet, so clips use the generic scorer (no warning: not a fallback).
+    if (isClipSpec(this.spec)) return new ExpandingMaskedScorer(this, image);
     if (this.outputKind === undefined) await this.classify(image.x, 1); // decides logits vs probabilities
     const zeroBaseline = image.baseline.every((v) => v === 0);
     if (!this.maskedSessions.has(zeroBaseline)) {
-      const { layout, height, width } = this.spec;
+      const { height, width } = this.spec;
+      const layout = this.spec.layout as 'NCHW' | 'NHWC';
       const graph = { inputName: this.inputName, outputName: this.outputName, layout, height, width, numClasses: this.numClasses, softmax: this.outputKind === 'logits', zeroBaseline };
       this.maskedSessions.set(zeroBaseline, openMaskedSession(this.file, graph, this.sessionOptions, this.onWarning));
     }
@@ -158,7 +167,7 @@ export class OnnxClassifier implements Classifier {
    */
   camSession(): Promise<CamSession> {
     this.camSessionPromise ??= (async () => {
-      if (this.spec.layout !== 'NCHW') throw modelError(this.file, 'white-box priors support NCHW models only');
+      if (this.spec.layout !== 'NCHW' && this.spec.layout !== 'NCTHW') throw modelError(this.file, 'white-box priors support NCHW (and NCTHW clip) models only');
       try {
         return await createCamSession(this.file, { intraOpNumThreads: this.sessionOptions.intraOpNumThreads, interOpNumThreads: 1 }, { inputName: this.inputName });
       } catch (err) {
@@ -205,7 +214,10 @@ function pickTensor(list: TensorShapeInfo[], wanted: string | undefined, file: s
 function checkInput(input: TensorShapeInfo, spec: ModelSpec, file: string): ModelSpec {
   const notImage = (why: string) => modelError(file, `is not an image classifier: input "${input.name}" ${why}`);
   if (input.type !== 'float32') throw notImage(`has type ${input.type}; float32 is needed`);
-  if (!input.shape || input.shape.length !== 4) throw notImage(`has shape [${input.shape?.join(', ')}]; a 4-D image batch is needed`);
+  const rank = input.shape?.length;
+  if (rank === 5) return checkClipInput(input, spec, file);
+  if (isClipSpec(spec)) throw modelError(file, `its spec says a ${spec.layout} clip model, but input "${input.name}" has shape [${input.shape?.join(', ')}]; a clip model has a 5-D input`);
+  if (!input.shape || rank !== 4) throw notImage(`has shape [${input.shape?.join(', ')}]; a 4-D image batch (or a 5-D clip batch) is needed`);
   const dims = input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
   let layout = spec.layout;
   // A fixed channel dimension of 3 tells the layout even when the spec did not.
@@ -217,6 +229,36 @@ function checkInput(input: TensorShapeInfo, spec: ModelSpec, file: string): Mode
   const width = wDim ?? spec.width;
   if (!(height > 0 && width > 0)) throw modelError(file, 'input size cannot be inferred; give it in the model spec (height/width)');
   return { ...spec, layout, height, width };
+}
+
+/** Where each axis sits in a clip layout's 5-D input: [channels, time, height, width]. */
+const CLIP_AXES: Record<(typeof CLIP_LAYOUTS)[number], [number, number, number, number]> = {
+  NCTHW: [1, 2, 3, 4],
+  NTCHW: [2, 1, 3, 4],
+  NTHWC: [4, 1, 2, 3],
+};
+
+/**
+ * A 5-D input: its layout from a fixed channel dimension of 3 (dim 1 → NCTHW, dim 2 → NTCHW,
+ * last → NTHWC), else from the spec; T, H and W from fixed dims, else from the spec.
+ */
+function checkClipInput(input: TensorShapeInfo, spec: ModelSpec, file: string): ModelSpec {
+  const shape = input.shape;
+  if (!isClipSpec(spec) && spec.layout !== 'NCHW') throw modelError(file, `its spec says a ${spec.layout} image model, but input "${input.name}" has the 5-D shape [${shape.join(', ')}] of a clip model`);
+  const dims = shape.map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
+  const threes = CLIP_LAYOUTS.filter((l) => dims[CLIP_AXES[l][0]] === 3);
+  let layout: (typeof CLIP_LAYOUTS)[number];
+  if (threes.length === 1) layout = threes[0];
+  else if (isClipSpec(spec) && (threes.length === 0 || threes.includes(spec.layout as (typeof CLIP_LAYOUTS)[number]))) layout = spec.layout as (typeof CLIP_LAYOUTS)[number];
+  else throw modelError(file, `cannot infer the layout of ${path.basename(file)}'s 5-D input [${shape.join(', ')}]; give --layout (${CLIP_LAYOUTS.join(', ')})`);
+  const [cAxis, tAxis, hAxis, wAxis] = CLIP_AXES[layout];
+  if (dims[cAxis] !== undefined && dims[cAxis] !== 3) throw modelError(file, `input "${input.name}" has ${dims[cAxis]} channels; 3 (RGB) are needed`);
+  const frames = dims[tAxis] ?? spec.frames;
+  const height = dims[hAxis] ?? spec.height;
+  const width = dims[wAxis] ?? spec.width;
+  if (!(Number.isInteger(frames) && (frames as number) > 0)) throw modelError(file, 'the clip length T cannot be inferred; give frames in the model spec');
+  if (!(height > 0 && width > 0)) throw modelError(file, 'input size cannot be inferred; give it in the model spec (height/width)');
+  return { ...spec, layout, frames, height, width };
 }
 
 function checkOutput(output: TensorShapeInfo, file: string): number | undefined {

@@ -42,7 +42,7 @@ describe('resolveModel', () => {
     fs.writeFileSync(model, 'x');
     expect(resolveModel(model, { height: 160, width: 160 }).spec).toMatchObject({ height: 160, width: 160, resize: 'shorter-side-crop' });
     fs.writeFileSync(path.join(dir, 'm.borex.json'), JSON.stringify({ layout: 'CHWN' }));
-    expect(() => resolveModel(model)).toThrow(/m\.borex\.json: layout must be NCHW or NHWC/);
+    expect(() => resolveModel(model)).toThrow(/m\.borex\.json: layout must be one of NCHW, NHWC, NCTHW, NTCHW, NTHWC, got CHWN/);
   });
 });
 
