@@ -12,12 +12,12 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { BorexError, modelError, usageError } from '../../errors.ts';
 import { resolveModel } from '../model-store.ts';
-import type { ModelSpec } from '../spec.ts';
+import { isClipSpec, type ModelSpec } from '../spec.ts';
 import { ClipWrapRefusal, wrapAsClipModel, type ClipWrapResult } from './clip-wrapper.ts';
 import { CamHeadRefusal } from './head-refusal.ts';
 
-/** A clip model's sidecar: the fields of motion-v1.borex.json. */
-export interface ClipModelSpec extends Omit<ModelSpec, 'layout'> {
+/** A clip model's sidecar: a ModelSpec with the clip fields set (as motion-v1.borex.json spells them). */
+export interface ClipModelSpec extends ModelSpec {
   layout: 'NCTHW';
   frames: number;
   sampling: 'uniform';
@@ -46,7 +46,11 @@ export interface WrittenClipModel {
   warnings: string[];
 }
 
-/** The image model's spec carried over to its clip version (pixels in [0, 1], then mean / std as before). */
+/**
+ * The image model's spec carried over to its clip version: the same resize, value range, mean /
+ * std, channel order, output kind and labels, plus NCTHW, T and uniform sampling.  The input and
+ * output names are the clip graph's, so the image model's are not carried.
+ */
 export function clipModelSpec(image: ModelSpec, wrap: Pick<ClipWrapResult, 'frames' | 'height' | 'width'>, labels: ModelSpec['labels']): ClipModelSpec {
   const { layout: _imageLayout, inputName: _inputName, outputName: _outputName, labels: _labels, ...rest } = image;
   return {
@@ -55,7 +59,7 @@ export function clipModelSpec(image: ModelSpec, wrap: Pick<ClipWrapResult, 'fram
     ...rest,
     height: wrap.height,
     width: wrap.width,
-    valueRange: [0, 1],
+    valueRange: image.valueRange ?? [0, 1],
     sampling: 'uniform',
     ...(labels !== undefined ? { labels } : {}),
   };
@@ -63,6 +67,7 @@ export function clipModelSpec(image: ModelSpec, wrap: Pick<ClipWrapResult, 'fram
 
 export async function writeClipModel(model: string, options: WriteClipModelOptions): Promise<WrittenClipModel> {
   const resolved = resolveModel(model, {}, options.env);
+  if (isClipSpec(resolved.spec)) throw modelError(resolved.file, `is already a clip model (its spec says layout ${resolved.spec.layout})`);
   if (resolved.spec.layout !== 'NCHW') throw modelError(resolved.file, `its spec says layout ${resolved.spec.layout}; only NCHW image models are wrapped`);
   const out = path.resolve(options.out ?? `${resolved.name}-clip${options.frames}.onnx`);
   if (!/\.onnx$/i.test(out)) throw usageError(`--out must name an .onnx file, got "${options.out}"`);
