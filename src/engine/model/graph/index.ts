@@ -3,3 +3,4 @@ export { findCamHead, requireCamHead, CamHeadRefusal, REFUSAL_MESSAGE, type CamH
 export { addOutputs } from './add-outputs.ts';
 export { createCamSession, type CamSession, type CamSessionRun, type CamSessionOptions } from './session.ts';
 export { addMaskedInput, MASKED_INPUTS, MASKED_OUTPUTS, type MaskedInputOptions } from './masked-input.ts';
+export { wrapAsClipModel, ClipWrapRefusal, CLIP_INPUT, CLIP_FEATURES, type ClipWrapOptions, type ClipWrapResult } from './clip-wrapper.ts';
