@@ -1,20 +1,24 @@
 import type { ModelSpec } from '../model/spec.ts';
-import { elementCount, imageDims, type Dims } from '../tensor/dims.ts';
-import { blurPlanar, riseKernel1d } from './blur.ts';
+import { elementCount, type Dims } from '../tensor/dims.ts';
+import { blurFrames } from './blur.ts';
 
 /**
  * The occlusion baseline b in x ⊙ m = m·x + (1−m)·b.
  * - mean: the normalisation mean, i.e. all zeros after normalisation (RISE and BOREx code; default)
- * - black: RGB 0 normalised
+ * - black: RGB 0 normalised (0 in either value range, [0,1] or [0,255])
  * - blur: a blurred copy of x (the RISE insertion kernel)
  */
 export type BaselineKind = 'mean' | 'black' | 'blur';
 export const BASELINE_KINDS: readonly BaselineKind[] = ['mean', 'black', 'blur'];
 
-/** A baseline of `dims` ([3,H,W]: the blur and the colour are image operations) for input x. */
+/**
+ * A baseline of `dims` for input x: [3,H,W], or [3,T,H,W] for a clip, whose colour is the same in
+ * every frame and whose blur is the image blur applied to each frame (a frame is one H×W plane of
+ * the planar tensor, so a clip is blurred as 3·T planes).
+ */
 export function makeBaseline(kind: BaselineKind, x: Float32Array, dims: Dims, spec: ModelSpec): Float32Array {
-  const { height, width } = imageDims(dims);
-  const plane = height * width;
+  if (dims.length !== 3 && dims.length !== 4) throw new Error(`expected an input [C,H,W] or [C,T,H,W], got dims [${dims.join(',')}]`);
+  const plane = elementCount(dims) / 3; // one channel: H·W, or T·H·W
   switch (kind) {
     case 'mean':
       return new Float32Array(elementCount(dims));
@@ -25,6 +29,6 @@ export function makeBaseline(kind: BaselineKind, x: Float32Array, dims: Dims, sp
       return out;
     }
     case 'blur':
-      return blurPlanar(x, 3, height, width, riseKernel1d());
+      return blurFrames(x, dims);
   }
 }

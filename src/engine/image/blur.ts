@@ -59,3 +59,14 @@ export function blurPlanar(tensor: Float32Array, channels: number, height: numbe
   }
   return out;
 }
+
+/**
+ * The RISE blur of a planar input [C,H,W], or of every frame of a clip [C,T,H,W] (never across
+ * frames): the planar layout makes a clip C·T planes of H×W, each blurred as an image channel.
+ */
+export function blurFrames(tensor: Float32Array, dims: readonly number[]): Float32Array {
+  if (dims.length !== 3 && dims.length !== 4) throw new Error(`expected an input [C,H,W] or [C,T,H,W], got dims [${dims.join(',')}]`);
+  const height = dims[dims.length - 2];
+  const width = dims[dims.length - 1];
+  return blurPlanar(tensor, tensor.length / (height * width), height, width, riseKernel1d());
+}

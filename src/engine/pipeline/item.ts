@@ -8,8 +8,9 @@
  *                  checked finite
  *   scoreMap       insertion/deletion and, given boxes, recall/precision/F and the pointing game
  *
- * Shapes are data here (the input's dims), so a clip medium adds its own prepareInput and keeps
- * the rest.
+ * Shapes are data here (the input's dims), so a clip medium adds its own prepareInput
+ * (pipeline/clip-input.ts: prepareClipInput) and keeps the rest: a clip's ground truth is a tube
+ * (boxes per sampled frame) where a photo's is a list of boxes.
  */
 import type { CurveMetrics, Curves } from '../../shared/api.ts';
 import { BorexError } from '../errors.ts';
@@ -17,7 +18,7 @@ import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
 import { decodeImage, type RgbImage } from '../image/decode.ts';
 import { boxToInput, preprocess, type ModelInput, type ResizeFilter } from '../image/preprocess.ts';
 import { insertionDeletion, type InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
-import { boxesToMask, localisationScores, type Box } from '../metrics/localisation.ts';
+import { boxesToMask, localisationScores, tubeToMask, type Box, type Tube } from '../metrics/localisation.ts';
 import type { PhotoBox } from '../metrics/voc.ts';
 import type { MethodConfig } from '../methods/config.ts';
 import { computeMap, type MethodContext, type MethodOutput } from '../methods/registry.ts';
@@ -63,8 +64,11 @@ export async function computeItemMap(target: ExplainTarget, config: MethodConfig
   return output;
 }
 
-/** Insertion/deletion (when enabled) and, given boxes, recall/precision/F and the pointing game. */
-export async function scoreMap(target: ExplainTarget, map: Float32Array, metricOptions: MetricOptions, boxes: Box[] | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: Curves }> {
+/**
+ * Insertion/deletion (when enabled) and, given ground truth, recall/precision/F and the pointing
+ * game: boxes for an image [C,H,W], a tube (boxes per frame) for a clip [C,T,H,W].
+ */
+export async function scoreMap(target: ExplainTarget, map: Float32Array, metricOptions: MetricOptions, boxes: Box[] | Tube | undefined, control: JobControl): Promise<{ metrics?: CurveMetrics; curves?: Curves }> {
   let metrics: CurveMetrics | undefined;
   let curves: Curves | undefined;
   if (metricOptions.enabled) {
@@ -73,8 +77,7 @@ export async function scoreMap(target: ExplainTarget, map: Float32Array, metricO
     curves = { insertion: insertion.curve, deletion: deletion.curve };
   }
   if (boxes) {
-    const { height, width } = imageDims(target.dims);
-    const s = localisationScores(map, boxesToMask(boxes, height, width), width);
+    const s = localisationScores(map, groundTruthMask(target.dims, boxes), target.dims[target.dims.length - 1], undefined, target.dims[target.dims.length - 2]);
     metrics = { ...metrics, fRp: s.fRp, f1: s.f1, pointingGame: s.pointingGame, pointingGameTolerant: s.pointingGameTolerant };
   }
   return { metrics, curves };
@@ -89,6 +92,17 @@ export function boxesOnInput(photoBoxes: readonly PhotoBox[], input: ModelInput)
 export function boxPixels(boxes: readonly Box[], input: ModelInput): number {
   const { height, width } = imageDims(input.dims);
   return boxesToMask(boxes, height, width).reduce((a, b) => a + b, 0);
+}
+
+/** The ground truth as a mask over the map: boxes on an image, a tube of T frames' boxes on a clip. */
+function groundTruthMask(dims: readonly number[], boxes: Box[] | Tube): Uint8Array {
+  if (dims.length === 4) {
+    const [, frames, height, width] = dims;
+    if (boxes.length !== frames || !boxes.every((b) => Array.isArray(b[0]) || (b as readonly unknown[]).length === 0)) throw new Error(`a clip of ${frames} frames needs a tube of ${frames} lists of boxes`);
+    return tubeToMask(boxes as Tube, height, width);
+  }
+  const { height, width } = imageDims(dims);
+  return boxesToMask(boxes as Box[], height, width);
 }
 
 function assertFinite(map: Float32Array): void {
