@@ -1,4 +1,4 @@
-import { allocateFactoredMasks, type FactoredMasks } from '../masks/factored.ts';
+import { allocateClipFactoredMasks, allocateFactoredMasks, type FactoredMasks } from '../masks/factored.ts';
 import type { Random } from '../random.ts';
 
 /**
@@ -9,8 +9,8 @@ import type { Random } from '../random.ts';
  * FactoredMasks), into a caller-owned batch: memory does not grow with N.
  */
 export class RiseMaskGenerator {
-  private readonly cellH: number;
-  private readonly cellW: number;
+  readonly cellH: number;
+  readonly cellW: number;
   private readonly rowLerp: Lerp;
   private readonly colLerp: Lerp;
 
@@ -63,6 +63,58 @@ export class RiseMaskGenerator {
   }
 }
 
+/**
+ * 3-D RISE's masks for clips [T,H,W]: an s_t×s×s grid of Bernoulli(p1) cells, trilinearly
+ * upsampled (the same half-pixel, mirrored-edge interpolation on each axis) to
+ * (s_t+1)·cellT × (s+1)·cellH × (s+1)·cellW, cropped at a uniform random offset on all three axes.
+ * Trilinear is separable, so a mask is frames · (rows · grid_k · cols), the image factors plus a
+ * T×s_t time factor (masks/factored.ts). Draw order: grid cells (time slowest), dt, dy, dx.
+ */
+export class RiseClipMaskGenerator {
+  readonly cellT: number;
+  private readonly spatial: RiseMaskGenerator;
+  private readonly timeLerp: Lerp;
+
+  constructor(
+    readonly frames: number,
+    readonly height: number,
+    readonly width: number,
+    readonly gridSize: number,
+    readonly temporalGridSize: number,
+    readonly keepProbability: number,
+  ) {
+    this.spatial = new RiseMaskGenerator(height, width, gridSize, keepProbability);
+    this.cellT = Math.ceil(frames / temporalGridSize);
+    this.timeLerp = upsampleLerp(temporalGridSize, (temporalGridSize + 1) * this.cellT);
+  }
+
+  allocate(capacity: number): FactoredMasks {
+    return allocateClipFactoredMasks(capacity, this.frames, this.height, this.width, this.gridSize, this.temporalGridSize);
+  }
+
+  draw(random: Random, masks: FactoredMasks, b: number): void {
+    const cells = this.temporalGridSize * this.gridSize * this.gridSize;
+    const grid = masks.grid.subarray(b * cells, (b + 1) * cells);
+    for (let i = 0; i < cells; i++) grid[i] = random.next() < this.keepProbability ? 1 : 0;
+    const dt = random.int(this.cellT);
+    const dy = random.int(this.spatial.cellH);
+    const dx = random.int(this.spatial.cellW);
+    this.spatial.place(masks, b, dy, dx);
+    this.placeTime(masks, b, dt);
+  }
+
+  /** frames[t, k]: the weight of grid slice k in frame t for the time shift dt. */
+  placeTime(masks: FactoredMasks, b: number, dt: number): void {
+    const { frames: T, temporalGridSize: st, timeLerp } = this;
+    const frames = (masks.time as NonNullable<FactoredMasks['time']>).frames.subarray(b * T * st, (b + 1) * T * st).fill(0);
+    for (let t = 0; t < T; t++) {
+      const v = t + dt;
+      frames[t * st + timeLerp.i0[v]] += 1 - timeLerp.w[v];
+      frames[t * st + timeLerp.i1[v]] += timeLerp.w[v];
+    }
+  }
+}
+
 interface Lerp {
   i0: Int32Array;
   i1: Int32Array;
@@ -74,6 +126,7 @@ function upsampleLerp(n: number, up: number): Lerp {
   const i0 = new Int32Array(up);
   const i1 = new Int32Array(up);
   const w = new Float32Array(up);
+  if (n === 1) return { i0, i1, w }; // one cell (a temporal grid of 1): every sample is that cell
   const scale = n / up;
   for (let u = 0; u < up; u++) {
     let src = (u + 0.5) * scale - 0.5;

@@ -2,15 +2,21 @@ import { throwIfCancelled, usageError } from '../errors.ts';
 import { maskedScorerFor } from '../model/masked-scorer.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
-import { RiseMaskGenerator } from './rise-masks.ts';
+import { RiseClipMaskGenerator, RiseMaskGenerator } from './rise-masks.ts';
 import type { ExplainTarget } from './target.ts';
-import { imageDims } from '../tensor/dims.ts';
+import { elementCount, imageDims, spatialDims, type Dims } from '../tensor/dims.ts';
 
 export interface RiseParams {
   /** Number of masks N. */
   masks: number;
   /** Grid size s. */
   gridSize: number;
+  /**
+   * Clips only: the temporal grid s_t (the grid is s_t×s×s). Default ceil(T/2): a cell of about two
+   * frames, as fine in time as the motion of a 16-frame clip needs while each cell still spans
+   * more than one frame (so trilinear upsampling blends neighbours, as bilinear does in space).
+   */
+  temporalGrid?: number;
   /** Keep probability p1. */
   keepProbability: number;
   seed: number;
@@ -35,11 +41,10 @@ export const RISE_PRESETS: Record<RisePresetName, Omit<RiseParams, 'seed'>> = {
 export async function rise(target: ExplainTarget, params: RiseParams, signed: boolean, control: JobControl = {}): Promise<Float32Array> {
   validate(params);
   const { classifier, x, baseline, label } = target;
-  const { height: H, width: W } = imageDims(target.dims);
-  const plane = H * W;
+  const plane = elementCount(spatialDims(target.dims));
   const batch = Math.max(1, params.batchSize ?? classifier.batchSize);
   const p1 = params.keepProbability;
-  const generator = new RiseMaskGenerator(H, W, params.gridSize, p1);
+  const generator = maskGenerator(target.dims, params);
   const random = new Random(params.seed);
   const masks = generator.allocate(batch);
   const scorer = await maskedScorerFor(classifier, { x, baseline, label });
@@ -68,6 +73,23 @@ export async function rise(target: ExplainTarget, params: RiseParams, signed: bo
     for (let i = 0; i < plane; i++) out[i] = saliency[i] * k;
   }
   return out;
+}
+
+/** 2-D masks for an image [C,H,W], 3-D for a clip [C,T,H,W] (the mask draw of images is unchanged). */
+function maskGenerator(dims: Dims, p: RiseParams): RiseMaskGenerator | RiseClipMaskGenerator {
+  if (dims.length !== 4) {
+    const { height, width } = imageDims(dims);
+    return new RiseMaskGenerator(height, width, p.gridSize, p.keepProbability);
+  }
+  const [, T, H, W] = dims;
+  const st = p.temporalGrid ?? defaultTemporalGrid(T);
+  if (!(Number.isInteger(st) && st >= 1 && st <= T)) throw usageError(`RISE: the temporal grid must be an integer in 1..${T} (the clip's frames), got ${st}`);
+  return new RiseClipMaskGenerator(T, H, W, p.gridSize, st, p.keepProbability);
+}
+
+/** s_t when the config does not give one: ceil(T/2) (see RiseParams.temporalGrid). */
+export function defaultTemporalGrid(frames: number): number {
+  return Math.ceil(frames / 2);
 }
 
 function validate(p: RiseParams): void {

@@ -1,12 +1,13 @@
 import { applyMask, maskDifference } from '../masks/soft.ts';
 import type { Classifier } from './classifier.ts';
-import { expandMask, type FactoredMasks } from '../masks/factored.ts';
+import { expandMask, expandScratchSize, maskSize, type FactoredMasks } from '../masks/factored.ts';
 import type { MaskedImage, MaskedScorer, MaskedScores } from './masked-scoring.ts';
 
 /**
  * The generic scorer for any Classifier: expands each mask, writes b + m ⊙ (x − b) for the three
- * channels and classifies the batch. ONNX models use a faster scorer that does this inside
- * onnxruntime (OnnxClassifier.maskedScorer); this one serves synthetic models and the fallback.
+ * channels and classifies the batch. ONNX image models use a faster scorer that does this inside
+ * onnxruntime (OnnxClassifier.maskedScorer); this one serves synthetic models, the fallback, and
+ * clips (masks [T,H,W] over the input [3,T,H,W]).
  */
 export class ExpandingMaskedScorer implements MaskedScorer {
   private readonly difference: Float32Array;
@@ -22,13 +23,13 @@ export class ExpandingMaskedScorer implements MaskedScorer {
   }
 
   async score(m: FactoredMasks): Promise<MaskedScores> {
-    const plane = m.height * m.width;
+    const plane = maskSize(m);
     const n = m.count;
     if (this.masks.length < n * plane) {
       this.masks = new Float32Array(n * plane);
       this.images = new Float32Array(n * 3 * plane);
     }
-    if (this.scratch.length < m.gridSize * m.width) this.scratch = new Float32Array(m.gridSize * m.width);
+    if (this.scratch.length < expandScratchSize(m)) this.scratch = new Float32Array(expandScratchSize(m));
     for (let b = 0; b < n; b++) {
       expandMask(m, b, this.masks, b * plane, this.scratch);
       applyMask(this.image.baseline, this.difference, this.masks, b * plane, this.images, b * 3 * plane);
