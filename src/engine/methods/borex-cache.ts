@@ -1,5 +1,5 @@
 import { CandidatePosterior } from '../gp/candidate-posterior.ts';
-import { imageCandidates, type ImageCandidateOptions, type ImageCandidates } from './borex-candidates.ts';
+import { clipCandidates, imageCandidates, type ClipCandidates, type ImageCandidateOptions, type ImageCandidates } from './borex-candidates.ts';
 
 /** The candidate sets of one BOREx geometry and the GP posterior cache over its search set. */
 export interface BorexCandidateSets {
@@ -17,8 +17,15 @@ export interface BorexCandidateSets {
  * the caller — one per batch run, explain call or worker — never module-global, so two runs in
  * one process never share (or fight over) one.
  */
+/** A clip geometry's search set (no full set: the final map is predicted on the voxel grid). */
+export interface BorexClipSets {
+  search: ClipCandidates;
+  posterior: CandidatePosterior;
+}
+
 export class BorexCache {
   private last: (BorexCandidateSets & { key: string }) | undefined;
+  private lastClip: (BorexClipSets & { key: string }) | undefined;
 
   /** Candidate sets for an H×W input, half-sizes in pixels, a search stride, GP units per pixel. */
   imageSets(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number): BorexCandidateSets {
@@ -29,6 +36,24 @@ export class BorexCache {
       this.last = { key, search, full, posterior: new CandidatePosterior(search.points, search.count, 3) };
     }
     return this.last;
+  }
+
+  /**
+   * The search set of a T×H×W clip: half-sizes in pixels, durations in frames, a spatial and a
+   * start-frame stride; rows, columns and half-sizes in the GP's 224-px units, frames as they are.
+   */
+  clipSets(T: number, H: number, W: number, halfPx: number[], durations: number[], stride: number, frameStride: number, unit: number, unitW: number): BorexClipSets {
+    const key = `${T}x${H}x${W}:${halfPx.join(',')}:${durations.join(',')}:${stride}:${frameStride}`;
+    if (this.lastClip?.key !== key) {
+      const search = clipCandidates(T, H, W, halfPx, durations, { stride, frameStride });
+      for (let i = 0; i < search.count; i++) {
+        search.points[i * 5] *= unit;
+        search.points[i * 5 + 1] *= unitW;
+        search.points[i * 5 + 3] *= unit;
+      }
+      this.lastClip = { key, search, posterior: new CandidatePosterior(search.points, search.count, 5) };
+    }
+    return this.lastClip;
   }
 }
 

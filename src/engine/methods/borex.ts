@@ -1,20 +1,26 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
-import { candidatePrior, type ImageCandidates } from './borex-candidates.ts';
+import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type ImageCandidates } from './borex-candidates.ts';
 import { BorexCache } from './borex-cache.ts';
+import type { CandidatePosterior } from '../gp/candidate-posterior.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
+import { predictMeanOnGrid } from '../gp/grid-mean.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
-import { aggregateMap, type Aggregate } from './borex-aggregate.ts';
+import { aggregateMap, ClipAggregator, type Aggregate } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
-import { centredBox, fillBoxPair } from '../masks/box.ts';
-import { elementCount, imageDims } from '../tensor/dims.ts';
+import { centredBox, fillBoxPair, type Box } from '../masks/box.ts';
+import { elementCount } from '../tensor/dims.ts';
 
 /**
  * BOREx (Kikuchi et al., ACCV 2022, Algorithm 2) and, with flip off, a zero prior and the `mean`
  * aggregate, the Mokuwe et al. baseline (Algorithm 1). Pixel quantities are given for a 224×224
  * input; the GP works in those units whatever the input size (coordinates scaled by 224/H).
+ *
+ * One loop for every rank, chosen by the target's dims: an image [C,H,W] is searched with squares
+ * z = (row, col, s); a clip [C,T,H,W] (paper §3.2) with boxes z = (row, col, n, s, t), a square of
+ * half-width s over frames [n, n+t), whose extra parameters are `clip` (defaults CLIP_DEFAULTS).
  */
 export interface BorexParams {
   iterations: number;
@@ -51,7 +57,47 @@ export interface BorexParams {
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
+  /** Clips only: the box durations, their length scales, jitter and search grid (CLIP_DEFAULTS). */
+  clip?: Partial<ClipBoxParams>;
 }
+
+/**
+ * BOREx-3D's own parameters. Frame quantities are in frames (not scaled with T), pixel ones at
+ * 224 px like the image parameters. Length scales for the start frame n and the duration t:
+ * - ℓ_n starts at T/2 (8 frames at T = 16), bounded to [1, T] frames: a box started a few frames
+ *   later usually sees most of the same evidence (objects stay for many frames), so nearby starts
+ *   should be strongly correlated (k = 0.48 at 8 frames apart); 1 frame lets the fit find a brief
+ *   event; T lets it decide that time does not matter (a static object).
+ * - ℓ_t starts at 4 frames, the middle duration, bounded to [1, longest duration]: 2- and
+ *   8-frame boxes stay distinguishable (k = 0.34 apart) yet inform each other.
+ * - jitter (0.5, 0.5) frames on (n, t), half the image rule's pixel jitter as frames are coarser.
+ * - The search grid keeps every 16th row and column at 224 px (scaled with the input, ≥ 1) and
+ *   every 2nd start frame: 18,816 candidates at T = 16 and 224², 16,224 at 64² — sized so the GP
+ *   stays near 2 s per clip (BENCHMARKS.md); the final map is predicted at every voxel.
+ */
+export interface ClipBoxParams {
+  /** Box durations t in frames, clipped to T (duplicates dropped). */
+  durations: number[];
+  /** Initial ℓ_n as a fraction of T. */
+  startLengthScale: number;
+  /** Initial ℓ_t in frames. */
+  durationLengthScale: number;
+  /** Jitter standard deviations on (n, t), in frames. */
+  jitter: [number, number];
+  /** Spatial search stride at 224 px. */
+  candidateStride: number;
+  /** Search every frameStride-th start frame. */
+  frameStride: number;
+}
+
+export const CLIP_DEFAULTS: ClipBoxParams = {
+  durations: [2, 4, 8],
+  startLengthScale: 0.5,
+  durationLengthScale: 4,
+  jitter: [0.5, 0.5],
+  candidateStride: 16,
+  frameStride: 2,
+};
 
 export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
   iterations: 50,
@@ -79,6 +125,9 @@ export interface BorexSample {
   row: number;
   col: number;
   halfSize: number;
+  /** Clips: the box's first frame n and its duration t (frames [n, n+t)). */
+  frame?: number;
+  frames?: number;
   /** Observation after squashing. */
   y: number;
   /** GP target y − i0(c). */
@@ -86,6 +135,7 @@ export interface BorexSample {
 }
 
 export interface BorexOutput {
+  /** [H,W] or, for a clip, [T,H,W] (frame-major). */
   map: Float32Array;
   samples: BorexSample[];
   lengthScale: number[];
@@ -94,18 +144,14 @@ export interface BorexOutput {
 }
 
 /**
- * `prior` (H×W) may be null for no prior (i0 = 0). `cache` keeps candidate sets between runs of
- * one geometry: pass the same one for every item of a batch (borex-cache.ts).
+ * `prior` (the map's dims: H×W, or T×H×W for a clip) may be null for no prior (i0 = 0). `cache`
+ * keeps candidate sets between runs of one geometry: pass the same one for every item of a batch
+ * (borex-cache.ts). Progress samples are (row, col, halfSize) triples for images and
+ * (row, col, halfSize, n, t) tuples for clips.
  */
 export async function borex(target: ExplainTarget, prior: Float32Array | null, params: BorexParams, control: JobControl = {}, cache: BorexCache = new BorexCache()): Promise<BorexOutput> {
   validate(params);
   const { classifier, x, baseline, dims, label } = target;
-  const { height: H, width: W } = imageDims(dims);
-  const plane = H * W;
-  const unit = 224 / H;
-  const unitW = 224 / W;
-  const halfPx = params.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));
-  const i0 = scalePrior(prior, plane, params.priorMeanAbs);
   const random = new Random(params.seed);
   const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
   // The prior is final before the first query: a UI can show it now rather than when the run ends.
@@ -119,51 +165,32 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
     return r;
   };
 
-  const { search, searchPrior, posterior, full, gp } = timed(() => {
-    const stride = Math.max(1, Math.round(params.candidateStride / unit));
-    const { search, full, posterior } = cache.imageSets(H, W, halfPx, stride, unit, unitW);
-    return {
-      search,
-      full,
-      posterior,
-      searchPrior: candidatePrior(search, i0),
-      gp: new GaussianProcess({ dims: 3, lengthScale: params.lengthScale, noiseVariance: params.noiseVariance }),
-    };
-  });
+  const geometry = timed(() => boxGeometry(dims, prior, params, cache));
+  const { i0 } = geometry;
+  const gp = new GaussianProcess({ dims: geometry.gpDims, lengthScale: geometry.lengthScale, noiseVariance: params.noiseVariance });
 
   const inputSize = elementCount(dims);
   const images = new Float32Array(2 * inputSize);
   let unmaskedScore = 0;
   if (!params.flip) unmaskedScore = (await classifier.classify(x, 1))[label];
   const samples: BorexSample[] = [];
-  const z = new Float64Array(3);
+  const z = new Float64Array(geometry.gpDims);
 
   for (let t = 0; t < params.iterations; t++) {
     throwIfCancelled(control.signal);
-    let row: number;
-    let col: number;
-    let k: number;
-    if (t === 0) {
-      // First point: the prior's argmax (lowest index on ties) with the smallest square.
-      const peak = argmax(i0);
-      row = Math.floor(peak / W);
-      col = peak % W;
-      k = indexOfMin(halfPx);
-    } else {
-      const choice = timed(() => {
-        posterior.update(gp);
-        return acquisitionArgmax(posterior.mean, posterior.std, searchPrior, search.count, { kappa: params.kappa, kind: params.acquisition });
-      });
-      const centre = search.pixel[Math.floor(choice.index / halfPx.length)];
-      row = Math.floor(centre / W);
-      col = centre % W;
-      k = choice.index % halfPx.length;
-    }
-    const s = halfPx[k];
+    const box =
+      t === 0
+        ? geometry.first()
+        : geometry.candidate(
+            timed(() => {
+              geometry.posterior.update(gp);
+              return acquisitionArgmax(geometry.posterior.mean, geometry.posterior.std, geometry.searchPrior, geometry.searchCount, { kappa: params.kappa, kind: params.acquisition });
+            }).index,
+          );
 
     let y: number;
-    // images[0]: only the square [row−s, row+s)×[col−s, col+s) visible (x⊙m̄); images[1]: it hidden (x⊙m).
-    fillBoxPair(x, baseline, dims, centredBox([H, W], [row, col], [s, s]), images);
+    // images[0]: only the box visible (x⊙m̄); images[1]: it hidden (x⊙m).
+    fillBoxPair(x, baseline, dims, box.box, images);
     if (params.flip) {
       // One batch of 2.
       const p = await classifier.classify(images, 2);
@@ -173,31 +200,192 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
       y = unmaskedScore - p[label];
     }
     if (params.gain > 0) y = Math.tanh((params.gain * y) / 2);
-    const residual = y - i0[row * W + col];
-    samples.push({ row, col, halfSize: s, y, residual });
+    const residual = y - i0[box.priorIndex];
+    samples.push({ ...box.sample, y, residual });
 
     timed(() => {
       // Jitter keeps repeated centres off the grid; the public code leaves the first point as is.
-      const j = t === 0 ? 0 : 1;
-      z[0] = row * unit + j * params.jitter[0] * random.normal();
-      z[1] = col * unitW + j * params.jitter[1] * random.normal();
-      z[2] = s * unit + j * params.jitter[2] * random.normal();
+      geometry.point(box, t === 0 ? 0 : 1, random, z);
       gp.addObservation(z, residual);
       if ((t + 1) % params.refitEvery === 0) {
-        fitLengthScale(gp, {
-          initial: params.refitFrom === 'initial' ? params.lengthScale : undefined,
-          lower: params.lengthScaleBounds[0],
-          upper: params.lengthScaleBounds[1],
-        });
+        fitLengthScale(gp, { initial: params.refitFrom === 'initial' ? geometry.lengthScale : undefined, lower: geometry.lower, upper: geometry.upper });
       }
     });
 
     const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
-    progress.report(t + 1, preview ? { partialMap: timed(() => finalMap(gp, full, i0, H, W, halfPx, params.aggregate)), samples: samplesArray(samples) } : {});
+    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.finalMap(gp)), samples: samplesArray(samples) } : {});
   }
 
-  const map = timed(() => finalMap(gp, full, i0, H, W, halfPx, params.aggregate));
+  const map = timed(() => geometry.finalMap(gp));
   return { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
+}
+
+/** One box BOREx queries: the mask, where its prior value is, and how it is recorded. */
+interface QueryBox {
+  box: Box;
+  /** Index into i0 of the box's centre (pixel, or voxel at the box's centre frame). */
+  priorIndex: number;
+  sample: Omit<BorexSample, 'y' | 'residual'>;
+}
+
+/** What the loop needs from a rank: its candidate sets, first box, GP points and final map. */
+interface BoxGeometry {
+  i0: Float32Array;
+  gpDims: number;
+  lengthScale: number[];
+  lower: number | number[];
+  upper: number | number[];
+  searchCount: number;
+  searchPrior: Float64Array;
+  posterior: CandidatePosterior;
+  first(): QueryBox;
+  candidate(index: number): QueryBox;
+  /** Writes the GP input of `box` into z, with jitter scaled by j (0 or 1). */
+  point(box: QueryBox, j: number, random: Random, z: Float64Array): void;
+  finalMap(gp: GaussianProcess): Float32Array;
+}
+
+function boxGeometry(dims: readonly number[], prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
+  if (dims.length === 3) return imageGeometry(dims[1], dims[2], prior, params, cache);
+  if (dims.length === 4) return clipGeometry(dims[1], dims[2], dims[3], prior, params, cache);
+  throw usageError(`BOREx explains images [C,H,W] and clips [C,T,H,W], not inputs of dims [${dims.join(',')}]`);
+}
+
+/** Squares z = (row, col, s) on an H×W image: the arithmetic of the public code, unchanged. */
+function imageGeometry(H: number, W: number, prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
+  const plane = H * W;
+  const unit = 224 / H;
+  const unitW = 224 / W;
+  const halfPx = params.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));
+  const i0 = scalePrior(prior, plane, params.priorMeanAbs);
+  const stride = Math.max(1, Math.round(params.candidateStride / unit));
+  const { search, full, posterior } = cache.imageSets(H, W, halfPx, stride, unit, unitW);
+  const square = (row: number, col: number, k: number): QueryBox => {
+    const s = halfPx[k];
+    return { box: centredBox([H, W], [row, col], [s, s]), priorIndex: row * W + col, sample: { row, col, halfSize: s } };
+  };
+  return {
+    i0,
+    gpDims: 3,
+    lengthScale: params.lengthScale,
+    lower: params.lengthScaleBounds[0],
+    upper: params.lengthScaleBounds[1],
+    searchCount: search.count,
+    searchPrior: candidatePrior(search, i0),
+    posterior,
+    first() {
+      // First point: the prior's argmax (lowest index on ties) with the smallest square.
+      const peak = argmax(i0);
+      return square(Math.floor(peak / W), peak % W, indexOfMin(halfPx));
+    },
+    candidate(index) {
+      const centre = search.pixel[Math.floor(index / halfPx.length)];
+      return square(Math.floor(centre / W), centre % W, index % halfPx.length);
+    },
+    point({ sample }, j, random, z) {
+      z[0] = sample.row * unit + j * params.jitter[0] * random.normal();
+      z[1] = sample.col * unitW + j * params.jitter[1] * random.normal();
+      z[2] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
+    },
+    finalMap: (gp) => finalMap(gp, full, i0, H, W, halfPx, params.aggregate),
+  };
+}
+
+/** The clip parameters of a run, defaults filled in. */
+export function clipParams(params: BorexParams): ClipBoxParams {
+  return { ...CLIP_DEFAULTS, ...params.clip };
+}
+
+/**
+ * Boxes z = (row, col, n, s, t) on a T×H×W clip: rows, columns and s in 224-px units as for
+ * images, n and t in frames.
+ */
+function clipGeometry(T: number, H: number, W: number, prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
+  const clip = clipParams(params);
+  validateClip(clip);
+  const plane = H * W;
+  const unit = 224 / H;
+  const unitW = 224 / W;
+  const halfPx = params.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));
+  const durations = clipDurations(clip.durations, T);
+  const D = durations.length;
+  const P = halfPx.length * D;
+  const i0 = scalePrior(prior, T * plane, params.priorMeanAbs);
+  const stride = Math.max(1, Math.round(clip.candidateStride / unit));
+  const { search, posterior } = cache.clipSets(T, H, W, halfPx, durations, stride, clip.frameStride, unit, unitW);
+  const longest = durations[D - 1];
+  const [lower, upper] = params.lengthScaleBounds;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const lengthScale = [params.lengthScale[0], params.lengthScale[1], clamp(clip.startLengthScale * T, 1, T), params.lengthScale[2], clamp(clip.durationLengthScale, 1, longest)];
+  const tube = (row: number, col: number, n: number, k: number, d: number): QueryBox => {
+    const s = halfPx[k];
+    const t = durations[d];
+    const square = centredBox([H, W], [row, col], [s, s]);
+    return {
+      box: { start: [n, ...square.start], end: [Math.min(T, n + t), ...square.end] },
+      priorIndex: priorFrame(n, t, T) * plane + row * W + col,
+      sample: { row, col, halfSize: s, frame: n, frames: t },
+    };
+  };
+  const rowAxis = Float64Array.from({ length: H }, (_, r) => r * unit);
+  const colAxis = Float64Array.from({ length: W }, (_, c) => c * unitW);
+  const frameAxis = Float64Array.from({ length: T }, (_, n) => n);
+  return {
+    i0,
+    gpDims: 5,
+    lengthScale,
+    lower: [lower, lower, 1, lower, 1],
+    upper: [upper, upper, Math.max(1, T), upper, Math.max(1, longest)],
+    searchCount: search.count,
+    searchPrior: clipCandidatePrior(search, i0, T, H, W),
+    posterior,
+    first() {
+      // The prior's peak voxel (lowest index on ties) with the smallest square and the shortest
+      // box, started so that its centre frame is the peak's frame.
+      const peak = argmax(i0);
+      const f = Math.floor(peak / plane);
+      const within = peak - f * plane;
+      const d = 0;
+      return tube(Math.floor(within / W), within % W, Math.max(0, f - Math.floor(durations[d] / 2)), indexOfMin(halfPx), d);
+    },
+    candidate(index) {
+      const v = search.voxel[Math.floor(index / P)];
+      const n = Math.floor(v / plane);
+      const within = v - n * plane;
+      const combo = index % P;
+      return tube(Math.floor(within / W), within % W, n, Math.floor(combo / D), combo % D);
+    },
+    point({ sample }, j, random, z) {
+      // Drawn in the GP's dim order (row, col, n, s, t).
+      z[0] = sample.row * unit + j * params.jitter[0] * random.normal();
+      z[1] = sample.col * unitW + j * params.jitter[1] * random.normal();
+      z[2] = sample.frame! + j * clip.jitter[0] * random.normal();
+      z[3] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
+      z[4] = sample.frames! + j * clip.jitter[1] * random.normal();
+    },
+    finalMap(gp) {
+      // μ at every voxel, one (s, t) layer at a time, aggregated as it comes (borex-aggregate.ts).
+      const aggregator = new ClipAggregator(T, H, W, params.aggregate);
+      const layer = new Float64Array(T * plane);
+      const sAxis = new Float64Array(1);
+      const tAxis = new Float64Array(1);
+      for (let k = 0; k < halfPx.length; k++) {
+        for (const t of durations) {
+          sAxis[0] = halfPx[k] * unit;
+          tAxis[0] = t;
+          // Loop order s, t, n, row, col: the output is the [T,H,W] layer, columns innermost.
+          predictMeanOnGrid(gp, [rowAxis, colAxis, frameAxis, sAxis, tAxis], [3, 4, 2, 0, 1], layer);
+          for (let n = 0; n < T; n++) {
+            const from = priorFrame(n, t, T) * plane;
+            const to = n * plane;
+            for (let i = 0; i < plane; i++) layer[to + i] += i0[from + i];
+          }
+          aggregator.add(layer, halfPx[k], t);
+        }
+      }
+      return aggregator.result();
+    },
+  };
 }
 
 /** μ_total = μ + i0 at every pixel and size (`full` in row-major pixel order), aggregated into the map. */
@@ -224,9 +412,12 @@ export function scalePrior(prior: Float32Array | null, plane: number, target: nu
   return out;
 }
 
+/** Progress samples: (row, col, halfSize) per image sample, (row, col, halfSize, n, t) per clip sample. */
 function samplesArray(samples: BorexSample[]): Float64Array {
-  const out = new Float64Array(samples.length * 3);
-  samples.forEach((s, i) => out.set([s.row, s.col, s.halfSize], i * 3));
+  const clip = samples[0]?.frame !== undefined;
+  const width = clip ? 5 : 3;
+  const out = new Float64Array(samples.length * width);
+  samples.forEach((s, i) => out.set(clip ? [s.row, s.col, s.halfSize, s.frame!, s.frames!] : [s.row, s.col, s.halfSize], i * width));
   return out;
 }
 
@@ -250,4 +441,14 @@ function validate(p: BorexParams): void {
   if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
+}
+
+function validateClip(c: ClipBoxParams): void {
+  const bad = (m: string) => usageError(`BOREx-3D: ${m}`);
+  if (c.durations.length === 0 || !c.durations.every((t) => Number.isInteger(t) && t > 0)) throw bad('box durations must be positive integers (frames)');
+  if (!(c.startLengthScale > 0) || !(c.durationLengthScale > 0)) throw bad('the start and duration length scales must be positive');
+  if (!c.jitter.every((v) => v >= 0)) throw bad('the frame jitter must be ≥ 0');
+  for (const [name, v] of [['candidate stride', c.candidateStride], ['frame stride', c.frameStride]] as const) {
+    if (!(Number.isInteger(v) && v >= 1)) throw bad(`the ${name} must be a positive integer, got ${v}`);
+  }
 }
