@@ -10,13 +10,16 @@ export interface PriorArray {
   data: Float32Array;
   height: number;
   width: number;
+  /** Clip priors (read with rank 3): the number of frames T of a T×H×W map. */
+  frames?: number;
 }
 
 /**
  * Reads a prior map: `.npy` (any real dtype, H×W or 1×H×W), 8- or 16-bit greyscale PNG/TIFF, or a
  * JSON array of rows. Rejects NaN/Inf, wrong rank, empty and constant maps with a message.
+ * `rank` 3 reads a clip's prior instead: a `.npy` of T×H×W only (no image format holds frames).
  */
-export async function readPriorFile(file: string): Promise<PriorArray> {
+export async function readPriorFile(file: string, rank: 2 | 3 = 2): Promise<PriorArray> {
   const fail = (why: string) => badInput(file, `not usable as a prior: ${why}`);
   let bytes: Buffer;
   try {
@@ -26,7 +29,12 @@ export async function readPriorFile(file: string): Promise<PriorArray> {
   }
   const ext = path.extname(file).toLowerCase();
   let prior: PriorArray;
-  if (ext === '.npy') {
+  if (rank === 3 && ext !== '.npy') throw fail(`a video's prior must be a .npy array of T×H×W (frames × rows × columns), not "${ext}"`);
+  if (rank === 3) {
+    const npy = readNpy(bytes, fail);
+    if (npy.shape.length !== 3) throw fail(`shape [${npy.shape.join(', ')}]; a video's prior must be T×H×W (frames × rows × columns)`);
+    prior = { data: Float32Array.from(npy.data as unknown as ArrayLike<number>, Number), frames: npy.shape[0], height: npy.shape[1], width: npy.shape[2] };
+  } else if (ext === '.npy') {
     let npy;
     try {
       npy = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
@@ -67,7 +75,7 @@ export async function readPriorFile(file: string): Promise<PriorArray> {
   } else {
     throw fail(`unsupported extension "${ext}" (use .npy, .png, .tif or .json)`);
   }
-  if (prior.data.length === 0 || prior.height === 0 || prior.width === 0) throw fail('the map is empty');
+  if (prior.data.length === 0 || prior.height === 0 || prior.width === 0 || prior.frames === 0) throw fail('the map is empty');
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of prior.data) {
@@ -110,4 +118,29 @@ export function priorOnInput(prior: PriorArray, geometry: InputGeometry): Float3
     }
   }
   return out;
+}
+
+/** Parses a .npy, refusing what the engine cannot read as a C-ordered real array. */
+function readNpy(bytes: Buffer, fail: (why: string) => Error): ReturnType<typeof parseNpy> {
+  let npy;
+  try {
+    npy = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
+  } catch (err) {
+    throw fail(`not a readable .npy (${err instanceof Error ? err.message : err})`);
+  }
+  if (npy.fortranOrder) throw fail('Fortran-ordered arrays are not supported; save with C order');
+  if (!/^[iuf]\d$/.test(npy.dtype)) throw fail(`dtype ${npy.dtype}; a real number type is needed`);
+  return npy;
+}
+
+/**
+ * A clip's prior on the model's input: only a map of exactly the model's T×H×W is used (as is).
+ * Frames are the model's sampled frames, so a map of any other shape has no one right placement
+ * (which frames? which crop?): refused, naming the file and the shape expected.
+ */
+export function priorOnClip(prior: PriorArray, file: string, dims: readonly number[]): Float32Array {
+  const [T, H, W] = dims;
+  if (prior.frames === T && prior.height === H && prior.width === W) return prior.data;
+  const got = prior.frames === undefined ? `${prior.height}×${prior.width}` : `${prior.frames}×${prior.height}×${prior.width}`;
+  throw badInput(file, `not usable as a prior: the map is ${got}; this model explains clips of T×H×W = ${T}×${H}×${W} (frames × rows × columns), so the prior must be a .npy of exactly that shape`);
 }

@@ -11,7 +11,7 @@ import { borex, type BorexSample } from './borex.ts';
 import type { BorexCache } from './borex-cache.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
 import { borexParamsFor, type MethodConfig, type MethodName, type PriorSource } from './config.ts';
-import { priorOnInput, readPriorFile } from './imported-prior.ts';
+import { priorOnClip, priorOnInput, readPriorFile } from './imported-prior.ts';
 import { rise } from './rise.ts';
 import type { ExplainTarget } from './target.ts';
 import { whiteBoxMap } from './white-box.ts';
@@ -67,6 +67,11 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
 /** A refinement's prior: a map imported from a file, or the named method's map with the same config. */
 async function priorMap(target: ExplainTarget, config: MethodConfig, prior: PriorSource, control: JobControl, cache: BorexCache | undefined): Promise<SaliencyMap> {
   if (!isPriorMapFile(prior)) return computeMap(target, { ...config, method: prior as MethodName }, control, { cache });
+  const dims = spatialDims(target.dims);
+  if (dims.length === 3) {
+    const map = priorOnClip(await readPriorFile(prior, 3), prior, dims);
+    return { map, dims, signed: map.some((v) => v < 0) };
+  }
   if (!target.geometry) throw new BorexError('runtime', 'an imported prior needs the image geometry');
   const map = priorOnInput(await readPriorFile(prior), target.geometry);
   return { map, dims: spatialDims(target.dims), signed: map.some((v) => v < 0) };
