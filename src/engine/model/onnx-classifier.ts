@@ -117,15 +117,11 @@ export class OnnxClassifier implements Classifier {
    * scorer when the model cannot be wrapped.
    */
   async maskedScorer(image: MaskedImage): Promise<MaskedScorer> {
-    // Clips: the masked-input graph is rows·grid·cols over one image; its 3-D form (frames ×
-    // rows × cols) is not built yet, so clips use the generic scorer (no warning: not a fallback).
-    if (isClipSpec(this.spec)) return new ExpandingMaskedScorer(this, image);
     if (this.outputKind === undefined) await this.classify(image.x, 1); // decides logits vs probabilities
     const zeroBaseline = image.baseline.every((v) => v === 0);
     if (!this.maskedSessions.has(zeroBaseline)) {
-      const { height, width } = this.spec;
-      const layout = this.spec.layout as 'NCHW' | 'NHWC';
-      const graph = { inputName: this.inputName, outputName: this.outputName, layout, height, width, numClasses: this.numClasses, softmax: this.outputKind === 'logits', zeroBaseline };
+      const { layout, frames, height, width } = this.spec;
+      const graph = { inputName: this.inputName, outputName: this.outputName, layout, frames, height, width, numClasses: this.numClasses, softmax: this.outputKind === 'logits', zeroBaseline };
       this.maskedSessions.set(zeroBaseline, openMaskedSession(this.file, graph, this.sessionOptions, this.onWarning));
     }
     const session = await this.maskedSessions.get(zeroBaseline);
