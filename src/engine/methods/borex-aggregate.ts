@@ -84,14 +84,18 @@ export class ClipAggregator {
     this.line = new Float64Array(Math.max(frames, height, width) + 1);
   }
 
-  /** Adds one layer of μ_total for boxes of half-width s pixels and t frames. Overwrites `layer` for coverage. */
-  add(layer: Float64Array, s: number, t: number): void {
+  /**
+   * Adds one layer of μ_total for boxes of half-width s pixels and t frames. Overwrites `layer`
+   * for coverage. `radius`: the coverage window's half-width in grid steps (default round(s);
+   * a coarser grid, as in previews, passes s in its own steps).
+   */
+  add(layer: Float64Array, s: number, t: number, radius = Math.round(s)): void {
     const { frames: T, height: H, width: W, acc } = this;
     const size = T * H * W;
     if (layer.length < size) throw new Error(`a layer of a ${T}×${H}×${W} clip needs ${size} values`);
     this.layers++;
     if (this.aggregate === 'coverage') {
-      const r = Math.round(s);
+      const r = radius;
       const full = layer.subarray(0, size);
       windowMean(full, this.scratch, T, H * W, t - 1, 0, this.line); // start frames
       windowMean(this.scratch, full, H, W, r, r, this.line); // rows, per frame

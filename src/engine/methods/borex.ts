@@ -213,7 +213,7 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
     });
 
     const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
-    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.finalMap(gp)), samples: samplesArray(samples) } : {});
+    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp)), samples: samplesArray(samples) } : {});
   }
 
   const map = timed(() => geometry.finalMap(gp));
@@ -243,6 +243,8 @@ interface BoxGeometry {
   /** Writes the GP input of `box` into z, with jitter scaled by j (0 or 1). */
   point(box: QueryBox, j: number, random: Random, z: Float64Array): void;
   finalMap(gp: GaussianProcess): Float32Array;
+  /** The live map sent with progress, same dims as the final map (may be coarser inside). */
+  previewMap(gp: GaussianProcess): Float32Array;
 }
 
 function boxGeometry(dims: readonly number[], prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
@@ -288,6 +290,7 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
       z[2] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
     },
     finalMap: (gp) => finalMap(gp, full, i0, H, W, halfPx, params.aggregate),
+    previewMap: (gp) => finalMap(gp, full, i0, H, W, halfPx, params.aggregate),
   };
 }
 
@@ -330,6 +333,49 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
   const rowAxis = Float64Array.from({ length: H }, (_, r) => r * unit);
   const colAxis = Float64Array.from({ length: W }, (_, c) => c * unitW);
   const frameAxis = Float64Array.from({ length: T }, (_, n) => n);
+  /**
+   * The map from μ at every step-th row and column of every frame (step 1: every voxel, the final
+   * map), one (s, t) layer at a time, aggregated as it comes (borex-aggregate.ts), then repeated
+   * over each step×step block.
+   */
+  const clipMap = (gp: GaussianProcess, step: number): Float32Array => {
+    const h = Math.ceil(H / step);
+    const w = Math.ceil(W / step);
+    const rows = step === 1 ? rowAxis : Float64Array.from({ length: h }, (_, r) => r * step * unit);
+    const cols = step === 1 ? colAxis : Float64Array.from({ length: w }, (_, c) => c * step * unitW);
+    const aggregator = new ClipAggregator(T, h, w, params.aggregate);
+    const layer = new Float64Array(T * h * w);
+    const sAxis = new Float64Array(1);
+    const tAxis = new Float64Array(1);
+    for (let k = 0; k < halfPx.length; k++) {
+      for (const t of durations) {
+        sAxis[0] = halfPx[k] * unit;
+        tAxis[0] = t;
+        // Loop order s, t, n, row, col: the output is the [T,h,w] layer, columns innermost.
+        predictMeanOnGrid(gp, [rows, cols, frameAxis, sAxis, tAxis], [3, 4, 2, 0, 1], layer);
+        for (let n = 0; n < T; n++) {
+          const from = priorFrame(n, t, T) * plane;
+          for (let r = 0; r < h; r++) {
+            const to = (n * h + r) * w;
+            const src = from + r * step * W;
+            for (let c = 0; c < w; c++) layer[to + c] += i0[src + c * step];
+          }
+        }
+        aggregator.add(layer, halfPx[k], t, Math.round(halfPx[k] / step));
+      }
+    }
+    const coarse = aggregator.result();
+    if (step === 1) return coarse;
+    const map = new Float32Array(T * plane);
+    for (let n = 0; n < T; n++) {
+      for (let r = 0; r < H; r++) {
+        const src = (n * h + Math.floor(r / step)) * w;
+        const dst = (n * H + r) * W;
+        for (let c = 0; c < W; c++) map[dst + c] = coarse[src + Math.floor(c / step)];
+      }
+    }
+    return map;
+  };
   return {
     i0,
     gpDims: 5,
@@ -363,28 +409,10 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
       z[3] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
       z[4] = sample.frames! + j * clip.jitter[1] * random.normal();
     },
-    finalMap(gp) {
-      // μ at every voxel, one (s, t) layer at a time, aggregated as it comes (borex-aggregate.ts).
-      const aggregator = new ClipAggregator(T, H, W, params.aggregate);
-      const layer = new Float64Array(T * plane);
-      const sAxis = new Float64Array(1);
-      const tAxis = new Float64Array(1);
-      for (let k = 0; k < halfPx.length; k++) {
-        for (const t of durations) {
-          sAxis[0] = halfPx[k] * unit;
-          tAxis[0] = t;
-          // Loop order s, t, n, row, col: the output is the [T,H,W] layer, columns innermost.
-          predictMeanOnGrid(gp, [rowAxis, colAxis, frameAxis, sAxis, tAxis], [3, 4, 2, 0, 1], layer);
-          for (let n = 0; n < T; n++) {
-            const from = priorFrame(n, t, T) * plane;
-            const to = n * plane;
-            for (let i = 0; i < plane; i++) layer[to + i] += i0[from + i];
-          }
-          aggregator.add(layer, halfPx[k], t);
-        }
-      }
-      return aggregator.result();
-    },
+    finalMap: (gp) => clipMap(gp, 1),
+    // Previews predict every stride-th row and column only (the search grid's spacing) and repeat
+    // them: the exact map costs ~T·H·W·12·n kernel values, too many to send every few iterations.
+    previewMap: (gp) => clipMap(gp, stride),
   };
 }
 

@@ -8,7 +8,7 @@ import { PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
 import { definedOnly } from '../defined-only.ts';
 import { usageError } from '../errors.ts';
-import { BO_DEFAULTS, BOREX_DEFAULTS, type BorexParams } from './borex.ts';
+import { BO_DEFAULTS, BOREX_DEFAULTS, CLIP_DEFAULTS, type BorexParams } from './borex.ts';
 import { RISE_PRESETS, type RiseParams } from './rise.ts';
 
 export const METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'bo', 'borex'] as const;
@@ -49,6 +49,12 @@ export interface MethodOptions {
    * it passes false so this re-layering changes none of its results.
    */
   strideFromPreset?: boolean;
+  /**
+   * The input is a clip [C,T,H,W]: bo/borex's config then carries BOREx-3D's own parameters
+   * (`borex.clip`: durations, frame length scales, jitter, search grid) resolved, so result.json
+   * records every one. Image configs are unchanged (no `clip` key).
+   */
+  clip?: boolean;
 }
 
 export function methodConfig(o: MethodOptions): MethodConfig {
@@ -56,6 +62,7 @@ export function methodConfig(o: MethodOptions): MethodConfig {
   if (o.method === 'bo' || o.method === 'borex') {
     config.prior = o.method === 'bo' ? 'none' : (o.prior ?? 'rise');
     config.borex = borexParamsFor(o.method, o.borex ?? {}, o.strideFromPreset === false ? undefined : o.preset);
+    if (o.clip) config.borex.clip = { ...CLIP_DEFAULTS, ...definedOnly(o.borex?.clip ?? {}) };
   }
   return config;
 }

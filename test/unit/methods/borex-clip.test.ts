@@ -135,6 +135,26 @@ describe('BOREx-3D on a clip model whose evidence tube is known', () => {
   });
 });
 
+describe('BOREx-3D previews', () => {
+  it('are the map predicted at every stride-th row and column, repeated over the block (mean aggregate: pointwise equal)', async () => {
+    const p = { ...params, aggregate: 'mean' as const, iterations: 5, previewEvery: 4 };
+    let preview: Float32Array | undefined;
+    await borex(whiteClipTarget(new TubeClassifier(T, H, W, TUBE)), distractorPrior(), p, { onProgress: (e) => (preview ??= e.partialMap) });
+    // The same seed for 4 iterations leaves the GP the preview was drawn from.
+    const final = (await borex(whiteClipTarget(new TubeClassifier(T, H, W, TUBE)), distractorPrior(), { ...p, iterations: 4 })).map;
+    const step = 5; // 16 px at 224 → 16/3.5 ≈ 5 px at 64
+    expect(preview).toHaveLength(T * H * W);
+    let worst = 0;
+    for (let n = 0; n < T; n++)
+      for (let r = 0; r < H; r++)
+        for (let c = 0; c < W; c++) {
+          const got = preview![(n * H + r) * W + c];
+          worst = Math.max(worst, Math.abs(got - final[(n * H + Math.floor(r / step) * step) * W + Math.floor(c / step) * step]));
+        }
+    expect(worst).toBeLessThan(1e-6);
+  });
+});
+
 describe('clip candidate sets', () => {
   it('clips durations to T and drops duplicates', () => {
     expect(clipDurations([2, 4, 8], 16)).toEqual([2, 4, 8]);
