@@ -22,7 +22,7 @@ describe('borex models', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout);
     expect(list.directories[0]).toBe(dir);
-    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['shapes-v1', 'mobilenetv2-12-int8', 'mobilenetv2-float32']);
+    expect(list.models.map((m: { name: string }) => m.name)).toEqual(['shapes-v1', 'motion-v1', 'mobilenetv2-12-int8', 'mobilenetv2-float32']);
     expect(list.models.find((m: { name: string }) => m.name === 'mobilenetv2-12-int8')).toMatchObject({ found: null, downloadable: true });
   });
 
