@@ -6,10 +6,13 @@ import { BATCH_USAGE, batchCommand } from './commands/batch.ts';
 import { COMPARE_USAGE, compareCommand } from './commands/compare.ts';
 import { MERGE_USAGE, mergeCommand } from './commands/merge.ts';
 import { SERVE_USAGE, serveCommand } from './commands/serve.ts';
+import { VIDEO_USAGE, videoCommand } from './commands/video.ts';
 
-const USAGE = `borex — explain image classifiers (RISE, PN-RISE) offline
+const USAGE = `borex — explain image and video classifiers offline (RISE, PN-RISE, Grad-CAM++, BOREx, BO)
 
 ${EXPLAIN_USAGE}
+
+${VIDEO_USAGE}
 
 ${MODELS_USAGE}
 
@@ -36,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'explain':
         return await explainCommand(rest, controller.signal);
+      case 'video':
+        return await videoCommand(rest, controller.signal);
       case 'models':
         return await modelsCommand(rest);
       case 'demo':

@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
-import { explainImage, readBoxesJson, type CurveMetrics, type GroundTruth } from '../../engine/jobs/explain.ts';
-import { AGGREGATES } from '../../engine/methods/borex-aggregate.ts';
+import { explainImage, readBoxesJson, type GroundTruth } from '../../engine/jobs/explain.ts';
 import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
-import { methodConfig, parseMethod, parsePreset, parsePrior } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
-import type { ModelSpec } from '../../engine/model/spec.ts';
-import { choiceOption, intOption, numberOption, parse, tripleOption } from '../args.ts';
+import { parse } from '../args.ts';
+import { formatMetrics, METHOD_OPTIONS, methodConfigFromOptions, specOverrides } from '../method-options.ts';
 import { progressPrinter } from '../progress-printer.ts';
-import { riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
+import { runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
@@ -42,29 +40,8 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
 
 const OPTIONS = {
   ...SHARED_OPTIONS,
-  model: { type: 'string' },
-  label: { type: 'string' },
-  method: { type: 'string' },
-  prior: { type: 'string' },
-  preset: { type: 'string' },
-  iterations: { type: 'string' },
-  sizes: { type: 'string' },
-  kappa: { type: 'string' },
-  gain: { type: 'string' },
-  aggregate: { type: 'string' },
-  acquisition: { type: 'string' },
-  'no-flip': { type: 'boolean' },
-  'candidate-stride': { type: 'string' },
-  'refit-every': { type: 'string' },
+  ...METHOD_OPTIONS,
   boxes: { type: 'string' },
-  'input-size': { type: 'string' },
-  resize: { type: 'string' },
-  mean: { type: 'string' },
-  std: { type: 'string' },
-  'channel-order': { type: 'string' },
-  layout: { type: 'string' },
-  output: { type: 'string' },
-  out: { type: 'string' },
 } as const;
 
 export async function explainCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -75,32 +52,9 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
   }
   if (positionals.length !== 1) throw usageError(`explain takes exactly one IMAGE\n${EXPLAIN_USAGE}`);
   const image = positionals[0];
-  const method = parseMethod(o.method ?? 'rise');
-  const preset = parsePreset(o.preset ?? 'default');
-  const refines = method === 'bo' || method === 'borex';
-  const config = methodConfig({
-    method,
-    preset,
-    seed: intOption(o.seed, 'seed') ?? 0,
-    rise: riseOverrides(o),
-    prior: method === 'borex' ? parsePrior(o.prior ?? 'rise') : undefined,
-    borex: refines ? {
-      iterations: intOption(o.iterations, 'iterations', 1),
-      halfSizes: o.sizes === undefined ? undefined : listOption(o.sizes, 'sizes'),
-      kappa: numberOption(o.kappa, 'kappa'),
-      gain: numberOption(o.gain, 'gain'),
-      aggregate: choiceOption(o.aggregate, 'aggregate', AGGREGATES),
-      acquisition: choiceOption(o.acquisition, 'acquisition', ['ucb', 'abs'] as const),
-      flip: o['no-flip'] ? false : undefined,
-      candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
-      refitEvery: intOption(o['refit-every'], 'refit-every', 1),
-    } : undefined,
-  });
-  if (!refines && (o.prior !== undefined || o.iterations !== undefined || o['no-flip'])) {
-    throw usageError(`--prior, --iterations and --no-flip apply to --method bo or borex, not ${method}`);
-  }
+  const config = methodConfigFromOptions(o);
   const json = o.json ?? false;
-  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o), runtimeOptions(o, warner(json)));
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o, ['NCHW', 'NHWC'] as const), runtimeOptions(o, warner(json)));
   try {
     let groundTruth: GroundTruth | undefined;
     if (o.boxes) groundTruth = o.boxes.endsWith('.xml') ? { vocXml: o.boxes } : { boxes: readBoxesJson(o.boxes), source: path.resolve(o.boxes) };
@@ -133,39 +87,4 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
   } finally {
     await classifier.dispose();
   }
-}
-
-function formatMetrics(m: CurveMetrics): string {
-  const parts: string[] = [];
-  if (m.insertion !== undefined) parts.push(`insertion ${m.insertion.toFixed(4)}`, `deletion ${m.deletion!.toFixed(4)}`);
-  if (m.fRp !== undefined) parts.push(`F_rp ${m.fRp.toFixed(4)}`, `F1 ${m.f1!.toFixed(4)}`, `pointing ${m.pointingGame ? 'hit' : 'miss'}`);
-  return parts.join('  ');
-}
-
-function listOption(value: string, name: string): number[] {
-  const parts = value.split(',').map(Number);
-  if (parts.length === 0 || !parts.every((v) => Number.isFinite(v) && v > 0)) throw usageError(`--${name} must be comma-separated positive numbers, got "${value}"`);
-  return parts;
-}
-
-function specOverrides(o: { [k: string]: string | boolean | undefined }): Partial<ModelSpec> {
-  const s = (k: string) => o[k] as string | undefined;
-  let height: number | undefined;
-  let width: number | undefined;
-  if (s('input-size')) {
-    const m = s('input-size')!.match(/^(\d+)x(\d+)$/);
-    if (!m) throw usageError(`--input-size must be HxW, e.g. 224x224`);
-    height = Number(m[1]);
-    width = Number(m[2]);
-  }
-  return {
-    height,
-    width,
-    resize: choiceOption(s('resize'), 'resize', ['stretch', 'shorter-side-crop'] as const),
-    mean: tripleOption(s('mean'), 'mean'),
-    std: tripleOption(s('std'), 'std'),
-    channelOrder: choiceOption(s('channel-order'), 'channel-order', ['RGB', 'BGR'] as const),
-    layout: choiceOption(s('layout'), 'layout', ['NCHW', 'NHWC'] as const),
-    output: choiceOption(s('output'), 'output', ['logits', 'probabilities', 'auto'] as const),
-  };
 }
