@@ -3,7 +3,7 @@ import { usageError } from '../../engine/errors.ts';
 import { explainVideo } from '../../engine/jobs/explain-video.ts';
 import { writeVideoOutputs } from '../../engine/jobs/write-video-outputs.ts';
 import { loadModel } from '../../engine/model/load.ts';
-import type { ModelSpec } from '../../engine/model/spec.ts';
+import { inputDims, type ModelSpec } from '../../engine/model/spec.ts';
 import { COLORMAPS } from '../../shared/colormaps.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
 import { formatMetrics, METHOD_OPTIONS, methodConfigFromOptions, specOverrides } from '../method-options.ts';
@@ -61,6 +61,9 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   const json = o.json ?? false;
   const { resolved, classifier } = await loadModel(o.model ?? 'motion-v1', clipOverrides(o), runtimeOptions(o, warner(json)));
   try {
+    const frames = inputDims(classifier.spec)[1];
+    const asked = intOption(o.window ?? o.frames, 'frames', 1);
+    if (asked !== undefined && asked !== frames) throw usageError(`${resolved.name} takes clips of ${frames} frames (its input fixes T); --${o.window ? 'window' : 'frames'} ${asked} does not fit`);
     const outcome = await explainVideo(
       classifier,
       { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
