@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { BO_DEFAULTS, BOREX_DEFAULTS, borex, type BorexParams } from '../../../src/engine/methods/borex.ts';
 import { clipCandidates, clipDurations, priorFrame } from '../../../src/engine/methods/borex-candidates.ts';
+import { BorexCache } from '../../../src/engine/methods/borex-cache.ts';
 import { insertionDeletion } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { TubeClassifier, whiteClipTarget, type Tube } from '../../helpers/synthetic-clip.ts';
 
@@ -156,6 +157,26 @@ describe('BOREx-3D previews', () => {
 });
 
 describe('clip candidate sets', () => {
+  it('BorexCache keeps one clip geometry (T×H×W, sizes, durations, strides) and rebuilds for another T', async () => {
+    const cache = new BorexCache();
+    const a = cache.clipSets(16, 64, 64, [9, 13], [2, 4, 8], 5, 2, 3.5, 3.5);
+    expect(cache.clipSets(16, 64, 64, [9, 13], [2, 4, 8], 5, 2, 3.5, 3.5)).toBe(a);
+    const b = cache.clipSets(8, 64, 64, [9, 13], [2, 4, 8], 5, 2, 3.5, 3.5);
+    expect(b).not.toBe(a);
+    expect(b.search.count).toBe(4 * 13 * 13 * 2 * 3);
+    // Rows, columns and s in 224-px units; n and t in frames.
+    expect(Array.from(b.search.points.subarray(5 * 7, 5 * 8))).toEqual([0, 5 * 3.5, 0, 9 * 3.5, 4]); // centre 1 (col 5), s = 9, t = 4
+    // A run with a caller's cache gives the map a fresh cache gives.
+    const model = new TubeClassifier(T, H, W, TUBE);
+    const shared = new BorexCache();
+    const p = { ...params, iterations: 3 };
+    const first = await borex(whiteClipTarget(model), distractorPrior(), p, {}, shared);
+    const again = await borex(whiteClipTarget(model), distractorPrior(), p, {}, shared);
+    const fresh = await borex(whiteClipTarget(model), distractorPrior(), p);
+    expect(Array.from(again.map)).toEqual(Array.from(first.map));
+    expect(Array.from(fresh.map)).toEqual(Array.from(first.map));
+  });
+
   it('clips durations to T and drops duplicates', () => {
     expect(clipDurations([2, 4, 8], 16)).toEqual([2, 4, 8]);
     expect(clipDurations([2, 4, 8], 4)).toEqual([2, 4]);
