@@ -123,7 +123,9 @@ up <-> down).
 The temporal centring is part of the model: it removes everything static (background, static
 distractors, the scene's colours) before the first convolution. Without it the network did not start
 to learn within the training budget (loss stayed at ln 4): with random object and background colours
-the per-clip colour offsets swamp the small moving edges.
+the per-clip colour offsets swamp the small moving edges. For saliency methods this means a masked
+(grey) voxel also shifts its pixel's temporal mean, i.e. it changes the input the convolutions see in
+every frame at that pixel, not only in the masked frame.
 
 ## Data (`tools/motion-model/clips.py`)
 Each clip: a static textured background (two-colour gradient, value noise, optional stripes, soft
@@ -168,7 +170,9 @@ Predicted class counts on the static-target clips (left, right, up, down):
 {te['static_target_vs_original_label']['predicted_counts']}; mean max softmax probability {te['static_target_mean_max_probability']}
 (on the fresh clips: {te['fresh_mean_max_probability']}). Per class (fresh): {', '.join(f'{k} {v}' for k, v in te['fresh_per_class'].items())}.
 So the model reads motion, not appearance: reversing time flips its answer, freezing the target
-leaves it guessing. Numbers measured with torch's forward of the ONNX file's own weights (Debian's
+leaves it at chance accuracy. The static-target answers are not uniform, though (mostly "up", with low
+confidence): a clip with nothing travelling lies outside the training distribution, and the model has
+no "no motion" class. Numbers measured with torch's forward of the ONNX file's own weights (Debian's
 python has no onnxruntime; max |logit difference| to the trained torch model
 {report['onnx_weights_vs_torch_max_abs_logit_diff']:.2e}); `test/integration/motion-model.test.ts` checks
 onnxruntime-node against them.
