@@ -32,8 +32,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     name: 'motion-v1',
     file: 'motion-v1.onnx',
-    // Filled in by the commit that adds resources/models/motion-v1.onnx (an empty hash skips the check until then).
-    sha256: '',
+    sha256: 'dd5334fd9148e9687f8d6129375f81ec83b35d3873c07310557582233c53166f',
     description: "The project's own tiny 3-D CNN for clips (16×64×64, NCTHW): the direction a moving object takes among look-alike distractors (left/right/up/down), trained on synthetic clips with exact per-frame boxes.",
     bundled: true,
     // The bundled sidecar motion-v1.borex.json is the authority; this is only a fallback.
