@@ -39,8 +39,8 @@ export const METHOD_OPTIONS = {
 type Values = { [key: string]: string | boolean | undefined };
 const str = (o: Values, k: string) => o[k] as string | undefined;
 
-/** --method, --prior, --preset and the BOREx/BO overrides as one MethodConfig. */
-export function methodConfigFromOptions(o: Values): MethodConfig {
+/** --method, --prior, --preset and the BOREx/BO overrides as one MethodConfig (`clip`: BOREx-3D's parameters recorded too). */
+export function methodConfigFromOptions(o: Values, { clip = false } = {}): MethodConfig {
   const method = parseMethod(str(o, 'method') ?? 'rise');
   const refines = method === 'bo' || method === 'borex';
   if (!refines && (o.prior !== undefined || o.iterations !== undefined || o['no-flip'])) {
@@ -51,6 +51,7 @@ export function methodConfigFromOptions(o: Values): MethodConfig {
     preset: parsePreset(str(o, 'preset') ?? 'default'),
     seed: intOption(str(o, 'seed'), 'seed') ?? 0,
     rise: riseOverrides(o),
+    clip,
     prior: method === 'borex' ? parsePrior(str(o, 'prior') ?? 'rise') : undefined,
     borex: refines
       ? {

@@ -13,7 +13,9 @@ export const PRIOR_CHOICES = [...PRIOR_NAMES, 'file'] as const;
 export type PriorChoice = (typeof PRIOR_CHOICES)[number];
 export const PRESET_CHOICES = ['paper', 'default', 'quality'] as const;
 export type PresetChoice = (typeof PRESET_CHOICES)[number];
-export const BASELINE_CHOICES = ['mean', 'black', 'blur'] as const;
+/** Occlusion baselines (engine/image/baseline.ts); `temporal-mean` is for clips only. */
+export const BASELINE_CHOICES = ['mean', 'black', 'blur', 'temporal-mean'] as const;
+export type BaselineChoice = (typeof BASELINE_CHOICES)[number];
 /** Files a finished job offers for export. */
 export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json'] as const;
 export type JobFile = (typeof JOB_FILES)[number];

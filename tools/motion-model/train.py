@@ -221,7 +221,9 @@ def main():
     spec = {"layout": "NCTHW", "frames": T, "height": RES, "width": RES, "resize": "stretch", "cropFraction": 1,
             "channelOrder": "RGB", "valueRange": [0, 1], "mean": MEAN, "std": STD, "output": "logits",
             "labels": "motion-v1.labels.txt", "inputName": "input", "outputName": "output",
-            "sampling": "uniform"}
+            "sampling": "uniform",
+            # Occluding with each pixel's mean over the clip (its background), not grey: see the model card.
+            "baseline": "temporal-mean"}
     with open(os.path.join(args.out, "motion-v1.borex.json"), "w") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")

@@ -16,8 +16,10 @@ export const VIDEO_USAGE = `borex video VIDEO [options]      explain a clip clas
   --frames T              frames per clip (default: the spec's); sampled uniformly over the video
   --window T --stride S   long videos: clips of T consecutive frames every S frames, one result each
   --method, --prior (rise|pn-rise|gradcampp|none|FILE.npy of T×H×W), --preset, --label, --seed,
-  --masks/--grid/--p1, the BOREx options, --baseline, --no-metrics, --metric-step,
+  --masks/--grid/--p1, the BOREx options, --no-metrics, --metric-step,
   --insertion-start, --resize-filter, --threads/--provider/--batch-size: as for explain
+  --baseline mean|black|blur|temporal-mean   occlusion baseline (default: the model spec's, else
+                          mean; temporal-mean = each pixel's mean over the clip, for motion models)
   --tube FILE             ground truth per frame: JSON {"frame": [[x0,y0,x1,y1],...]} or CSV
                           frame,x0,y0,x1,y1, in video pixels (recall/precision/F, pointing game)
   --layout NCTHW|NTCHW|NTHWC and the other model spec overrides of explain
@@ -49,7 +51,7 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   }
   if (positionals.length !== 1) throw usageError(`video takes exactly one VIDEO\n${VIDEO_USAGE}`);
   const video = positionals[0];
-  const config = methodConfigFromOptions(o);
+  const config = methodConfigFromOptions(o, { clip: true });
   const exportFile = o.export;
   if (exportFile !== undefined && path.extname(exportFile).toLowerCase() !== '.mp4') throw usageError(`--export writes an MP4: give a FILE.mp4, not ${exportFile}`);
   if (o['side-by-side'] && config.method !== 'borex' && config.method !== 'bo') throw usageError('--side-by-side shows prior | refined: it needs --method borex or bo');
@@ -67,7 +69,8 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
     const outcome = await explainVideo(
       classifier,
       { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
-      { video, label: o.label, config, ...scoringOptions(o), tube: o.tube },
+      // The model's own baseline (its spec's `baseline`) unless --baseline names one.
+      { video, label: o.label, config, ...scoringOptions(o), ...(o.baseline === undefined ? { baseline: classifier.spec.baseline ?? 'mean' } : {}), tube: o.tube },
       { signal, onProgress: progressPrinter(json) },
     );
     for (const w of outcome.result.warnings) warner(json)(w);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { definedOnly } from '../defined-only.ts';
 import { BorexError, modelError, usageError } from '../errors.ts';
 import { CATALOGUE, RESOURCES_DIR, catalogueEntry, type CatalogueEntry } from './catalogue.ts';
-import { clipSpecProblems, LAYOUTS, TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
+import { BASELINE_CHOICES } from '../../shared/requests.ts';
+import { clipSpecProblems, isClipSpec, LAYOUTS, TORCHVISION_DEFAULTS, type ModelSpec } from './spec.ts';
 
 /**
  * Finds models and their specs and labels, offline first:
@@ -111,6 +112,8 @@ export function validateSpec(spec: ModelSpec, where: string): ModelSpec {
   }
   if (!spec.std.every((x) => x !== 0)) throw fail('std must not be 0');
   if (!['logits', 'probabilities', 'auto'].includes(spec.output)) throw fail('output must be logits, probabilities or auto');
+  if (spec.baseline !== undefined && !(BASELINE_CHOICES as readonly string[]).includes(spec.baseline)) throw fail(`baseline must be one of ${BASELINE_CHOICES.join(', ')}, got ${spec.baseline}`);
+  if (spec.baseline === 'temporal-mean' && !isClipSpec(spec)) throw fail('baseline temporal-mean is for clip models (it averages over frames)');
   return spec;
 }
 

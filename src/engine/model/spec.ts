@@ -3,6 +3,7 @@
  * It comes from a sidecar `NAME.borex.json` next to the `.onnx`, from CLI flags, or from the
  * torchvision-style defaults below.
  */
+import type { BaselineChoice } from '../../shared/requests.ts';
 import type { Dims } from '../tensor/dims.ts';
 
 export type ResizeMode = 'shorter-side-crop' | 'stretch';
@@ -38,6 +39,11 @@ export interface ModelSpec {
   valueRange?: [number, number];
   /** Clip models: how frames are sampled from a video (default uniform). */
   sampling?: Sampling;
+  /**
+   * The occlusion baseline the model is meant to be explained with when the user names none
+   * (default `mean`); motion-v1 says `temporal-mean` (engine/image/baseline.ts says why).
+   */
+  baseline?: BaselineChoice;
   /** Pixel values are divided by 255 then normalised as (v - mean) / std per channel. */
   mean: [number, number, number];
   std: [number, number, number];
