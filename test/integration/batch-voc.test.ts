@@ -56,7 +56,7 @@ describe.skipIf(skip)('batch on VOC photos with MobileNetV2 (int8)', () => {
     // 2007_000032: aeroplanes (and people); the model's airliner (404) maps to aeroplane.
     expect(plane).toMatchObject({ status: 'ok', class: 'aeroplane', label: { index: 404, name: 'airliner', choice: 'class-map' } });
     expect(plane.key).toMatch(/2007_000032\.jpg#aeroplane$/);
-    expect(plane.groundTruth!.boxes.length).toBeGreaterThanOrEqual(1);
+    expect(plane.groundTruth!.boxes!.length).toBeGreaterThanOrEqual(1);
     expect(plane2).toMatchObject({ status: 'ok', class: 'aeroplane' });
     for (const r of [plane, plane2]) {
       for (const id of ['rise', 'borex:rise']) {

@@ -12,8 +12,12 @@ import { choiceOption, intOption, numberOption, parse } from '../args.ts';
 import { riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
-  DIR: a folder of images (a VOC root with JPEGImages/ + Annotations/ implies --boxes voc);
-  MANIFEST: .csv (header: image[,label][,boxes][,annotation]) or .jsonl ({"image","label","boxes","annotation"})
+  DIR: a folder of images (a VOC root with JPEGImages/ + Annotations/ implies --boxes voc), or of
+       videos (one medium per run) with optional tube files beside them: CLIP.tube.json or CLIP.tube.csv
+  MANIFEST: .csv (header: image[,label][,boxes][,annotation]) or .jsonl ({"image","label","boxes","annotation"});
+       for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
+  videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
+       clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
   --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
@@ -64,8 +68,11 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   if (positionals.length !== 1) throw usageError(`batch takes exactly one DIR or MANIFEST\n${BATCH_USAGE}`);
   if (!o.methods) throw usageError(`batch needs --methods, e.g. --methods rise,borex:rise\n${BATCH_USAGE}`);
   const preset = parsePreset(o.preset ?? 'paper');
+  const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
+  const videos = input.medium === 'video';
   const methods = resolveMethods(o.methods, {
     preset,
+    clip: videos,
     seed: intOption(o.seed, 'seed') ?? 0,
     rise: riseOverrides(o),
     borex: {
@@ -77,13 +84,13 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     },
   });
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
-  const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
   const json = o.json ?? false;
   const warn = warner(json);
   const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, {}, runtimeOptions(o, warn));
   try {
     let classMap = o['class-map'] && path.resolve(o['class-map']);
-    if (!classMap && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);
+    // A class map chooses classes for photos' dataset boxes; a clip's tube has no class.
+    if (!classMap && !videos && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);
     if (!classMap && input.boxes) warn('no class map (labels/voc_imagenet_map.txt or --class-map): each image is explained for its top-1 class only');
     const scoring = scoringOptions(o);
     const spec: BatchSpec = {
@@ -97,9 +104,10 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     };
     const outDir = path.resolve(o.out ?? path.join('borex-runs', path.parse(input.path).name + (shard ? `-shard${shard.index}of${shard.count}` : '')));
     const started = Date.now();
+    const unit = videos ? 'videos' : 'images';
     if (!json) {
       const implicit = methods.filter((m) => m.implicit).map((m) => m.id);
-      console.log(`batch: ${input.entries.length} images${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, methods ${methods.map((m) => m.id).join(', ')}${implicit.length ? ` (${implicit.join(', ')} added as priors)` : ''}, model ${resolved.name}`);
+      console.log(`batch: ${input.entries.length} ${unit}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, methods ${methods.map((m) => m.id).join(', ')}${implicit.length ? ` (${implicit.join(', ')} added as priors)` : ''}, model ${resolved.name}`);
       console.log(`run directory: ${outDir}`);
     }
     const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
@@ -123,7 +131,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     else {
       const it = summary.items;
       console.log(
-        `done: ${summary.processed} images in ${duration(Date.now() - started)}${summary.skipped ? ` (${summary.skipped} already finished)` : ''}; items ok ${it.ok}, failed ${it.failed}, no item ${it.noItem}${it.methodFailures ? `; ${it.methodFailures} method failures recorded` : ''}`,
+        `done: ${summary.processed} ${unit} in ${duration(Date.now() - started)}${summary.skipped ? ` (${summary.skipped} already finished)` : ''}; items ok ${it.ok}, failed ${it.failed}, no item ${it.noItem}${it.methodFailures ? `; ${it.methodFailures} method failures recorded` : ''}`,
       );
       console.log(`wrote ${path.join(outDir, 'items.jsonl')}; next: borex compare ${outDir}`);
     }

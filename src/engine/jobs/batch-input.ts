@@ -1,16 +1,23 @@
 /**
- * What a batch runs over: a deterministic list of entries (one per image), each with an optional
- * explicit label and ground-truth objects.
+ * What a batch runs over: a deterministic list of entries (one per image, or one per video),
+ * each with an optional explicit label and ground truth (objects for a photo, a tube for a video).
+ * One medium per run: photos or videos (shared/media.ts lists the extensions of each).
  *
  * Inputs
- *  - a folder: its image files (jpg, jpeg, png, webp, tif, tiff, bmp, gif, avif), not recursive,
- *    sorted by name (code-point order, so every machine lists them alike). A PASCAL VOC root
- *    (a folder holding JPEGImages/ and Annotations/) lists JPEGImages/ and implies `--boxes voc`.
+ *  - a folder: its image files (jpg, jpeg, png, webp, tif, tiff, bmp, gif, avif), or its video files
+ *    (mp4, m4v, mov, webm, mkv, avi), not recursive, sorted by name (code-point order, so every
+ *    machine lists them alike); a folder holding both is refused. A PASCAL VOC root (a folder
+ *    holding JPEGImages/ and Annotations/) lists JPEGImages/ and implies `--boxes voc`.
+ *    A video's tube file lies beside it, named after the video without its extension:
+ *    `CLIP.tube.json`, else `CLIP.tube.csv` (clip.mp4 → clip.tube.json); used when present.
  *  - a manifest: `.csv` with a header (columns `image`, optional `label`, `boxes`, `annotation`)
  *    or `.jsonl` (objects `{"image", "label"?, "boxes"?, "annotation"?}`), in file order. Paths are
  *    relative to the manifest's folder. `boxes`: JSON `[[x0,y0,x1,y1],...]` (or
  *    `[{"box":[...],"class":"dog"}]`), or in CSV also `x0 y0 x1 y1;x0 y0 x1 y1`, in photo pixels
- *    (x1/y1 exclusive). `annotation`: a VOC XML file for that image.
+ *    (x1/y1 exclusive). `annotation`: a VOC XML file for that image. A manifest of videos names
+ *    each in a `video` column (or in `image`, by its extension), with optional `label` and `tube`
+ *    (a tube file, metrics/tube.ts, relative to the manifest); a manifest mixing photos and
+ *    videos is refused.
  *
  * Ground truth (`--boxes`)
  *  - voc: a VOC XML per image, from `--annotations DIR`, the VOC root's Annotations/, the image's
@@ -24,7 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { badInput, usageError } from '../errors.ts';
 import type { PhotoBox } from '../metrics/voc.ts';
-import { IMAGE_EXTENSIONS } from '../../shared/media.ts';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, mediaKindOf, type MediaKind } from '../../shared/media.ts';
 
 export { IMAGE_EXTENSIONS };
 export const BOX_FORMATS = ['voc', 'coco', 'csv'] as const;
@@ -49,10 +56,14 @@ export interface BatchEntry {
   objects?: GtObject[];
   /** A VOC XML file read when the item runs. */
   vocXml?: string;
+  /** A video's tube file (absolute; metrics/tube.ts), read when the entry runs. */
+  tube?: string;
 }
 
 export interface BatchInput {
   kind: 'folder' | 'voc-root' | 'manifest';
+  /** What every entry is: a photo or a video (one medium per run). */
+  medium: MediaKind;
   /** The path given (absolute). */
   path: string;
   /** Folder the entries' `image` paths are relative to. */
@@ -68,6 +79,7 @@ export interface InputOptions {
 }
 
 const isImage = (name: string) => IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+const isVideo = (name: string) => VIDEO_EXTENSIONS.includes(path.extname(name).toLowerCase());
 const isFileFollowingLinks = (p: string) => {
   try {
     return fs.statSync(p).isFile();
@@ -90,22 +102,31 @@ export function listBatchInput(inputPath: string, options: InputOptions = {}): B
   if (stat.isDirectory()) {
     const vocRoot = fs.existsSync(path.join(abs, 'JPEGImages')) && fs.existsSync(path.join(abs, 'Annotations'));
     const dir = vocRoot ? path.join(abs, 'JPEGImages') : abs;
-    const names = fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((d) => isImage(d.name) && (d.isFile() || (d.isSymbolicLink() && isFileFollowingLinks(path.join(dir, d.name)))))
-      .map((d) => d.name)
-      .sort(byCodePoint);
-    if (names.length === 0) throw badInput(inputPath, `no image files (${IMAGE_EXTENSIONS.join(' ')}) in this folder`);
+    const files = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile() || (d.isSymbolicLink() && isFileFollowingLinks(path.join(dir, d.name))));
+    const images = files.filter((d) => isImage(d.name)).map((d) => d.name);
+    const videos = vocRoot ? [] : files.filter((d) => isVideo(d.name)).map((d) => d.name);
+    if (images.length > 0 && videos.length > 0) {
+      throw badInput(inputPath, `holds both photos (${images.length}) and videos (${videos.length}); a batch runs over one medium: put them in two folders`);
+    }
+    if (images.length === 0 && videos.length === 0) throw badInput(inputPath, `no image files (${IMAGE_EXTENSIONS.join(' ')}) in this folder, and no videos (${VIDEO_EXTENSIONS.join(' ')})`);
+    const medium: MediaKind = videos.length > 0 ? 'video' : 'image';
+    const names = (medium === 'video' ? videos : images).sort(byCodePoint);
     input = {
       kind: vocRoot ? 'voc-root' : 'folder',
+      medium,
       path: abs,
       root: abs,
       boxes: options.boxes ?? (vocRoot ? 'voc' : undefined),
       annotations: options.annotations && path.resolve(options.annotations),
       entries: names.map((name, index) => ({ index, image: posix(path.relative(abs, path.join(dir, name))), file: path.join(dir, name) })),
     };
+    if (medium === 'video') for (const e of input.entries) attachTubeBeside(e);
   } else {
-    input = { kind: 'manifest', path: abs, root: path.dirname(abs), boxes: options.boxes, annotations: options.annotations && path.resolve(options.annotations), entries: readManifest(abs) };
+    const entries = readManifest(abs);
+    input = { kind: 'manifest', medium: entries.medium, path: abs, root: path.dirname(abs), boxes: options.boxes, annotations: options.annotations && path.resolve(options.annotations), entries: entries.list };
+  }
+  if (input.medium === 'video' && (input.boxes || input.annotations)) {
+    throw usageError(`--boxes and --annotations are for photos; a video's ground truth is a tube file beside it (CLIP.tube.json or CLIP.tube.csv) or a manifest "tube" column`);
   }
   attachGroundTruth(input);
   return input;
@@ -113,14 +134,23 @@ export function listBatchInput(inputPath: string, options: InputOptions = {}): B
 
 // ---------------------------------------------------------------- manifests
 
+/** The tube file beside a listed video, if any: CLIP.tube.json, else CLIP.tube.csv (CLIP: the name without its extension). */
+function attachTubeBeside(e: BatchEntry): void {
+  const { dir, name } = path.parse(e.file);
+  const tube = ['.tube.json', '.tube.csv'].map((ext) => path.join(dir, name + ext)).find((f) => fs.existsSync(f));
+  if (tube) e.tube = tube;
+}
+
 interface ManifestRow {
   image?: unknown;
+  video?: unknown;
+  tube?: unknown;
   label?: unknown;
   boxes?: unknown;
   annotation?: unknown;
 }
 
-function readManifest(file: string): BatchEntry[] {
+function readManifest(file: string): { medium: MediaKind; list: BatchEntry[] } {
   const text = readText(file, 'manifest');
   const ext = path.extname(file).toLowerCase();
   let rows: ManifestRow[];
@@ -137,23 +167,37 @@ function readManifest(file: string): BatchEntry[] {
   } else if (ext === '.csv') {
     const table = parseCsv(text);
     const header = (table.shift() ?? []).map((h) => h.trim().toLowerCase());
-    if (!header.includes('image')) throw badInput(file, 'a CSV manifest needs a header row with an "image" column (and optionally label, boxes, annotation)');
+    if (!header.includes('image') && !header.includes('video')) throw badInput(file, 'a CSV manifest needs a header row with an "image" column (and optionally label, boxes, annotation), or a "video" column (and optionally label, tube)');
     rows = table.filter((r) => r.some((c) => c.trim() !== '')).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]?.trim() || undefined])));
   } else {
     throw badInput(file, 'a manifest must be .csv or .jsonl (or give a folder of images)');
   }
   if (rows.length === 0) throw badInput(file, 'the manifest lists no images');
   const root = path.dirname(file);
-  return rows.map((row, index) => {
+  let medium: { kind: MediaKind; where: string } | undefined;
+  const list = rows.map((row, index) => {
     const where = `${path.basename(file)} entry ${index + 1}`;
-    if (typeof row.image !== 'string' || !row.image) throw badInput(file, `${where}: "image" must be a path`);
-    const entry: BatchEntry = { index, image: posix(path.normalize(row.image)), file: path.resolve(root, row.image) };
+    const named = typeof row.video === 'string' && row.video ? row.video : row.image;
+    if (typeof named !== 'string' || !named) throw badInput(file, `${where}: "image" (or "video") must be a path`);
+    const kind: MediaKind = typeof row.video === 'string' && row.video ? 'video' : mediaKindOf(named) === 'video' ? 'video' : 'image';
+    if (medium && medium.kind !== kind) throw badInput(file, `lists both photos and videos (${medium.where} is ${article(medium.kind)}, ${where} ${article(kind)}); a batch runs over one medium`);
+    medium ??= { kind, where };
+    const entry: BatchEntry = { index, image: posix(path.normalize(named)), file: path.resolve(root, named) };
     if (row.label !== undefined && row.label !== null && row.label !== '') entry.label = String(row.label);
+    if (kind === 'video') {
+      if ((row.boxes !== undefined && row.boxes !== null && row.boxes !== '') || row.annotation) throw badInput(file, `${where}: a video's ground truth is a tube file (column "tube"), not boxes or an annotation`);
+      if (typeof row.tube === 'string' && row.tube) entry.tube = path.resolve(root, row.tube);
+      return entry;
+    }
+    if (typeof row.tube === 'string' && row.tube) throw badInput(file, `${where}: "tube" is for videos; a photo's ground truth is "boxes" or "annotation"`);
     if (row.boxes !== undefined && row.boxes !== null && row.boxes !== '') entry.objects = parseBoxes(row.boxes, file, where);
     if (typeof row.annotation === 'string' && row.annotation) entry.vocXml = path.resolve(root, row.annotation);
     return entry;
   });
+  return { medium: medium!.kind, list };
 }
+
+const article = (kind: MediaKind) => (kind === 'video' ? 'a video' : 'a photo');
 
 function parseBoxes(value: unknown, file: string, where: string): GtObject[] {
   let v = value;

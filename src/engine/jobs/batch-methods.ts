@@ -44,6 +44,8 @@ export interface MethodSettings {
   rise?: Partial<RiseParams>;
   /** Applied to every BOREx/BO method before its modifiers. */
   borex?: Partial<BorexParams>;
+  /** The run is over clips: BOREx/BO configs record BOREx-3D's parameters (methodConfig's `clip`). */
+  clip?: boolean;
 }
 
 interface ParsedId {
@@ -78,7 +80,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('no-flip')) overrides.flip = false;
   if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
   if (p.modifiers.includes('area')) overrides.aggregate = 'area';
-  return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides });
+  return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }
 
 /**

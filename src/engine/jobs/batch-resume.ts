@@ -33,6 +33,8 @@ interface RecordedSpec {
   metrics: BatchSpec['metrics'];
   classMap: { file: string; sha256: string } | null;
   maps: BatchSpec['maps'];
+  /** Runs of videos only (a photo run has none). */
+  medium?: 'video';
 }
 
 export const recordedSpec = (manifest: RunManifest) => manifest.spec as unknown as RecordedSpec;
@@ -68,7 +70,7 @@ export function planResume(dir: string, modelFile: string): ResumePlan {
   const shard = manifest.shard ?? undefined;
   const missing: string[] = [];
 
-  const input = listRecordedInput(rec.input, done, shard, missing);
+  const input = listRecordedInput(rec.input, rec.medium, done, shard, missing);
   const classMap = rec.classMap ? findRecordedFile(rec.classMap, [path.dirname(modelFile)]) : undefined;
   if (rec.classMap && !classMap) missing.push(`its class map ${rec.classMap.file} (sha256 ${short(rec.classMap.sha256)})`);
   if (missing.length > 0 || !input) throw new BorexError('bad-input', `cannot resume run ${path.basename(dir)}: missing ${missing.join('; ')}`);
@@ -85,8 +87,9 @@ export function planResume(dir: string, modelFile: string): ResumePlan {
  * The run's input listed again: it must list the very entries it listed then (same hash), and
  * every photo still to do must be readable. What is not is added to `missing`.
  */
-function listRecordedInput(rec: RecordedSpec['input'], done: ItemRecord[], shard: BatchSpec['shard'], missing: string[]): BatchInput | undefined {
+function listRecordedInput(rec: RecordedSpec['input'], medium: RecordedSpec['medium'], done: ItemRecord[], shard: BatchSpec['shard'], missing: string[]): BatchInput | undefined {
   const what = rec.kind === 'manifest' ? 'manifest' : 'folder';
+  const noun = (n: number) => (medium === 'video' ? (n === 1 ? 'a video' : `${n} videos`) : n === 1 ? 'a photo' : `${n} photos`);
   if (!fs.existsSync(rec.path)) {
     missing.push(`its input ${what} ${rec.path}`);
     return undefined;
@@ -105,13 +108,17 @@ function listRecordedInput(rec: RecordedSpec['input'], done: ItemRecord[], shard
   if (input.entries.length !== rec.entries || entriesSha256(input) !== rec.entriesSha256) {
     const listed = new Set(input.entries.map((e) => e.image));
     const gone = [...new Set(done.map((r) => r.image))].filter((image) => !listed.has(image));
-    missing.push(`the photos it listed: ${rec.path} lists other photos now (${rec.entries} then, ${input.entries.length} now${gone.length ? `; gone: ${names(gone)}` : ''})`);
+    const things = medium === 'video' ? 'videos' : 'photos';
+    missing.push(`the ${things} it listed: ${rec.path} lists other ${things} now (${rec.entries} then, ${input.entries.length} now${gone.length ? `; gone: ${names(gone)}` : ''})`);
     return undefined;
   }
   const finished = new Set(done.map((r) => r.entry));
   // fs.existsSync follows links: a photo linked into the input folder must still be where the link points.
-  const gone = input.entries.filter((e) => inShard(e.index, shard) && !finished.has(e.index) && !fs.existsSync(e.file)).map((e) => e.image);
-  if (gone.length > 0) missing.push(`${gone.length === 1 ? 'a photo' : `${gone.length} photos`} still to do: ${names(gone)}`);
+  // A video still to do needs its tube file too (without it the entry would be scored differently).
+  const gone = input.entries
+    .filter((e) => inShard(e.index, shard) && !finished.has(e.index) && (!fs.existsSync(e.file) || (e.tube !== undefined && !fs.existsSync(e.tube))))
+    .map((e) => (fs.existsSync(e.file) ? `${e.image} (its tube ${e.tube})` : e.image));
+  if (gone.length > 0) missing.push(`${noun(gone.length)} still to do: ${names(gone)}`);
   return gone.length > 0 ? undefined : input;
 }
 

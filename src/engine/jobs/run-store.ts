@@ -3,13 +3,14 @@
  *
  *   RUN/run.json      what was run: spec (input, model, methods with every parameter, metric
  *                     options), shard, versions, creation time. Written once, atomically.
- *   RUN/items.jsonl   one line per item, appended and fdatasync'ed after each image (entry): all
+ *   RUN/items.jsonl   one line per item, appended and fdatasync'ed after each image or video (entry): all
  *                     lines of an entry go out in a single write, after its map files. Only
  *                     deterministic fields: no timings, no dates, so an interrupted-and-resumed run,
  *                     or merged shards, give byte-identical files.
  *   RUN/timing.jsonl  one line per entry: wall and model/GP milliseconds per method, store time,
  *                     pid and date. Diagnostic only; never compared.
- *   RUN/maps/…        float32 .npy maps (model input resolution), written to a temp name and renamed.
+ *   RUN/maps/…        float32 .npy maps (model input resolution; [T,H,W] for a clip), written to a
+ *                     temp name and renamed.
  *   RUN/run.lock      the pid of the process working on the run (stale locks of dead processes are
  *                     taken over).
  *
@@ -36,8 +37,12 @@ export interface ItemRecord {
   /** This line's position among the entry's lines, and how many lines the entry has. */
   part: number;
   parts: number;
-  /** Unique in the run: the image, plus `#CLASS` when the item is one class of the image. */
+  /**
+   * Unique in the run: the image, plus `#CLASS` when the item is one class of the image; for a
+   * video, the video, plus `#wN` for window N when its model samples windows.
+   */
   key: string;
+  /** The entry's file as the input lists it (a photo, or a video). */
   image: string;
   status: 'ok' | 'failed' | 'no-item';
   /** For 'failed': why (the item as a whole). */
@@ -47,8 +52,13 @@ export interface ItemRecord {
   label?: { index: number; name: string; probability: number; choice: 'explicit' | 'class-map' | 'top1' };
   /** The dataset class whose boxes are the ground truth. */
   class?: string;
-  /** Boxes of that class in model-input pixels, and their union's area. */
-  groundTruth?: { boxes: [number, number, number, number][]; pixels: number };
+  /** A clip's frames: the video frame indices (decode order) the model saw. */
+  frames?: number[];
+  /**
+   * A photo: boxes of that class in model-input pixels, and their union's area. A clip: the
+   * voxels of its tube on the model's input (0 when no box falls on a sampled frame: no F then).
+   */
+  groundTruth?: { boxes: [number, number, number, number][]; pixels: number; voxels?: never } | { voxels: number; boxes?: never; pixels?: never };
   methods?: Record<string, MethodRecord>;
 }
 
