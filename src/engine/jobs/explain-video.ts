@@ -22,7 +22,7 @@ import { prepareClipInput, prepareVideo } from '../pipeline/clip-input.ts';
 import { computeItemMap, itemTarget, scoreMap, type MetricOptions } from '../pipeline/item.ts';
 import type { JobControl } from '../progress.ts';
 import { versions } from '../versions.ts';
-import type { ModelInfo } from './explain.ts';
+import type { ModelInfo, ResultConfig, ResultTiming } from './explain.ts';
 
 export interface VideoExplainRequest {
   video: string;
@@ -62,8 +62,8 @@ export interface VideoExplainResult {
   sampling: 'uniform' | { window: number; stride: number };
   clips: ClipResult[];
   warnings: string[];
-  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number; metrics_ms: number };
-  config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: MetricOptions };
+  timing: ResultTiming;
+  config: ResultConfig;
   versions: Record<string, string>;
 }
 

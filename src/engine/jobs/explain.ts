@@ -53,10 +53,22 @@ export interface ExplainResult {
   prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: { insertion: number[]; deletion: number[] } };
   borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number };
   groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
-  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number; metrics_ms: number };
-  config: MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: MetricOptions };
+  timing: ResultTiming;
+  config: ResultConfig;
   versions: Record<string, string>;
 }
+
+/** Where a job's time went (result.json of explain and video). */
+export interface ResultTiming {
+  total_ms: number;
+  model_ms: number;
+  gp_ms: number;
+  model_calls: number;
+  metrics_ms: number;
+}
+
+/** Every parameter a result was made with (result.json of explain and video). */
+export type ResultConfig = MethodConfig & { baseline: BaselineKind; resizeFilter: ResizeFilter; metrics: MetricOptions };
 
 export interface ExplainOutcome {
   result: ExplainResult;
