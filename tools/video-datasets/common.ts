@@ -14,7 +14,7 @@ export type Box = [number, number, number, number];
 /** One clip of a dataset as the manifest and dataset.json describe it. */
 export interface ClipRecord {
   /** File name of the MP4, relative to the dataset folder. */
-  image: string;
+  video: string;
   /** The class to explain (index into the model's labels). */
   label: number;
   /** File name of CLIP.tube.json beside the clip. */
@@ -29,9 +29,9 @@ export function tubeJson(boxes: ReadonlyMap<number, Box[]>): string {
   return JSON.stringify(o) + '\n';
 }
 
-/** The batch manifest: image,label,tube — paths relative to the manifest's folder. */
+/** The batch manifest for videos: video,label,tube — paths relative to the manifest's folder. */
 export function manifestCsv(clips: readonly ClipRecord[]): string {
-  return ['image,label,tube', ...clips.map((c) => `${c.image},${c.label},${c.tube}`)].join('\n') + '\n';
+  return ['video,label,tube', ...clips.map((c) => `${c.video},${c.label},${c.tube}`)].join('\n') + '\n';
 }
 
 export function sha256(bytes: Uint8Array | string): string {

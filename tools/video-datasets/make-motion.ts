@@ -7,7 +7,7 @@
  *
  * Writes OUT_DIR (default out/video-datasets/motion): clip-NNN-DIRECTION.mp4 (64×64, 16 frames at
  * 8 fps), clip-NNN-DIRECTION.tube.json (the moving target's exact box in every frame),
- * manifest.csv (image,label,tube for `borex batch`) and dataset.json (seed, class, distractors,
+ * manifest.csv (video,label,tube for `borex batch`) and dataset.json (seed, class, distractors,
  * sha256 and measured encode fidelity of every clip). The clips are not committed (about 50 KB
  * each); the manifest, tubes and dataset.json are, under tools/video-datasets/motion/: `--record`
  * copies them there, `--check` fails unless this run wrote exactly the committed bytes (the MP4s'
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       const tube = new Map(c.tube.map((b, t) => [t, [b]] as [number, Box[]]));
       writeAtomic(path.join(outDir, `${stem}.tube.json`), tubeJson(tube));
       clips.push({
-        image: `${stem}.mp4`,
+        video: `${stem}.mp4`,
         label: c.labelIndex,
         tube: `${stem}.tube.json`,
         labelName: c.label,

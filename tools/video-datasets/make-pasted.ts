@@ -23,7 +23,7 @@
  * clip index): the same command gives the same bytes (checked by --check, MP4 sha256 included).
  *
  * Writes OUT_DIR (default out/video-datasets/pasted): clip-NNN-CLASS.mp4 (lossless RGB H.264,
- * 25 fps), clip-NNN-CLASS.tube.json, manifest.csv (image,label,tube), dataset.json (source video
+ * 25 fps), clip-NNN-CLASS.tube.json, manifest.csv (video,label,tube), dataset.json (source video
  * and frames, photo, box, window, sha256 of every input and output). --record copies the manifest,
  * dataset.json and tubes to tools/video-datasets/pasted/ (committed); the clips (a few MB each)
  * are not committed.
@@ -136,11 +136,11 @@ async function main(): Promise<void> {
         const tube = new Map(Array.from({ length: window }, (_, i) => [first + i, [box]] as [number, Box[]]));
         writeAtomic(path.join(outDir, `${stem}.tube.json`), tubeJson(tube));
         clips.push({
-          image: `${stem}.mp4`,
+          video: `${stem}.mp4`,
           label: photo.label,
           tube: `${stem}.tube.json`,
           labelName: photo.name,
-          video: `video/mmaction2/${video}`,
+          source: `video/mmaction2/${video}`,
           sourceFrames: [start, start + LENGTH],
           photo: photo.file,
           box,
