@@ -5,7 +5,8 @@
  * there on the frames uniform sampling puts at positions 2..5, with its tube file beside it.
  * Checked: the run's lines (one per video, a broken file failed naming it), frames, the tube's
  * voxels, the maps [T,H,W]; a run cancelled after its first clip and resumed by the CLI equals the
- * uninterrupted run byte for byte; a mixed folder and an image model refused; compare's Table 1 row.
+ * uninterrupted run byte for byte, and so do two shards merged; a mixed folder and an image model
+ * refused; compare's Table 1 row.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -169,6 +170,19 @@ describe('borex batch over clips', () => {
     expect(resumed.stdout).toContain('(1 already finished)');
     expect(fs.readFileSync(path.join(cut, 'items.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(run, 'items.jsonl'), 'utf8'));
     for (const l of items(run)) for (const m of Object.values(l.methods ?? {})) expect(fs.readFileSync(path.join(cut, m.map!)).equals(fs.readFileSync(path.join(run, m.map!)))).toBe(true);
+  }, 60_000);
+
+  it('shards of the clips merged give the unsharded items.jsonl byte for byte', () => {
+    const shards = [0, 1].map((i) => path.join(dir, `shard${i}`));
+    for (const [i, out] of shards.entries()) {
+      const r = borex(['batch', clips, '--model', model, ...METHOD_ARGS, '--shard', `${i}/2`, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(items(shards[1]).map((l) => l.key)).toEqual(['b.mp4', 'c.mp4']);
+    const merged = path.join(dir, 'merged');
+    const m = borex(['merge', merged, ...shards]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(merged, 'items.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(run, 'items.jsonl'), 'utf8'));
   }, 60_000);
 
   it('refuses a folder of photos and videos, and an image model, writing nothing', () => {
