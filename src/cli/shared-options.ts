@@ -3,6 +3,7 @@ import type { ResizeFilter } from '../engine/image/preprocess.ts';
 import type { InsertionDeletionOptions } from '../engine/metrics/insertion-deletion.ts';
 import type { RiseParams } from '../engine/methods/rise.ts';
 import type { OnnxClassifierOptions } from '../engine/model/onnx-classifier.ts';
+import type { ModelSpec } from '../engine/model/spec.ts';
 import { choiceOption, intOption, numberOption } from './args.ts';
 
 /** Options `explain` and `batch` share, parsed the same way in both. */
@@ -30,9 +31,10 @@ export function riseOverrides(o: Values): Partial<RiseParams> {
   return { masks: intOption(str(o, 'masks'), 'masks', 1), gridSize: intOption(str(o, 'grid'), 'grid', 2), keepProbability: numberOption(str(o, 'p1'), 'p1') };
 }
 
-export function scoringOptions(o: Values): { baseline: BaselineKind; resizeFilter?: ResizeFilter; metrics: InsertionDeletionOptions & { enabled: boolean } } {
+/** Scoring options; the occlusion baseline is --baseline, else the model spec's own (motion-v1 names one), else mean. */
+export function scoringOptions(o: Values, spec?: Pick<ModelSpec, 'baseline'>): { baseline: BaselineKind; resizeFilter?: ResizeFilter; metrics: InsertionDeletionOptions & { enabled: boolean } } {
   return {
-    baseline: choiceOption(str(o, 'baseline'), 'baseline', BASELINE_KINDS) ?? 'mean',
+    baseline: choiceOption(str(o, 'baseline'), 'baseline', BASELINE_KINDS) ?? spec?.baseline ?? 'mean',
     resizeFilter: choiceOption(str(o, 'resize-filter'), 'resize-filter', ['linear', 'lanczos3', 'cubic', 'nearest'] as const),
     metrics: {
       enabled: !o['no-metrics'],

@@ -33,7 +33,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --boxes voc|coco|csv    ground truth format; --annotations PATH  (VOC folder, COCO .json, box .csv)
   --class-map FILE        "IMAGENET_INDEX CLASS" lines choosing the class explained per dataset class
                           (default for 1000-class models: labels/voc_imagenet_map.txt)
-  --baseline mean|black|blur  --metric-step N  --insertion-start blur|baseline  --no-metrics
+  --baseline mean|black|blur|temporal-mean (default: the model spec's, else mean)  --metric-step N  --insertion-start blur|baseline  --no-metrics
   --resize-filter linear|lanczos3|cubic|nearest
   --maps npy|none         write every map as float32 .npy under maps/ (default npy)
   --threads N --batch-size N --provider cpu|cuda|webgpu
@@ -92,7 +92,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     // A class map chooses classes for photos' dataset boxes; a clip's tube has no class.
     if (!classMap && !videos && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);
     if (!classMap && input.boxes) warn('no class map (labels/voc_imagenet_map.txt or --class-map): each image is explained for its top-1 class only');
-    const scoring = scoringOptions(o);
+    const scoring = scoringOptions(o, classifier.spec);
     const spec: BatchSpec = {
       input,
       methods,

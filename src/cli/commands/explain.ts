@@ -65,7 +65,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
         image,
         label: o.label,
         config,
-        ...scoringOptions(o),
+        ...scoringOptions(o, classifier.spec),
         groundTruth,
       },
       { signal, onProgress: progressPrinter(json) },

@@ -69,8 +69,7 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
     const outcome = await explainVideo(
       classifier,
       { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
-      // The model's own baseline (its spec's `baseline`) unless --baseline names one.
-      { video, label: o.label, config, ...scoringOptions(o), ...(o.baseline === undefined ? { baseline: classifier.spec.baseline ?? 'mean' } : {}), tube: o.tube },
+      { video, label: o.label, config, ...scoringOptions(o, classifier.spec), tube: o.tube },
       { signal, onProgress: progressPrinter(json) },
     );
     for (const w of outcome.result.warnings) warner(json)(w);
