@@ -1,6 +1,9 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
+// No onnxruntime telemetry in any test process (forks and threads inherit this environment).
+process.env.ORT_DISABLE_TELEMETRY = '1';
+
 export default defineConfig({
   // Compiles the renderer's rune modules (*.svelte.ts) that its unit tests import, as the browser
   // runs them (client code, with real reactivity), not as server-side rendering would.

@@ -1,3 +1,4 @@
+import '../engine/no-telemetry.ts'; // first: ORT_DISABLE_TELEMETRY before onnxruntime or a worker starts
 import { asBorexError, EXIT_CODES, usageError } from '../engine/errors.ts';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.ts';
 import { MODELS_USAGE, modelsCommand } from './commands/models.ts';

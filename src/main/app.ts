@@ -47,7 +47,7 @@ export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = proc
     // Read at each start of the engine process, so a settings change applies from its next start.
     const engineEnv = () => {
       const s = settings.get();
-      return { ...process.env, ...(s.modelDir ? { BOREX_MODEL_DIR: s.modelDir } : {}), BOREX_PROVIDER: s.executionProvider, BOREX_THREADS: s.threads ? String(s.threads) : '' };
+      return { ...process.env, ...(s.modelDir ? { BOREX_MODEL_DIR: s.modelDir } : {}), BOREX_PROVIDER: s.executionProvider, BOREX_THREADS: s.threads ? String(s.threads) : '', ORT_DISABLE_TELEMETRY: '1' };
     };
     const host = utilityHost(e.utilityProcess.fork, files.engineEntry, engineEnv);
     const backend = new ApiBackend(host, workDir, 'ipc', { runsDir: path.join(app.getPath('userData'), 'runs'), modelEnv: engineEnv });

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import '../no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
 import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';

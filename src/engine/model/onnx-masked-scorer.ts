@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import '../no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { allocateClipFactoredMasks, allocateFactoredMasks, maskSize, type FactoredMasks } from '../masks/factored.ts';
 import { maskDifference } from '../masks/soft.ts';

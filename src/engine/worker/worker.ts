@@ -1,4 +1,5 @@
 /** worker_threads entry of the engine host (started through worker-entry.mjs, which loads tsx). */
+import '../no-telemetry.ts'; // harmless in a thread (its host process sets it); first if ever run as a process
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveJobs } from './job-server.ts';
 import type { HostSettings, ToHost } from './protocol.ts';

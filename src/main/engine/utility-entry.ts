@@ -2,6 +2,7 @@
  * The utilityProcess's entry: relays jobs from main to a worker thread running the engine
  * (engine/worker/worker.ts, built beside this file as engine-worker.js).
  */
+import '../../engine/no-telemetry.ts'; // first: ORT_DISABLE_TELEMETRY before the worker starts
 import { WorkerHost } from '../../engine/worker/worker-host.ts';
 import type { FromHost, ToHost } from '../../engine/worker/protocol.ts';
 import { asBorexError } from '../../engine/errors.ts';

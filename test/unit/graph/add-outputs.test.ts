@@ -1,6 +1,7 @@
 /** addOutputs and the ONNX reader: an in-memory copy with extra outputs, the original untouched. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import '../../../src/engine/no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { addOutputs, parseOnnxModel, tensorValues, findCamHead, createCamSession } from '../../../src/engine/model/graph/index.ts';

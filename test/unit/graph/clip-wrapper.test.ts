@@ -6,6 +6,7 @@
  * logits averaged, the 5-D feature map is the per-frame maps stacked along T, and models without a
  * GAP + linear head or with a 5-D map are refused.
  */
+import '../../../src/engine/no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { CLIP_FEATURES, CLIP_INPUT, ClipWrapRefusal, wrapAsClipModel } from '../../../src/engine/model/graph/clip-wrapper.ts';

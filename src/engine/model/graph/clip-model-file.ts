@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import '../../no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { BorexError, modelError, usageError } from '../../errors.ts';
 import { resolveModel } from '../model-store.ts';

@@ -3,6 +3,7 @@
  * extra outputs (an in-memory copy of the model; the user's file is never written).
  */
 import { readFile } from 'node:fs/promises';
+import '../../no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { findCamHead, type CamHead, type FindCamHeadOptions, CamHeadRefusal } from './head.ts';
 import { addOutputs } from './add-outputs.ts';
