@@ -110,7 +110,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return sendJson(res, await method(request));
   }
 
+  // One client must never take the server down: an 'error' without a listener is thrown, and thrown
+  // from a socket's event it ends the process (every job lost). A bad frame (over maxPayload,
+  // unmasked, a reserved opcode), a reset connection or a failing write closes that socket only.
+  wss.on('error', () => {});
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -120,6 +125,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', () => {
+        sockets.delete(ws);
+        ws.terminate();
+      });
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => onSocketMessage(ws, data.toString()));
     });
@@ -138,7 +147,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   const onJob = (e: JobEvent) => {
     const text = toWire(e);
-    for (const ws of sockets) ws.send(text);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text, () => {});
   };
   o.backend.events.on('job', onJob);
 
@@ -148,6 +157,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   port = (server.address() as AddressInfo).port;
   guard.setPort(port);
+  // After listening, a server 'error' (a failing accept, say) must not end the process either.
+  server.on('error', (err) => process.stderr.write(`borex serve: ${err.message}\n`));
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
