@@ -27,13 +27,25 @@ borex demo [--out DIR]           explain the bundled sample scenes with the buil
 
 ${SERVE_USAGE}
 
-Exit codes: 0 ok, 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled.`;
+Exit codes: 0 ok, 2 usage, 3 bad input file, 4 model problem, 5 runtime failure, 130 cancelled
+(Ctrl-C), 143 stopped by SIGTERM.`;
+
+/** The exit code of a command stopped by SIGTERM (128 + 15), as a shell reports a killed one. */
+export const EXIT_SIGTERM = 143;
 
 /** Runs one CLI command; returns the exit code. Errors are printed once, as one line. */
 export async function main(argv: string[]): Promise<number> {
+  // Ctrl-C and SIGTERM (how Slurm, Kubernetes and systemd stop a job) cancel the same way: the
+  // command's signal aborts, it stops between batches, releases its locks and temp files, and the
+  // exit code says which: 130 for SIGINT, 143 (128 + 15) for SIGTERM. A second signal kills at once.
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    stoppedBy ??= sig;
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const json = argv.includes('--json');
   try {
     const [command, ...rest] = argv;
@@ -68,8 +80,9 @@ export async function main(argv: string[]): Promise<number> {
     if (json) process.stderr.write(JSON.stringify({ type: 'error', kind: e.kind, message: e.message }) + '\n');
     else process.stderr.write(`borex: ${e.kind === 'cancelled' ? 'cancelled' : 'error'}: ${e.message}\n`);
     if (e.kind === 'runtime' && process.env.BOREX_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
-    return EXIT_CODES[e.kind];
+    return e.kind === 'cancelled' && stoppedBy === 'SIGTERM' ? EXIT_SIGTERM : EXIT_CODES[e.kind];
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

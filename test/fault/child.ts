@@ -12,8 +12,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnBorex(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/borex.mjs'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnBorex(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], cwd = ROOT): Child {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/borex.mjs'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -43,8 +43,8 @@ export interface Serve extends Child {
 }
 
 /** `borex serve` on a free port, once it listens: its URL, token and session folder. */
-export async function startServe(env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<Serve> {
-  const c = spawnBorex(['serve', '--port', '0', ...args], env);
+export async function startServe(env: NodeJS.ProcessEnv = {}, args: string[] = [], nodeArgs: string[] = []): Promise<Serve> {
+  const c = spawnBorex(['serve', '--port', '0', ...args], env, nodeArgs);
   const url = await waitFor(c, () => c.stdout().match(/^(http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))\n/)?.slice(1), 'the URL on stdout');
   const workDir = await waitFor(c, () => c.stderr().match(/session files in (\S+)\n/)?.[1], 'the session folder on stderr');
   const port = Number(url[1]);
