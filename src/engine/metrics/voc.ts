@@ -17,8 +17,64 @@ export interface VocAnnotation {
   objects: VocObject[];
 }
 
-/** Reads a PASCAL VOC XML annotation (only the fields the metrics use). */
+/**
+ * Refuses XML that is not one complete, well-formed element tree: a truncated file (ends inside an
+ * element, a tag or a comment), mismatched or stray tags, text outside the root. The field reading
+ * below is by pattern, so without this a cut-off annotation read as one with fewer (or no) objects,
+ * silently: an image with no ground truth, explained as top-1.
+ */
+function checkWellFormed(xml: string, file: string): void {
+  const refuse = (problem: string) => {
+    throw badInput(file, `not a complete XML annotation: ${problem} (${Buffer.byteLength(xml)} bytes; truncated?)`);
+  };
+  const stack: string[] = [];
+  let roots = 0;
+  let i = 0;
+  const text = xml.replace(/^\uFEFF/, '');
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    const chunk = text.slice(i, lt < 0 ? text.length : lt);
+    if (stack.length === 0 && chunk.trim() !== '') refuse(`text outside the root element ("${chunk.trim().slice(0, 20)}")`);
+    if (chunk.includes('>')) refuse(`a stray ">" inside <${stack.at(-1) ?? ''}>`);
+    if (lt < 0) break;
+    const end = (close: string, what: string) => {
+      const j = text.indexOf(close, lt);
+      if (j < 0) refuse(`it ends inside ${what}${stack.length ? ` in <${stack.at(-1)}>` : ''}`);
+      return j + close.length;
+    };
+    if (text.startsWith('<?', lt)) i = end('?>', 'a processing instruction');
+    else if (text.startsWith('<!--', lt)) i = end('-->', 'a comment');
+    else if (text.startsWith('<![CDATA[', lt)) {
+      if (stack.length === 0) refuse('CDATA outside the root element');
+      i = end(']]>', 'a CDATA section');
+    } else if (text.startsWith('<!', lt)) {
+      if (roots > 0 || stack.length > 0) refuse('a declaration after the root element began');
+      i = end('>', 'a declaration');
+    } else {
+      const m = /^<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=<>/]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/.exec(text.slice(lt, lt + 4096));
+      if (!m) {
+        if (text.indexOf('>', lt) < 0) refuse(`it ends inside a tag${stack.length ? ` in <${stack.at(-1)}>` : ''}`);
+        refuse(`a malformed tag at character ${lt}${stack.length ? ` in <${stack.at(-1)}>` : ''}`);
+      }
+      const [whole, closing, name, , selfClosing] = m!;
+      if (closing) {
+        if (selfClosing) refuse(`a malformed closing tag </${name}/>`);
+        const open = stack.pop();
+        if (open !== name) refuse(open === undefined ? `a closing </${name}> without its opening tag` : `</${name}> closes <${open}>`);
+      } else {
+        if (stack.length === 0 && roots++ > 0) refuse(`a second root element <${name}>`);
+        if (!selfClosing) stack.push(name);
+      }
+      i = lt + whole.length;
+    }
+  }
+  if (stack.length > 0) refuse(`it ends inside <${stack.join('><')}>`);
+  if (roots === 0) refuse('no root element');
+}
+
+/** Reads a PASCAL VOC XML annotation (only the fields the metrics use); a file that does not parse completely is refused. */
 export function parseVocXml(xml: string, file = 'annotation'): VocAnnotation {
+  checkWellFormed(xml, file);
   const tag = (s: string, name: string) => s.match(new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`))?.[1];
   const size = xml.match(/<size>([\s\S]*?)<\/size>/)?.[1];
   const width = Number(size && tag(size, 'width'));
