@@ -35,16 +35,9 @@ export async function readPriorFile(file: string, rank: 2 | 3 = 2): Promise<Prio
     if (npy.shape.length !== 3) throw fail(`shape [${npy.shape.join(', ')}]; a video's prior must be T×H×W (frames × rows × columns)`);
     prior = { data: Float32Array.from(npy.data as unknown as ArrayLike<number>, Number), frames: npy.shape[0], height: npy.shape[1], width: npy.shape[2] };
   } else if (ext === '.npy') {
-    let npy;
-    try {
-      npy = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
-    } catch (err) {
-      throw fail(`not a readable .npy (${err instanceof Error ? err.message : err})`);
-    }
+    const npy = readNpy(bytes, fail);
     const shape = npy.shape.length === 3 && npy.shape[0] === 1 ? npy.shape.slice(1) : npy.shape;
     if (shape.length !== 2) throw fail(`shape [${npy.shape.join(', ')}]; H×W or 1×H×W is needed`);
-    if (npy.fortranOrder) throw fail('Fortran-ordered arrays are not supported; save with C order');
-    if (!/^[iuf]\d$/.test(npy.dtype)) throw fail(`dtype ${npy.dtype}; a real number type is needed`);
     const values = npy.data as unknown as ArrayLike<number>;
     prior = { data: Float32Array.from(values, Number), height: shape[0], width: shape[1] };
   } else if (ext === '.png' || ext === '.tif' || ext === '.tiff') {
@@ -120,8 +113,23 @@ export function priorOnInput(prior: PriorArray, geometry: InputGeometry): Float3
   return out;
 }
 
-/** Parses a .npy, refusing what the engine cannot read as a C-ordered real array. */
+/**
+ * Parses a .npy, refusing what the engine cannot read as a C-ordered real array, and any file whose
+ * data is not exactly what its header declares: npyjs takes whatever bytes follow the header, so a
+ * truncated file would pass as a shorter array (read later as NaN) and extra bytes as a longer one.
+ */
 function readNpy(bytes: Buffer, fail: (why: string) => Error): ReturnType<typeof parseNpy> {
+  const layout = npyLayout(bytes);
+  if (typeof layout === 'string') throw fail(`not a readable .npy (${layout})`);
+  const { dataOffset, itemBytes, shape, dtype } = layout;
+  if (itemBytes !== undefined && /^[iuf]\d+$/.test(dtype)) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const expected = count * itemBytes;
+    const got = bytes.length - dataOffset;
+    const declared = `its header declares shape (${shape.join(', ')}) of ${dtype}: ${expected} bytes of data`;
+    if (got < expected) throw fail(`truncated: ${declared}, the file holds ${got} (${bytes.length} bytes in all)`);
+    if (got > expected) throw fail(`${got - expected} bytes past the declared data: ${declared}, the file holds ${got}`);
+  }
   let npy;
   try {
     npy = parseNpy(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
@@ -131,6 +139,26 @@ function readNpy(bytes: Buffer, fail: (why: string) => Error): ReturnType<typeof
   if (npy.fortranOrder) throw fail('Fortran-ordered arrays are not supported; save with C order');
   if (!/^[iuf]\d$/.test(npy.dtype)) throw fail(`dtype ${npy.dtype}; a real number type is needed`);
   return npy;
+}
+
+/** The .npy header (format 1.0, 2.0 or 3.0): where the data starts, the shape, the dtype and its item size. */
+function npyLayout(bytes: Buffer): { dataOffset: number; shape: number[]; dtype: string; itemBytes?: number } | string {
+  if (bytes.length < 10 || bytes.readUInt8(0) !== 0x93 || bytes.toString('latin1', 1, 6) !== 'NUMPY') return 'no .npy magic string';
+  const major = bytes.readUInt8(6);
+  if (major !== 1 && major !== 2 && major !== 3) return `unknown .npy format version ${major}`;
+  const lengthBytes = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lengthBytes) return 'the header is cut off';
+  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
+  const dataOffset = 8 + lengthBytes + headerLength;
+  if (dataOffset > bytes.length) return `the header is cut off (it declares ${headerLength} bytes, the file holds ${bytes.length - 8 - lengthBytes})`;
+  const header = bytes.toString(major === 3 ? 'utf8' : 'latin1', 8 + lengthBytes, dataOffset);
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || shapeText === undefined) return 'the header has no descr or shape';
+  const shape = shapeText.split(',').map((t) => t.trim()).filter(Boolean).map(Number);
+  if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0)) return `the header's shape (${shapeText}) is not a list of sizes`;
+  const m = /^[<>|=]?([a-zA-Z])(\d+)$/.exec(descr);
+  return { dataOffset, shape, dtype: descr.replace(/^[<>|=]/, ''), itemBytes: m ? Number(m[2]) : undefined };
 }
 
 /**
