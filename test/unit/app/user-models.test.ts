@@ -77,6 +77,6 @@ describe('user models with the real engine', () => {
 
   it('refuses a broken spec, naming the spec file', async () => {
     const spec = backend.userModels.stageCompanion(Buffer.from('{"layout": "CHW"}'), 'broken.borex.json');
-    await expect(backend.userModels.addUpload(bytes(path.join(MODELS, 'shapes-v1.onnx')), 'm.onnx', { spec: spec.id })).rejects.toMatchObject({ kind: 'model', message: 'broken.borex.json: layout must be NCHW or NHWC, got CHW' });
+    await expect(backend.userModels.addUpload(bytes(path.join(MODELS, 'shapes-v1.onnx')), 'm.onnx', { spec: spec.id })).rejects.toMatchObject({ kind: 'model', message: 'broken.borex.json: layout must be one of NCHW, NHWC, NCTHW, NTCHW, NTHWC, got CHW' });
   });
 });
