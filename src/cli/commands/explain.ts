@@ -5,6 +5,7 @@ import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { parse } from '../args.ts';
+import { checkOutDir } from '../out-dir.ts';
 import { formatMetrics, METHOD_OPTIONS, methodConfigFromOptions, specOverrides } from '../method-options.ts';
 import { progressPrinter } from '../progress-printer.ts';
 import { runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
@@ -35,13 +36,16 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --threads N --provider cpu|cuda|webgpu --batch-size N
   model spec overrides: --input-size HxW --resize stretch|shorter-side-crop --mean a,b,c --std a,b,c
                           --channel-order RGB|BGR --layout NCHW|NHWC --output logits|probabilities|auto
-  --out DIR               where result.json, saliency.npy, overlay.png go (default ./borex-out/IMAGE-NAME)
+  --out DIR               where result.json, saliency.npy, overlay.png go: a new or empty folder, checked
+                          before computing (default ./borex-out/IMAGE-NAME, whose earlier results are replaced)
+  --force                 write into a non-empty --out, replacing the explain results in it
   --json                  progress as JSON lines on stderr, the result JSON on stdout`;
 
 const OPTIONS = {
   ...SHARED_OPTIONS,
   ...METHOD_OPTIONS,
   boxes: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 export async function explainCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -54,6 +58,11 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
   const image = positionals[0];
   const config = methodConfigFromOptions(o);
   const json = o.json ?? false;
+  // An --out of the user's is refused when not empty unless --force; the default folder is borex's
+  // own (borex-out/NAME): a run there replaces the earlier explain results, as --force does.
+  const force = (o.force ?? false) || o.out === undefined;
+  const outDir = o.out ?? path.join('borex-out', path.parse(image).name);
+  checkOutDir(outDir, force, 'explain');
   const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, specOverrides(o, ['NCHW', 'NHWC'] as const), runtimeOptions(o, warner(json)));
   try {
     let groundTruth: GroundTruth | undefined;
@@ -70,8 +79,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       },
       { signal, onProgress: progressPrinter(json) },
     );
-    const outDir = o.out ?? path.join('borex-out', path.parse(image).name);
-    const files = await writeExplainOutputs(outDir, outcome);
+    const files = await writeExplainOutputs(outDir, outcome, { replace: force });
     const r = outcome.result;
     if (json) {
       process.stdout.write(JSON.stringify(r) + '\n');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
 import { explainVideo } from '../../engine/jobs/explain-video.ts';
 import { writeVideoOutputs } from '../../engine/jobs/write-video-outputs.ts';
+import { checkOutDir } from '../out-dir.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { inputDims, type ModelSpec } from '../../engine/model/spec.ts';
 import { COLORMAPS } from '../../shared/colormaps.ts';
@@ -27,7 +28,9 @@ export const VIDEO_USAGE = `borex video VIDEO [options]      explain a clip clas
   --side-by-side          in the export: prior | refined (refinements only)
   --opacity A (0.5) --colormap ${COLORMAPS.join('|')}
   --out DIR               saliency.npy (T×H×W), prior.npy, result.json, proxy.mp4 for videos a browser
-                          cannot play (default ./borex-out/VIDEO-NAME)
+                          cannot play: a new or empty folder, checked before computing (default
+                          ./borex-out/VIDEO-NAME, whose earlier results are replaced)
+  --force                 write into a non-empty --out, replacing the video results in it
   --json                  progress as JSON lines on stderr, the result JSON on stdout`;
 
 const OPTIONS = {
@@ -41,6 +44,7 @@ const OPTIONS = {
   'side-by-side': { type: 'boolean' },
   opacity: { type: 'string' },
   colormap: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 export async function videoCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -61,6 +65,11 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   const colormap = choiceOption(o.colormap, 'colormap', COLORMAPS);
 
   const json = o.json ?? false;
+  // An --out of the user's is refused when not empty unless --force; the default folder is borex's
+  // own (borex-out/NAME): a run there replaces the earlier video results, as --force does.
+  const force = (o.force ?? false) || o.out === undefined;
+  const outDir = o.out ?? path.join('borex-out', path.parse(video).name);
+  checkOutDir(outDir, force, 'video');
   const { resolved, classifier } = await loadModel(o.model ?? 'motion-v1', clipOverrides(o), runtimeOptions(o, warner(json)));
   try {
     const frames = inputDims(classifier.spec)[1];
@@ -73,8 +82,7 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
       { signal, onProgress: progressPrinter(json) },
     );
     for (const w of outcome.result.warnings) warner(json)(w);
-    const outDir = o.out ?? path.join('borex-out', path.parse(video).name);
-    const files = await writeVideoOutputs(outDir, outcome, { export: exportFile ? { file: exportFile, sideBySide: o['side-by-side'] ?? false, opacity, colormap } : undefined }, { signal, onProgress: progressPrinter(json) });
+    const files = await writeVideoOutputs(outDir, outcome, { export: exportFile ? { file: exportFile, sideBySide: o['side-by-side'] ?? false, opacity, colormap } : undefined, replace: force }, { signal, onProgress: progressPrinter(json) });
     const r = outcome.result;
     if (json) {
       process.stdout.write(JSON.stringify(r) + '\n');

@@ -11,11 +11,21 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file);
 }
 
+/** Every file `writeExplainOutputs` may write (result.json first: it marks a folder complete). */
+export const EXPLAIN_OUTPUT_FILES = ['result.json', 'saliency.npy', 'overlay.png', 'prior.npy', 'prior-overlay.png'] as const;
+
+/** Removes an earlier run's outputs from a folder about to be written again (result.json first). */
+export function removeOutputs(outDir: string, names: readonly string[]): void {
+  for (const name of names) fs.rmSync(path.join(outDir, name), { force: true });
+}
+
 /**
  * result.json, saliency.npy (float32 H×W at the model's input resolution) and overlay.png (on the
  * photo). Everything is rendered in memory first, so a failure leaves no partial output behind.
+ * `replace`: the folder may hold an earlier run; its outputs are removed once the new ones are
+ * ready, so a stale prior.npy never sits beside a result without a prior.
  */
-export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcome): Promise<string[]> {
+export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcome, options: { replace?: boolean } = {}): Promise<string[]> {
   const { result, map, priorMap, photo, geometry } = outcome;
   const shape = [result.model.input.height, result.model.input.width];
   const draw = (m: Float32Array, method: string, signed: boolean) =>
@@ -34,6 +44,7 @@ export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcom
   }
   outputs.push(['result.json', JSON.stringify(result, null, 2) + '\n']);
   fs.mkdirSync(outDir, { recursive: true });
+  if (options.replace) removeOutputs(outDir, EXPLAIN_OUTPUT_FILES);
   return outputs.map(([name, data]) => {
     const file = path.join(outDir, name);
     writeFileAtomic(file, data);

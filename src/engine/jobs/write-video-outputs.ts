@@ -6,12 +6,17 @@ import { exportAnnotatedVideo } from '../render/video-overlay.ts';
 import { makeProxy } from '../media/video/proxy.ts';
 import type { JobControl } from '../progress.ts';
 import type { VideoExplainOutcome } from './explain-video.ts';
-import { writeFileAtomic } from './write-outputs.ts';
+import { removeOutputs, writeFileAtomic } from './write-outputs.ts';
 
 export interface VideoOutputOptions {
   /** The annotated MP4 (`--export FILE.mp4`), anywhere the user chose. */
   export?: { file: string; sideBySide: boolean; opacity?: number; colormap?: ColormapName };
+  /** The folder may hold an earlier run: its outputs are removed once the new ones are ready. */
+  replace?: boolean;
 }
+
+/** Every file `writeVideoOutputs` may write in its folder (result.json first: it marks a folder complete). */
+export const VIDEO_OUTPUT_FILES = ['result.json', 'saliency.npy', 'prior.npy', 'proxy.mp4'] as const;
 
 /**
  * `borex video --out DIR`: saliency.npy ([T,H,W] float32 at the model's input resolution;
@@ -56,6 +61,7 @@ export async function writeVideoOutputs(outDir: string, outcome: VideoExplainOut
     const shape = maps.length > 1 ? [maps.length, ...mapDims] : mapDims;
     const files: [string, Uint8Array | string][] = [['saliency.npy', encodeNpy(concat(maps), shape)]];
     if (priorMaps) files.push(['prior.npy', encodeNpy(concat(priorMaps), shape)]);
+    if (options.replace) removeOutputs(outDir, VIDEO_OUTPUT_FILES);
     for (const [tmp, file] of staged) fs.renameSync(tmp, file);
     const written = staged.map(([, file]) => file);
     staged.length = 0;
