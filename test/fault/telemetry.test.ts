@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.ts';
+import { startServe } from './child.ts';
 
 const hasStrace = spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0;
 
@@ -42,5 +43,20 @@ describe('no telemetry (issue 14, item 1)', () => {
     } else {
       console.warn('strace not installed (apt-get install -y strace): DNS lookups not watched, only the telemetry files');
     }
+  });
+
+  it('borex serve: a job in its engine worker thread writes nothing under HOME', async () => {
+    const home = tempDir('home-');
+    const serve = await startServe({ HOME: home, ORT_DISABLE_TELEMETRY: undefined });
+    try {
+      const png = fs.readFileSync(path.join(ROOT, 'resources/samples/shapes-01-circle.png'));
+      const image = await serve.upload('images', 'circle.png', png);
+      const classified = await serve.api('classify', { imageId: (image.json as { id: string }).id, model: 'shapes-v1' });
+      expect(classified.status, JSON.stringify(classified.json)).toBe(200);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    expect(filesUnder(home)).toEqual([]);
   });
 });
