@@ -379,7 +379,18 @@ export class ApiBackend {
     return path.join(job.dir, file);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the engine host. `graceMs` > 0 (serve stopping on Ctrl-C or SIGTERM): running jobs are
+   * cancelled first and given that long to end as a cancel ends — a batch between two photos, its
+   * run.lock released — before the host is closed (which stops a worker at once).
+   */
+  async close(graceMs = 0): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.state === 'running');
+    if (graceMs > 0 && running.length > 0) {
+      for (const job of running) this.host.cancel(job.seq);
+      const until = Date.now() + graceMs;
+      while (running.some((j) => j.state === 'running') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    }
     await this.host.close();
   }
 

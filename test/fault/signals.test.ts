@@ -31,6 +31,25 @@ describe('serve removes its session folder (issue 14, item 6)', () => {
     expect(sessionFolders(tmp)).toEqual([]);
   });
 
+  it('on SIGTERM during a batch: the job is cancelled, its run.lock released, the folder removed', async () => {
+    const tmp = tempDir('tmp-');
+    const runs = tempDir('runs-');
+    const serve = await startServe({ TMPDIR: tmp }, ['--runs', runs]);
+    const ids: string[] = [];
+    for (const f of ['shapes-01-circle.png', 'shapes-02-square.png', 'shapes-03-triangle.png']) {
+      const up = await serve.upload('images', f, fs.readFileSync(path.join(ROOT, 'resources/samples', f)));
+      ids.push((up.json as { id: string }).id);
+    }
+    const started = await serve.api('batch', { imageIds: ids, model: 'shapes-v1', methods: ['rise'], preset: 'quality' });
+    expect(started.status, JSON.stringify(started.json)).toBe(200);
+    const lock = await waitFor(serve, () => fs.readdirSync(runs).map((r) => path.join(runs, r, 'run.lock')).find((l) => fs.existsSync(l)), 'the batch run.lock', 60_000);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toEqual({ code: 0, signal: null });
+    expect(fs.existsSync(lock)).toBe(false);
+    expect(fs.existsSync(path.join(path.dirname(lock), 'run.json'))).toBe(true);
+    expect(sessionFolders(tmp)).toEqual([]);
+  });
+
   it('on a crash (an uncaught exception)', async () => {
     const tmp = tempDir('tmp-');
     const crash = path.join(tmp, 'crash.cjs');

@@ -34,6 +34,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   process.once('exit', removeWorkDir);
   const host = new WorkerHost({ settings: { threads } });
   const backend = new ApiBackend(host, workDir, 'http', { runsDir: path.resolve(values.runs ?? 'borex-runs') });
+  let stopping = false;
   try {
     let server: RunningServer;
     try {
@@ -46,13 +47,18 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
     process.stderr.write(`borex serve: listening on 127.0.0.1:${server.port} (Ctrl-C or SIGTERM to stop); session files in ${workDir}\n`);
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     await server.close();
+    stopping = true;
   } finally {
-    await backend.close();
+    // Stopping: running jobs are cancelled and may end cleanly (a batch releases its run.lock).
+    await backend.close(stopping ? STOP_GRACE_MS : 0);
     removeWorkDir();
     process.off('exit', removeWorkDir);
   }
   return 0;
 }
+
+/** How long a stopping server waits for its cancelled jobs to end before it stops the engine. */
+const STOP_GRACE_MS = 10_000;
 
 /** Why the server could not listen, as a usage error naming the port (not a raw errno). */
 function startError(err: unknown, port: number | undefined): unknown {
