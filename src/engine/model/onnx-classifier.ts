@@ -17,7 +17,7 @@ export type ExecutionProvider = 'cpu' | 'cuda' | 'webgpu';
 export interface OnnxClassifierOptions {
   threads?: number;
   executionProvider?: ExecutionProvider;
-  /** Images per model call; default 32, or 1 when the model's batch dimension is fixed to 1. */
+  /** Inputs per model call; default 32 (clips: fewer when large, see defaultBatchSize), or the model's fixed batch. */
   batchSize?: number;
   /** Class names for a model that came without labels, by its number of classes (e.g. Kinetics-400 for 400). */
   labelsForClasses?: (classes: number) => string[] | undefined;
@@ -71,7 +71,7 @@ export class OnnxClassifier implements Classifier {
     const checked = checkInput(input, spec, file);
     const numClasses = checkOutput(output, file);
     const fixedBatch = typeof input.shape[0] === 'number' && input.shape[0] > 0 ? input.shape[0] : undefined;
-    const batchSize = fixedBatch ?? options.batchSize ?? 32;
+    const batchSize = fixedBatch ?? options.batchSize ?? defaultBatchSize(checked);
     if (labels && numClasses !== undefined && labels.length !== numClasses) {
       options.onWarning?.(`${file}: labels list has ${labels.length} names but the model outputs ${numClasses} classes; using index names`);
       labels = undefined;
@@ -280,4 +280,14 @@ function looksLikeProbabilities(rows: Float32Array, n: number, classes: number):
     if (Math.abs(sum - 1) > 1e-3) return false;
   }
   return true;
+}
+
+/**
+ * 32 images a call; a clip model gets as many clips as hold the values of 32 inputs of 3×256×256
+ * (motion-v1's 16×64×64 clips: 32; MobileNetV2 wrapped at T = 16: 2), because a clip batch is T
+ * frames per clip and 32 clips of 16 frames at 224² took 13 GB in onnxruntime.
+ */
+export function defaultBatchSize(spec: ModelSpec): number {
+  if (!isClipSpec(spec)) return 32;
+  return Math.max(1, Math.min(32, Math.floor((32 * 3 * 256 * 256) / elementCount(inputDims(spec)))));
 }

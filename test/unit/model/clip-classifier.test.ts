@@ -101,3 +101,16 @@ describe('OnnxClassifier on clips', () => {
     expect(labelsForClassCount(401, path.resolve('../shared/assets/models/x.onnx'))).toBeUndefined();
   });
 });
+
+describe('default batch size', () => {
+  it('is 32 images, and for clips as many as hold the values of 32 inputs of 3×256×256', async () => {
+    const { defaultBatchSize } = await import('../../../src/engine/model/onnx-classifier.ts');
+    const { CLIP_SPEC } = await import('../../helpers/synthetic-clip.ts');
+    const { TORCHVISION_DEFAULTS } = await import('../../../src/engine/model/spec.ts');
+    expect(defaultBatchSize(TORCHVISION_DEFAULTS)).toBe(32);
+    expect(defaultBatchSize({ ...TORCHVISION_DEFAULTS, height: 512, width: 512 })).toBe(32);
+    expect(defaultBatchSize(CLIP_SPEC(16, 64, 64))).toBe(32); // motion-v1
+    expect(defaultBatchSize(CLIP_SPEC(16, 224, 224))).toBe(2); // MobileNetV2 wrapped at T = 16
+    expect(defaultBatchSize(CLIP_SPEC(64, 256, 256))).toBe(1);
+  });
+});
