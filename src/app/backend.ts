@@ -27,6 +27,7 @@ import {
   type OpenedRun,
   type RunListing,
 } from '../shared/api.ts';
+import { overPixelLimit } from '../engine/image/decode.ts';
 import { listBatchInput } from '../engine/jobs/batch-input.ts';
 import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batch-resume.ts';
 import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
@@ -407,13 +408,16 @@ const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer
 async function probe(input: Buffer | string, name: string): Promise<{ format: string; ext: string; width: number; height: number }> {
   let meta: Metadata;
   try {
-    meta = await sharp(input).metadata();
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw new ApiError('bad-input', `${name}: not a readable image`);
   }
   if (!meta.format || !OPENABLE_IMAGE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
     throw new ApiError('bad-input', `${name}: unsupported image format ${meta.format ?? 'unknown'}`);
   }
+  // Refused here, before any job decodes it (BOREX_MAX_PIXELS, default 100 megapixels).
+  const over = overPixelLimit(meta.width, meta.height);
+  if (over) throw new ApiError('bad-input', `${name}: ${over}`);
   return { format: meta.format, ext: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
 }
 

@@ -1,4 +1,5 @@
 import { BASELINE_KINDS, type BaselineKind } from '../engine/image/baseline.ts';
+import { MAX_PIXELS_ENV, maxPixels } from '../engine/image/decode.ts';
 import type { ResizeFilter } from '../engine/image/preprocess.ts';
 import type { InsertionDeletionOptions } from '../engine/metrics/insertion-deletion.ts';
 import type { RiseParams } from '../engine/methods/rise.ts';
@@ -56,4 +57,18 @@ export function runtimeOptions(o: Values, onWarning: (message: string) => void):
     executionProvider: choiceOption(str(o, 'provider'), 'provider', ['cpu', 'cuda', 'webgpu'] as const),
     onWarning,
   };
+}
+
+/** The usage line of --max-pixels (explain, batch). */
+export const MAX_PIXELS_USAGE = `  --max-pixels N          refuse photos over N pixels before decoding them (default 100000000,
+                          or BOREX_MAX_PIXELS)`;
+
+/**
+ * --max-pixels N (explain, batch): the pixel limit of every photo this process decodes, set as
+ * BOREX_MAX_PIXELS so that the decoder (engine/image/decode.ts) reads it; a bad env value is a usage error too.
+ */
+export function applyPixelLimit(value: string | undefined): void {
+  const n = intOption(value, 'max-pixels', 1);
+  if (n !== undefined) process.env[MAX_PIXELS_ENV] = String(n);
+  maxPixels();
 }

@@ -9,7 +9,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
-import { riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
+import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   DIR: a folder of images (a VOC root with JPEGImages/ + Annotations/ implies --boxes voc), or of
@@ -37,10 +37,12 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --resize-filter linear|lanczos3|cubic|nearest
   --maps npy|none         write every map as float32 .npy under maps/ (default npy)
   --threads N --batch-size N --provider cpu|cuda|webgpu
+${MAX_PIXELS_USAGE}
   --json                  one JSON line per finished image on stderr, the summary JSON on stdout`;
 
 const OPTIONS = {
   ...SHARED_OPTIONS,
+  'max-pixels': { type: 'string' },
   methods: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
@@ -67,6 +69,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   }
   if (positionals.length !== 1) throw usageError(`batch takes exactly one DIR or MANIFEST\n${BATCH_USAGE}`);
   if (!o.methods) throw usageError(`batch needs --methods, e.g. --methods rise,borex:rise\n${BATCH_USAGE}`);
+  applyPixelLimit(o['max-pixels']);
   const preset = parsePreset(o.preset ?? 'paper');
   const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
   const videos = input.medium === 'video';

@@ -8,7 +8,7 @@ import { parse } from '../args.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { formatMetrics, METHOD_OPTIONS, methodConfigFromOptions, specOverrides } from '../method-options.ts';
 import { progressPrinter } from '../progress-printer.ts';
-import { runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
+import { applyPixelLimit, MAX_PIXELS_USAGE, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
@@ -38,11 +38,13 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
                           --channel-order RGB|BGR --layout NCHW|NHWC --output logits|probabilities|auto
   --out DIR               where result.json, saliency.npy, overlay.png go: a new or empty folder, checked
                           before computing (default ./borex-out/IMAGE-NAME, whose earlier results are replaced)
+${MAX_PIXELS_USAGE}
   --force                 write into a non-empty --out, replacing the explain results in it
   --json                  progress as JSON lines on stderr, the result JSON on stdout`;
 
 const OPTIONS = {
   ...SHARED_OPTIONS,
+  'max-pixels': { type: 'string' },
   ...METHOD_OPTIONS,
   boxes: { type: 'string' },
   force: { type: 'boolean' },
@@ -56,6 +58,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
   }
   if (positionals.length !== 1) throw usageError(`explain takes exactly one IMAGE\n${EXPLAIN_USAGE}`);
   const image = positionals[0];
+  applyPixelLimit(o['max-pixels']);
   const config = methodConfigFromOptions(o);
   const json = o.json ?? false;
   // An --out of the user's is refused when not empty unless --force; the default folder is borex's
