@@ -4,6 +4,7 @@
  * (methods/config.ts) and a partial ModelSpec.
  */
 import { usageError } from '../engine/errors.ts';
+import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES } from '../engine/methods/borex-aggregate.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
@@ -55,7 +56,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
     prior: method === 'borex' ? parsePrior(str(o, 'prior') ?? 'rise') : undefined,
     borex: refines
       ? {
-          iterations: intOption(str(o, 'iterations'), 'iterations', 1),
+          iterations: intOption(str(o, 'iterations'), 'iterations', 1, MAX_ITERATIONS),
           halfSizes: o.sizes === undefined ? undefined : listOption(str(o, 'sizes')!, 'sizes'),
           kappa: numberOption(str(o, 'kappa'), 'kappa'),
           gain: numberOption(str(o, 'gain'), 'gain'),

@@ -28,6 +28,8 @@ export function appProtocolHandler(uiDir: string, backend: Pick<ApiBackend, 'ima
       if (!target.startsWith(root + path.sep) || !fs.existsSync(target) || !fs.statSync(target).isFile()) return new Response('not found', { status: 404 });
       return file(target, target.endsWith('.html') ? { 'content-security-policy': CSP } : {});
     } catch (err) {
+      // A malformed % escape in the path: the request's fault, 400 (not an internal error).
+      if (err instanceof URIError) return new Response('bad request: malformed % escape in the path', { status: 400 });
       const body = toErrorBody(err);
       return new Response(body.error.message, { status: HTTP_STATUS[body.error.kind] });
     }

@@ -3,6 +3,9 @@ import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type
 
 export const API_VERSION = 1;
 
+/** The most BOREx/BO iterations one request may ask for: the API's schemas and the CLI's --iterations. */
+export const MAX_ITERATIONS = 1000;
+
 export const METHOD_CHOICES = ['borex', 'bo', 'rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MethodChoice = (typeof METHOD_CHOICES)[number];
 /** Priors BOREx can refine: a method's map, or none (i0 = 0). */
@@ -36,7 +39,7 @@ export const advancedOptions = obj({
   masks: optional(int(1, 50_000)),
   gridSize: optional(int(2, 64)),
   keepProbability: optional(num({ min: 0.01, max: 0.99 })),
-  iterations: optional(int(1, 1000)),
+  iterations: optional(int(1, MAX_ITERATIONS)),
   kappa: optional(num({ min: 0, max: 1000 })),
   gain: optional(num({ min: 0, max: 1000 })),
   halfSizes: optional(arr(num({ min: 1, max: 224 }), { min: 1, max: 8 })),
@@ -100,7 +103,7 @@ export const batchRequest = obj({
   methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
   preset: oneOf(PRESET_CHOICES),
   seed: optional(int(0, 2 ** 31 - 1)),
-  iterations: optional(int(1, 1000)),
+  iterations: optional(int(1, MAX_ITERATIONS)),
 });
 export type BatchRequest = ReturnType<typeof batchRequest>;
 

@@ -60,7 +60,8 @@ export const optional = <T>(s: Schema<T>): Optional<Schema<T | undefined>> =>
 export const obj = <F extends Fields>(fields: F): Schema<Out<F>> => (v, p) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'an object', v);
   const rec = v as Record<string, unknown>;
-  for (const key of Object.keys(rec)) if (!(key in fields)) throw new ApiError('bad-request', `${p ? `${p}.` : ''}${key}: unknown field`);
+  // Own keys only: `constructor`, `__proto__`, `toString` are not fields because an object has them.
+  for (const key of Object.keys(rec)) if (!Object.hasOwn(fields, key)) throw new ApiError('bad-request', `${p ? `${p}.` : ''}${key}: unknown field`);
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(fields)) {
     const value = schema(rec[key], p ? `${p}.${key}` : key);
@@ -72,6 +73,6 @@ export const obj = <F extends Fields>(fields: F): Schema<Out<F>> => (v, p) => {
 /** A union told apart by its `type` field. */
 export const tagged = <M extends Record<string, Schema<unknown>>>(variants: M): Schema<ReturnType<M[keyof M]>> => (v, p) => {
   const type = typeof v === 'object' && v !== null ? (v as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || !(type in variants)) return fail(p ? `${p}.type` : 'type', `one of ${Object.keys(variants).join(', ')}`, type);
+  if (typeof type !== 'string' || !Object.hasOwn(variants, type)) return fail(p ? `${p}.type` : 'type', `one of ${Object.keys(variants).join(', ')}`, type);
   return variants[type](v, p) as ReturnType<M[keyof M]>;
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
+import { MAX_ITERATIONS } from '../../shared/requests.ts';
 import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch-input.ts';
 import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
@@ -79,7 +80,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     seed: intOption(o.seed, 'seed') ?? 0,
     rise: riseOverrides(o),
     borex: {
-      iterations: intOption(o.iterations, 'iterations', 1),
+      iterations: intOption(o.iterations, 'iterations', 1, MAX_ITERATIONS),
       candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
       kappa: numberOption(o.kappa, 'kappa'),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { contentSecurityPolicy as pageCsp } from '../../shared/csp.ts';
+import { ApiError } from '../../shared/errors.ts';
 import { mimeOf } from '../../shared/media.ts';
 
 /** serve's CSP: the shared one, plus the event WebSocket on this port. */
@@ -11,7 +12,13 @@ export function contentSecurityPolicy(port: number): string {
 
 /** Serves the built renderer from `root`; unknown paths get index.html (one-page app). */
 export function serveStatic(root: string, pathname: string, res: ServerResponse, port: number): void {
-  let rel = decodeURIComponent(pathname);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname);
+  } catch {
+    // A malformed % escape (URIError) is the client's mistake: 400 with the usual error body, not a 500.
+    throw new ApiError('bad-request', 'malformed % escape in the path');
+  }
   if (rel.endsWith('/')) rel += 'index.html';
   const file = path.resolve(root, '.' + path.posix.normalize(rel));
   const inside = file.startsWith(path.resolve(root) + path.sep);

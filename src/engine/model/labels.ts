@@ -12,7 +12,7 @@ export function shortLabel(name: string): string {
  */
 export function chooseLabel(choice: string | number | undefined, labels: readonly string[], probabilities: ArrayLike<number>): number {
   if (choice === undefined || choice === 'top1') return topK(probabilities, 1)[0];
-  if (typeof choice === 'number' || /^\d+$/.test(choice)) {
+  if (typeof choice === 'number' || /^-?\d+$/.test(choice)) {
     const index = Number(choice);
     if (!(index >= 0 && index < labels.length)) throw usageError(`label index ${index} is out of range: the model has ${labels.length} classes (0–${labels.length - 1})`);
     return index;
