@@ -11,6 +11,7 @@ import type { ExplainTarget } from '../../src/engine/methods/target.ts';
 import { encodeValueInfo } from '../../src/engine/model/graph/add-outputs.ts';
 import { DataType, NodeProtoType, TensorProtoType } from '../../src/engine/model/graph/onnx.ts';
 import { concat, GraphField, lengthDelimited } from '../../src/engine/model/graph/protobuf-splice.ts';
+import { PLAIN_SPEC } from './synthetic.ts';
 
 /** [t0, t1) × [row0, row1) × [col0, col1): the only voxels the synthetic clip model looks at. */
 export interface Tube {
@@ -19,18 +20,8 @@ export interface Tube {
   cols: [number, number];
 }
 
-export const CLIP_SPEC = (frames: number, height: number, width: number, layout: ClipLayout = 'NCTHW'): ModelSpec => ({
-  layout,
-  frames,
-  height,
-  width,
-  resize: 'stretch',
-  cropFraction: 1,
-  channelOrder: 'RGB',
-  mean: [0, 0, 0],
-  std: [1, 1, 1],
-  output: 'probabilities',
-});
+/** The image models' plain spec (synthetic.ts) with a clip layout and T frames. */
+export const CLIP_SPEC = (frames: number, height: number, width: number, layout: ClipLayout = 'NCTHW'): ModelSpec => ({ ...PLAIN_SPEC(height, width), layout, frames });
 
 export class TubeClassifier implements Classifier {
   readonly name = 'tube';

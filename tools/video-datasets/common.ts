@@ -38,12 +38,8 @@ export function sha256(bytes: Uint8Array | string): string {
   return crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Writes through a temp name so a killed generator leaves no half file under the final name. */
-export function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
+/** Writes through a temp name so a killed generator leaves no half file under the final name (the engine's writer). */
+export { writeFileAtomic as writeAtomic } from '../../src/engine/jobs/write-outputs.ts';
 
 /**
  * Encodes a raw rgb24 file (frames back to back) to a LOSSLESS H.264 MP4: libx264rgb at qp 0
@@ -114,6 +110,26 @@ export function compareRecord(recordDir: string, outDir: string, names: readonly
 export function copyRecord(outDir: string, recordDir: string, names: readonly string[]): void {
   fs.mkdirSync(recordDir, { recursive: true });
   for (const name of names) fs.copyFileSync(path.join(outDir, name), path.join(recordDir, name));
+}
+
+/**
+ * After a generator wrote `clips` (and manifest.csv, dataset.json) to `outDir`: `--record` copies
+ * the committed part into `recordDir`; `--check` compares it with the committed record and sets a
+ * failing exit code when a file differs.
+ */
+export function recordOrCheck(outDir: string, recordDir: string, clips: readonly ClipRecord[], opt: Record<string, string>): void {
+  const record = ['manifest.csv', 'dataset.json', ...clips.map((c) => c.tube)];
+  if (opt.record === 'true') {
+    copyRecord(outDir, recordDir, record);
+    console.log(`recorded manifest, dataset.json and ${clips.length} tubes in ${recordDir}`);
+  }
+  if (opt.check === 'true') {
+    const bad = compareRecord(recordDir, outDir, record);
+    if (bad.length) {
+      console.error(`not the committed dataset:\n  ${bad.join('\n  ')}`);
+      process.exitCode = 1;
+    } else console.log(`identical to the committed record (${record.length} files, every MP4's sha256)`);
+  }
 }
 
 /** `--name value` options of a tool, with defaults. */

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ffmpegVersion } from '../../src/engine/media/video/index.ts';
-import { compareRecord, copyRecord, encodeFidelity, encodeLosslessRgb, manifestCsv, parseArgs, sha256, tubeJson, writeAtomic, type Box, type ClipRecord } from './common.ts';
+import { encodeFidelity, encodeLosslessRgb, manifestCsv, parseArgs, recordOrCheck, sha256, tubeJson, writeAtomic, type Box, type ClipRecord } from './common.ts';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const RECORD_DIR = path.join(HERE, 'motion');
@@ -97,20 +97,9 @@ async function main(): Promise<void> {
     };
     writeAtomic(path.join(outDir, 'manifest.csv'), manifestCsv(clips));
     writeAtomic(path.join(outDir, 'dataset.json'), JSON.stringify(dataset, null, 1) + '\n');
-    const record = ['manifest.csv', 'dataset.json', ...clips.map((c) => c.tube)];
     const worst = clips.reduce((m, c) => Math.max(m, c.maxAbsDiff as number), 0);
     console.log(`wrote ${clips.length} clips to ${outDir} (python ${tGen} ms, total ${Date.now() - t0} ms); decoded back: largest |Δ| ${worst} levels`);
-    if (opt.record === 'true') {
-      copyRecord(outDir, RECORD_DIR, record);
-      console.log(`recorded manifest, dataset.json and ${clips.length} tubes in ${RECORD_DIR}`);
-    }
-    if (opt.check === 'true') {
-      const bad = compareRecord(RECORD_DIR, outDir, record);
-      if (bad.length) {
-        console.error(`not the committed dataset:\n  ${bad.join('\n  ')}`);
-        process.exitCode = 1;
-      } else console.log(`identical to the committed record (${record.length} files, every MP4's sha256)`);
-    }
+    recordOrCheck(outDir, RECORD_DIR, clips, opt);
   } finally {
     fs.rmSync(rawDir, { recursive: true, force: true });
   }

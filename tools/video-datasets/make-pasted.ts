@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeFrames, ffmpegVersion, probeVideo } from '../../src/engine/media/video/index.ts';
-import { compareRecord, copyRecord, encodeFidelity, encodeLosslessRgb, manifestCsv, parseArgs, sha256, tubeJson, writeAtomic, type Box, type ClipRecord } from './common.ts';
+import { encodeFidelity, encodeLosslessRgb, manifestCsv, parseArgs, recordOrCheck, sha256, tubeJson, writeAtomic, type Box, type ClipRecord } from './common.ts';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const RECORD_DIR = path.join(HERE, 'pasted');
@@ -178,18 +178,7 @@ async function main(): Promise<void> {
   }
   const worst = clips.reduce((m, c) => Math.max(m, c.maxAbsDiff as number), 0);
   console.log(`wrote ${clips.length} clips to ${outDir} in ${Date.now() - t0} ms; decoded back: largest |Δ| ${worst} levels`);
-  const record = ['manifest.csv', 'dataset.json', ...clips.map((c) => c.tube)];
-  if (opt.record === 'true') {
-    copyRecord(outDir, RECORD_DIR, record);
-    console.log(`recorded manifest, dataset.json and ${clips.length} tubes in ${RECORD_DIR}`);
-  }
-  if (opt.check === 'true') {
-    const bad = compareRecord(RECORD_DIR, outDir, record);
-    if (bad.length) {
-      console.error(`not the committed dataset:\n  ${bad.join('\n  ')}`);
-      process.exitCode = 1;
-    } else console.log(`identical to the committed record (${record.length} files, every MP4's sha256)`);
-  }
+  recordOrCheck(outDir, RECORD_DIR, clips, opt);
 }
 
 await main();

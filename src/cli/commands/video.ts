@@ -70,11 +70,12 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   const force = (o.force ?? false) || o.out === undefined;
   const outDir = o.out ?? path.join('borex-out', path.parse(video).name);
   checkOutDir(outDir, force, 'video');
-  const { resolved, classifier } = await loadModel(o.model ?? 'motion-v1', clipOverrides(o), runtimeOptions(o, warner(json)));
+  const overrides = clipOverrides(o);
+  const { resolved, classifier } = await loadModel(o.model ?? 'motion-v1', overrides, runtimeOptions(o, warner(json)));
   try {
+    // A fixed T in the model's input wins over the spec: say so rather than run other clips than asked.
     const frames = inputDims(classifier.spec)[1];
-    const asked = intOption(o.window ?? o.frames, 'frames', 1);
-    if (asked !== undefined && asked !== frames) throw usageError(`${resolved.name} takes clips of ${frames} frames (its input fixes T); --${o.window ? 'window' : 'frames'} ${asked} does not fit`);
+    if (overrides.frames !== undefined && overrides.frames !== frames) throw usageError(`${resolved.name} takes clips of ${frames} frames (its input fixes T); --${o.window ? 'window' : 'frames'} ${overrides.frames} does not fit`);
     const outcome = await explainVideo(
       classifier,
       { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
