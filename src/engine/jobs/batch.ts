@@ -26,7 +26,7 @@ import { makeBaseline, type BaselineKind } from '../image/baseline.ts';
 import type { ResizeFilter } from '../image/preprocess.ts';
 import type { InsertionDeletionOptions } from '../metrics/insertion-deletion.ts';
 import type { Box, Tube } from '../metrics/localisation.ts';
-import { readTubeFile, tubeOnInput, tubeVoxels } from '../metrics/tube.ts';
+import { readTubeFile, tubeOnClip } from '../metrics/tube.ts';
 import { readVocAnnotation, readVocImagenetMap } from '../metrics/voc.ts';
 import { BorexCache } from '../methods/borex-cache.ts';
 import type { PriorName } from '../methods/config.ts';
@@ -389,11 +389,10 @@ async function clipItems(classifier: Classifier, spec: BatchSpec, entry: BatchEn
         if (!('items' in choice)) throw new Error('a clip always has an item'); // no objects: never 'noItem'
         const [item] = choice.items;
         const fields: Partial<ItemRecord> = { label: labelRecord(classifier, probabilities, item), frames: input.frames };
-        const onInput = tube && tubeOnInput(tube, input.frames, input.geometry);
-        const voxels = onInput ? tubeVoxels(onInput, input.dims[2], input.dims[3]) : 0;
+        const onClip = tube && tubeOnClip(tube, input);
         // A tube none of whose boxes falls on the sampled frames scores nothing (no F, no pointing game).
-        if (onInput) fields.groundTruth = { voxels };
-        return { target: itemTarget(classifier, input, spec.baseline, item.label), fields, truth: onInput && voxels > 0 ? onInput : undefined };
+        if (onClip) fields.groundTruth = { voxels: onClip.voxels };
+        return { target: itemTarget(classifier, input, spec.baseline, item.label), fields, truth: onClip?.truth };
       },
     })),
   };

@@ -11,8 +11,7 @@ import { throwIfCancelled } from '../errors.ts';
 import type { BaselineKind } from '../image/baseline.ts';
 import type { InputGeometry, ResizeFilter } from '../image/preprocess.ts';
 import type { VideoInfo } from '../media/video/probe.ts';
-import type { Tube } from '../metrics/localisation.ts';
-import { readTubeFile, tubeOnInput, tubeVoxels } from '../metrics/tube.ts';
+import { readTubeFile, tubeOnClip } from '../metrics/tube.ts';
 import { BorexCache } from '../methods/borex-cache.ts';
 import type { MethodConfig } from '../methods/config.ts';
 import { topK, type Classifier } from '../model/classifier.ts';
@@ -103,15 +102,14 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
     gpMs += output.borex?.gpMs ?? 0;
 
     const m0 = performance.now();
-    const boxes: Tube | undefined = tube && tubeOnInput(tube, input.frames, input.geometry);
-    const [, , H, W] = input.dims;
-    const scoredTube = boxes && tubeVoxels(boxes, H, W) > 0 ? boxes : undefined;
-    const scored = await scoreMap(target, output.map, request.metrics, scoredTube, control);
+    const scoredTube = tube && tubeOnClip(tube, input);
+    const truth = scoredTube?.truth;
+    const scored = await scoreMap(target, output.map, request.metrics, truth, control);
     const prior = output.prior && {
       method: output.prior.method,
       signed: output.prior.signed,
       frameImportance: frameImportance(output.prior.map, input.frames.length),
-      ...(await scoreMap(target, output.prior.map, request.metrics, scoredTube, control)),
+      ...(await scoreMap(target, output.prior.map, request.metrics, truth, control)),
     };
     metricsMs += performance.now() - m0;
 
@@ -127,7 +125,7 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
       curves: scored.curves,
       prior,
       borex: output.borex && { samples: output.borex.samples, lengthScale: output.borex.lengthScale, modelCalls: output.borex.modelCalls },
-      groundTruth: scoredTube && request.tube ? { source: path.resolve(request.tube), voxels: tubeVoxels(scoredTube, H, W) } : undefined,
+      groundTruth: truth && request.tube ? { source: path.resolve(request.tube), voxels: scoredTube.voxels } : undefined,
     });
     maps.push(output.map);
     if (output.prior) priorMaps.push(output.prior.map);

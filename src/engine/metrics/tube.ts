@@ -101,3 +101,14 @@ export function tubeOnInput(tube: VideoTube, frames: readonly number[], geometry
 export function tubeVoxels(tube: Tube, height: number, width: number): number {
   return tubeToMask(tube, height, width).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * A video's tube on one clip's input (frames, geometry, dims [C,T,H,W]): its boxes per sampled
+ * frame, the voxels they cover, and `truth`, the tube to score against — absent when no box falls
+ * on a sampled frame (nothing to score F or the pointing game against).
+ */
+export function tubeOnClip(tube: VideoTube, input: { frames: readonly number[]; geometry: InputGeometry; dims: readonly number[] }): { boxes: Box[][]; voxels: number; truth?: Tube } {
+  const boxes = tubeOnInput(tube, input.frames, input.geometry);
+  const voxels = tubeVoxels(boxes, input.dims[2], input.dims[3]);
+  return { boxes, voxels, truth: voxels > 0 ? boxes : undefined };
+}
