@@ -25,6 +25,8 @@ import {
   type ModelListing,
   type OpenedFolder,
   type OpenedRun,
+  type OpenedTube,
+  type OpenedVideo,
   type RunListing,
 } from '../shared/api.ts';
 import { overPixelLimit } from '../engine/image/decode.ts';
@@ -355,6 +357,28 @@ export class ApiBackend {
     const folder: OpenedFolder = { id: newId(), name: path.basename(dir), kind: input.kind, images: input.entries.map((e) => e.image) };
     this.folders.set(folder.id, { ...folder, path: input.path });
     return folder;
+  }
+
+  // ---- video (issue 12) ----------------------------------------------------------------------
+
+  openVideo(_file: FileInput): Promise<OpenedVideo> {
+    return Promise.reject(new ApiError('runtime', 'openVideo is not implemented yet'));
+  }
+
+  openTube(_file: FileInput): OpenedTube {
+    throw new ApiError('runtime', 'openTube is not implemented yet');
+  }
+
+  makeProxy(_raw: unknown): JobStarted {
+    throw new ApiError('runtime', 'makeProxy is not implemented yet');
+  }
+
+  explainVideo(_raw: unknown): JobStarted {
+    throw new ApiError('runtime', 'explainVideo is not implemented yet');
+  }
+
+  exportVideo(_raw: unknown): JobStarted {
+    throw new ApiError('runtime', 'exportVideo is not implemented yet');
   }
 
   /** A request's model: a catalogue name, or a user model of this session (`user:<id>`). */

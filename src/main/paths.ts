@@ -15,6 +15,8 @@ const EXTENSIONS: Record<Exclude<PathKind, 'folder'>, readonly string[]> = {
   prior: PRIOR_MAP_EXTENSIONS,
   spec: ['.json'],
   labels: ['.txt'],
+  video: VIDEO_EXTENSIONS,
+  tube: ['.json', '.csv'],
 };
 const WHAT: Record<Exclude<PathKind, 'folder'>, string> = {
   image: 'an image',
@@ -24,6 +26,8 @@ const WHAT: Record<Exclude<PathKind, 'folder'>, string> = {
   prior: 'a map file (.npy, .png, .tif, .json)',
   spec: 'a model spec (.borex.json)',
   labels: 'a labels file (.txt)',
+  video: `a video (${VIDEO_EXTENSIONS.join(', ')})`,
+  tube: 'a tube file (.json, .csv)',
 };
 
 /**

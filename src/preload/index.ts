@@ -50,6 +50,7 @@ export const api: BorexApi & {
   ...(calls as unknown as Required<Pick<BorexApi, 'getSettings' | 'setSettings'>> & BorexApi),
   imageUrl: (id) => `app://studio/api/images/${encodeURIComponent(id)}`,
   fileUrl,
+  mediaUrl: (id, variant) => `app://studio/api/media/${encodeURIComponent(id)}?variant=${encodeURIComponent(variant)}`,
   onJobEvent: (listener) => subscribe<JobEvent>(IPC.jobEvent, listener),
   onOpened: (listener) => subscribe<OpenedItem>(IPC.opened, listener),
   onCommand: (listener) => subscribe<MenuCommand>(IPC.command, (c) => (MENU_COMMANDS as readonly string[]).includes(c) && listener(c)),

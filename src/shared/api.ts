@@ -5,7 +5,7 @@
  * base64 over HTTP: see wire.ts).
  */
 import type { CallClient } from './calls.ts';
-import type { FileRequest } from './requests.ts';
+import type { FileRequest, MediaVariant } from './requests.ts';
 import type { JobEvent, OpenedItem } from './results.ts';
 
 export * from './requests.ts';
@@ -17,6 +17,11 @@ export * from './results.ts';
 export type BorexApi = CallClient & {
   /** A URL the UI can show the registered photo from. */
   imageUrl(imageId: string): string;
+  /**
+   * A URL a <video> element plays an opened video from (openVideo's id): its own file, or the
+   * engine's H.264 proxy once a makeProxy job is done. Answers HTTP Range requests (206).
+   */
+  mediaUrl(videoId: string, variant: MediaVariant): string;
   /** URL of a finished job's file, for links and for tests. */
   fileUrl(request: FileRequest): string;
   onJobEvent(listener: (event: JobEvent) => void): () => void;

@@ -13,7 +13,7 @@
  *  - 'model-files' / 'export': calls whose transports differ beyond that (a model's several files;
  *    a save dialog vs a download); each transport implements them itself.
  */
-import { batchRequest, classifyRequest, explainRequest, jobRequest, resumeRunRequest, runRequest, type FileRequest } from './requests.ts';
+import { batchRequest, classifyRequest, explainRequest, explainVideoRequest, exportVideoRequest, jobRequest, resumeRunRequest, runRequest, videoRequest, type FileRequest } from './requests.ts';
 import type {
   AppInfo,
   AppSettings,
@@ -24,13 +24,15 @@ import type {
   ModelListing,
   OpenedFolder,
   OpenedRun,
+  OpenedTube,
+  OpenedVideo,
   RunListing,
 } from './results.ts';
 import type { MediaInfo } from './media.ts';
 import type { Schema } from './schema.ts';
 
 /** The kinds of path main re-checks before it opens one (src/main/paths.ts). */
-export type PathKind = 'image' | 'media' | 'model' | 'folder' | 'annotation' | 'prior' | 'spec' | 'labels';
+export type PathKind = 'image' | 'media' | 'model' | 'folder' | 'annotation' | 'prior' | 'spec' | 'labels' | 'video' | 'tube';
 
 /** Where a call exists: both transports, or the desktop app only. */
 type Only = { only?: 'app' };
@@ -81,6 +83,16 @@ export const CALLS = {
   cancel: json(jobRequest, reply<{ cancelled: boolean }>()),
   /** Saves (app) or downloads (browser) one of a finished job's files. */
   exportFile: { body: 'export', reply: reply<void>() } as SpecialRow<void, 'export'>,
+  /** A video for the video view: probed, with every frame's pts; serve streams the upload to disk (its own size limit). */
+  openVideo: file('video', reply<OpenedVideo>(), { route: 'videos' }),
+  /** A tube file (JSON {frame: [[x0,y0,x1,y1],...]} or CSV frame,x0,y0,x1,y1, in video pixels) for explainVideo. */
+  openTube: file('tube', reply<OpenedTube>(), { route: 'tubes' }),
+  /** The engine's H.264 proxy of a video the browser cannot play; done: 'proxy-done'. */
+  makeProxy: json(videoRequest, reply<JobStarted>(), { startsJob: true }),
+  /** A clip model explained on an opened video, clip by clip; done: 'video-done'. */
+  explainVideo: json(explainVideoRequest, reply<JobStarted>(), { startsJob: true }),
+  /** An annotated MP4 of a finished explainVideo job; done: 'export-done', its annotated.mp4 through exportFile. */
+  exportVideo: json(exportVideoRequest, reply<JobStarted>(), { startsJob: true }),
   getSettings: json(nothing, reply<AppSettings>(), { only: 'app' }),
   setSettings: json(settingsPatch, reply<AppSettings>(), { only: 'app' }),
 } satisfies Record<string, Row>;

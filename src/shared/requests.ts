@@ -1,4 +1,5 @@
 /** Requests of the API and the choices they name, with the schemas that check them wherever they arrive. */
+import { COLORMAPS } from './colormaps.ts';
 import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type Schema } from './schema.ts';
 
 export const API_VERSION = 1;
@@ -20,7 +21,7 @@ export type PresetChoice = (typeof PRESET_CHOICES)[number];
 export const BASELINE_CHOICES = ['mean', 'black', 'blur', 'temporal-mean'] as const;
 export type BaselineChoice = (typeof BASELINE_CHOICES)[number];
 /** Files a finished job offers for export. */
-export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json'] as const;
+export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json', 'annotated.mp4'] as const;
 export type JobFile = (typeof JOB_FILES)[number];
 
 const id = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
@@ -97,6 +98,8 @@ export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 
 export const batchRequest = obj({
   /** Photos already opened (uploaded or opened by path), in queue order; or else `folderId`. */
   imageIds: optional(arr(id, { min: 1, max: 1000 })),
+  /** Videos already opened (openVideo), in queue order: a batch of clips (the model must be a clip model). */
+  videoIds: optional(arr(id, { min: 1, max: 1000 })),
   /** App only: a folder opened with openFolder, run as `borex batch FOLDER` (a VOC root brings its boxes). */
   folderId: optional(id),
   model: modelRef,
@@ -125,6 +128,56 @@ export const modelUpload = obj({
   spec: optional(id),
   labels: optional(id),
 });
+
+// ---- video (issue 12) ------------------------------------------------------------------------
+
+/** Which file a <video> element plays: the user's own, or the engine's H.264 proxy (makeProxy). */
+export const MEDIA_VARIANTS = ['original', 'proxy'] as const;
+export type MediaVariant = (typeof MEDIA_VARIANTS)[number];
+
+/** The most frames one clip may have (T), as the API's schemas check it. */
+export const MAX_CLIP_FRAMES = 512;
+
+/** A video opened with openVideo, by id. */
+export const videoRequest = obj({ videoId: id });
+export type VideoRequest = ReturnType<typeof videoRequest>;
+
+/**
+ * Explain a clip model on an opened video, clip by clip (as `borex video`): T frames sampled
+ * uniformly (`frames`, default the model spec's), or windows of T consecutive frames every
+ * `stride` frames (`window`, as --window T --stride S). `tubeId`: a tube file opened with
+ * openTube scores each clip's map (recall/precision/F, pointing game).
+ */
+export const explainVideoRequest = obj({
+  videoId: id,
+  model: modelRef,
+  label: optional(int(0, 100_000)),
+  method: oneOf(METHOD_CHOICES),
+  prior: oneOf(PRIOR_CHOICES),
+  /** For prior 'file': an imported [T,H,W] .npy (see openPrior). */
+  priorFileId: optional(id),
+  preset: oneOf(PRESET_CHOICES),
+  frames: optional(int(1, MAX_CLIP_FRAMES)),
+  window: optional(obj({ frames: int(1, MAX_CLIP_FRAMES), stride: int(1, 1_000_000) })),
+  advanced: optional(advancedOptions),
+  tubeId: optional(id),
+});
+export type ExplainVideoRequest = ReturnType<typeof explainVideoRequest>;
+
+/** Which map an export blends; how it is laid out. */
+export const EXPORT_MAPS = ['refined', 'prior'] as const;
+/** single: the map over the video; original-map: the plain video | the map; prior-refined: prior | refined. */
+export const EXPORT_LAYOUTS = ['single', 'original-map', 'prior-refined'] as const;
+
+/** An annotated MP4 of a finished explainVideo job (its jobId). */
+export const exportVideoRequest = obj({
+  jobId: id,
+  map: optional(oneOf(EXPORT_MAPS)),
+  layout: optional(oneOf(EXPORT_LAYOUTS)),
+  opacity: optional(num({ min: 0, max: 1 })),
+  colormap: optional(oneOf(COLORMAPS)),
+});
+export type ExportVideoRequest = ReturnType<typeof exportVideoRequest>;
 
 /** Messages a client may send on the serve-mode WebSocket. */
 export const socketMessage = tagged({

@@ -1,6 +1,7 @@
 /** Replies, results and job events of the API, as every process reads them. */
 import type { ErrorInfo } from './errors.ts';
 import type { JobFile, MethodChoice, PresetChoice, PriorChoice } from './requests.ts';
+import type { VideoMediaInfo } from './media.ts';
 
 export interface ModelListing {
   /** What requests send: a catalogue name, or `user:<id>`. */
@@ -207,6 +208,22 @@ export interface JobProgress {
   entries?: string[];
   /** Batch: items just finished; a resumed run sends the items already done with `entries`. */
   items?: BatchItem[];
+  /** explainVideo: sent once, first (with `geometry`): every clip's frames and the map dims [T,H,W]. */
+  video?: VideoJobPlan;
+  /**
+   * explainVideo: the clip (index into `video.clips`) that `priorMap`, `partialMap` and `samples`
+   * belong to. For a clip, maps are [T,H,W] and `samples` are (row, col, halfSize, firstFrame,
+   * frameCount) quintuples: a square in model-input pixels over clip positions [firstFrame,
+   * firstFrame + frameCount) (positions index `clips[clip].frames`).
+   */
+  clip?: number;
+}
+
+/** What an explainVideo job will compute, known before the first model call. */
+export interface VideoJobPlan {
+  clips: { window: number; frames: number[]; pts: number[] }[];
+  /** One clip's map dims: [T, H, W] at the model's input resolution. */
+  dims: [number, number, number];
 }
 
 /** What a finished explain job hands back: the result, its maps and the files it wrote. */
@@ -218,6 +235,82 @@ export interface ExplainDone {
   files: JobFile[];
 }
 
+// ---- video (issue 12) ------------------------------------------------------------------------
+
+/** A video opened with openVideo: the probe, every decoded frame's time, and its id for calls and media URLs. */
+export interface OpenedVideo extends VideoMediaInfo {
+  id: string;
+  /** Presentation time (s) of every decoded frame, in decode-output order (frame k = pts[k]), from ffprobe. */
+  pts: number[];
+  /** Each frame's duration (s): frame k shows over [pts[k], pts[k] + durations[k]). */
+  durations: number[];
+  /** An H.264 proxy is ready (variant 'proxy' plays); false until a makeProxy job finishes. */
+  proxyReady: boolean;
+}
+
+/** A tube file (ground truth per frame) opened with openTube; checked against the video when a job uses it. */
+export interface OpenedTube {
+  id: string;
+  name: string;
+}
+
+/** One clip's explanation as clients read it (the engine's ClipResult is checked to fit it). */
+export interface ClipSummary {
+  window: number;
+  /** The video frames the model saw (decode-order indices) and their pts (s). */
+  frames: number[];
+  pts: number[];
+  /** Mean saliency of each sampled frame, in the order of `frames`. */
+  frameImportance: number[];
+  label: { index: number; name: string; fullName: string; probability: number };
+  top5: ClassEntry[];
+  signed: boolean;
+  /** Voxel insertion/deletion AUCs; with a tube, F/recall/precision and the pointing game. */
+  metrics?: CurveMetrics;
+  curves?: Curves;
+  prior?: { method: string; signed: boolean; frameImportance: number[]; metrics?: CurveMetrics; curves?: Curves };
+  borex?: { modelCalls: number };
+  groundTruth?: { source: string; voxels: number };
+}
+
+/** The part of a video job's result.json the UI reads (the engine's VideoExplainResult is checked to fit it). */
+export interface VideoResultSummary {
+  video: string;
+  videoInfo: { codec: string; width: number; height: number; sar: [number, number]; frameCount: number; duration: number; variableFrameRate: boolean; browserPlayable: boolean };
+  model: { name: string; sha256: string; input: { frames: number; height: number; width: number; layout: string; resize: string } };
+  method: string;
+  sampling: 'uniform' | { window: number; stride: number };
+  clips: ClipSummary[];
+  warnings: string[];
+  timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
+}
+
+/** What a finished explainVideo job hands back: the summary, each clip's maps, and the files it wrote. */
+export interface VideoExplainDone {
+  result: VideoResultSummary;
+  /** One [T,H,W] map per clip (model-input resolution, frame-major), in the order of result.clips. */
+  maps: Float32Array[];
+  /** Refinements: each clip's prior, the same way. */
+  priorMaps?: Float32Array[];
+  dims: [number, number, number];
+  geometry: Geometry;
+  files: JobFile[];
+}
+
+/** A finished makeProxy job: variant 'proxy' of the video now plays; `pts` are the proxy's own frame times. */
+export interface ProxyDone {
+  videoId: string;
+  frames: number;
+  pts: number[];
+}
+
+/** A finished exportVideo job: its annotated.mp4 (exportFile with this job's id), frames and duration as ffprobe reads them. */
+export interface ExportDone {
+  files: JobFile[];
+  frames: number;
+  duration: number;
+}
+
 /** What a finished batch job (new or resumed) hands back. */
 export interface BatchDone {
   methods: string[];
@@ -225,10 +318,13 @@ export interface BatchDone {
 }
 
 /** Every type of job event, the one stream every client listens to. */
-export const JOB_EVENT_TYPES = ['progress', 'batch-done', 'done', 'failed'] as const;
+export const JOB_EVENT_TYPES = ['progress', 'batch-done', 'done', 'video-done', 'proxy-done', 'export-done', 'failed'] as const;
 
 export type JobEvent =
   | ({ type: 'progress'; jobId: string } & JobProgress)
   | ({ type: 'batch-done'; jobId: string } & BatchDone)
   | ({ type: 'done'; jobId: string } & ExplainDone)
+  | ({ type: 'video-done'; jobId: string } & VideoExplainDone)
+  | ({ type: 'proxy-done'; jobId: string } & ProxyDone)
+  | ({ type: 'export-done'; jobId: string } & ExportDone)
   | ({ type: 'failed'; jobId: string } & ErrorInfo);

@@ -80,6 +80,7 @@ export function httpApi(): BorexApi {
     openModel,
     imageUrl: (id) => `/api/images/${encodeURIComponent(id)}?${q}`,
     fileUrl,
+    mediaUrl: (id, variant) => `/api/media/${encodeURIComponent(id)}?variant=${encodeURIComponent(variant)}&${q}`,
     async exportFile(r) {
       const a = document.createElement('a');
       a.href = fileUrl(r);
