@@ -2,6 +2,20 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * sharp's and libvips' versions as sharp reports them (`sharp.versions`): sharp's package.json is
+ * not in its `exports`, so require('sharp/package.json') throws ERR_PACKAGE_PATH_NOT_EXPORTED and
+ * the version was recorded 'unknown'.
+ */
+function sharpVersions(): { sharp: string; libvips: string } {
+  try {
+    const v = (require('sharp') as { versions?: { sharp?: string; vips?: string } }).versions;
+    return { sharp: v?.sharp ?? 'unknown', libvips: v?.vips ?? 'unknown' };
+  } catch {
+    return { sharp: 'unknown', libvips: 'unknown' };
+  }
+}
+
 /** Versions recorded in every result, so a run can be reproduced. */
 export function versions(): Record<string, string> {
   const pkg = (name: string) => {
@@ -14,7 +28,7 @@ export function versions(): Record<string, string> {
   return {
     'borex-studio': (require('../../package.json') as { version: string }).version,
     'onnxruntime-node': pkg('onnxruntime-node'),
-    sharp: pkg('sharp'),
+    ...sharpVersions(),
     node: process.versions.node,
   };
 }

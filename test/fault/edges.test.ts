@@ -77,7 +77,7 @@ describe('inconsistent edges (issue 14, item 8)', () => {
     fs.writeFileSync(boxes, JSON.stringify([[20, 20, 100, 100], [10, 10, 0, 0]]));
     const r = borex(['explain', sample, '--model', 'shapes-v1', '--method', 'gradcam', '--boxes', boxes, '--out', path.join(dir, 'out-boxes')]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`borex: error: ${boxes}: box 2 [10, 10, 0, 0]: a box must be [x0, y0, x1, y1] with x1 ≥ x0 and y1 ≥ y0 (photo pixels)\n`);
+    expect(r.stderr).toBe(`borex: error: ${boxes}: box 2 [10, 10, 0, 0]: a box must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0 (photo pixels; an empty or inverted box is refused)\n`);
     expect(fs.existsSync(path.join(dir, 'out-boxes', 'result.json'))).toBe(false);
   });
 

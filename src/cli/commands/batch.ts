@@ -23,7 +23,9 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
-  --resume                continue a run in --out: finished items are skipped, the one in flight redone
+  --resume                continue a run in --out: finished items are skipped, the one in flight redone;
+                          items recorded as failed stay failed (they are finished) unless --retry-failed
+  --retry-failed          with --resume: redo the images (videos) that failed or had a method fail
   --shard i/n             only entries with index % n == i (merge shard runs with borex merge)
   --take-over-lock        take over a run locked by a process on another host (a requeued scheduler task)
   --model NAME|PATH       (default ${DEFAULT_MODEL})
@@ -36,6 +38,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
                           (default for 1000-class models: labels/voc_imagenet_map.txt)
   --baseline mean|black|blur|temporal-mean (default: the model spec's, else mean)  --metric-step N  --insertion-start blur|baseline  --no-metrics
   --resize-filter linear|lanczos3|cubic|nearest
+  --resize stretch|shorter-side-crop   override the model spec's resize (as explain's --resize)
   --maps npy|none         write every map as float32 .npy under maps/ (default npy)
   --threads N --batch-size N --provider cpu|cuda|webgpu
 ${MAX_PIXELS_USAGE}
@@ -47,9 +50,11 @@ const OPTIONS = {
   methods: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
+  'retry-failed': { type: 'boolean' },
   shard: { type: 'string' },
   'take-over-lock': { type: 'boolean' },
   model: { type: 'string' },
+  resize: { type: 'string' },
   preset: { type: 'string' },
   iterations: { type: 'string' },
   'candidate-stride': { type: 'string' },
@@ -71,6 +76,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   if (positionals.length !== 1) throw usageError(`batch takes exactly one DIR or MANIFEST\n${BATCH_USAGE}`);
   if (!o.methods) throw usageError(`batch needs --methods, e.g. --methods rise,borex:rise\n${BATCH_USAGE}`);
   applyPixelLimit(o['max-pixels']);
+  if (o['retry-failed'] && !o.resume) throw usageError('--retry-failed redoes the failed items of a run: use it with --resume');
   const preset = parsePreset(o.preset ?? 'paper');
   const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
   const videos = input.medium === 'video';
@@ -90,7 +96,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   const json = o.json ?? false;
   const warn = warner(json);
-  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, {}, runtimeOptions(o, warn));
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, { resize: choiceOption(o.resize, 'resize', ['stretch', 'shorter-side-crop'] as const) }, runtimeOptions(o, warn));
   try {
     let classMap = o['class-map'] && path.resolve(o['class-map']);
     // A class map chooses classes for photos' dataset boxes; a clip's tube has no class.
@@ -116,6 +122,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     }
     const summary = await runBatch(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, spec, outDir, {
       resume: o.resume ?? false,
+      retryFailed: o['retry-failed'] ?? false,
       takeOverLock: o['take-over-lock'] ?? false,
       command: ['borex', 'batch', ...argv].map(shellQuote).join(' '),
       signal,
@@ -135,7 +142,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     else {
       const it = summary.items;
       console.log(
-        `done: ${summary.processed} ${unit} in ${duration(Date.now() - started)}${summary.skipped ? ` (${summary.skipped} already finished)` : ''}; items ok ${it.ok}, failed ${it.failed}, no item ${it.noItem}${it.methodFailures ? `; ${it.methodFailures} method failures recorded` : ''}`,
+        `done: ${summary.processed} ${unit} in ${duration(Date.now() - started)}${summary.skipped ? ` (${summary.skipped} already finished)` : ''}${summary.retried ? ` (${summary.retried} failed before, redone)` : ''}; items ok ${it.ok}, failed ${it.failed}, no item ${it.noItem}${it.methodFailures ? `; ${it.methodFailures} method failures recorded` : ''}`,
       );
       console.log(`wrote ${path.join(outDir, 'items.jsonl')}; next: borex compare ${outDir}`);
     }

@@ -217,8 +217,8 @@ function parseBoxes(value: unknown, file: string, where: string): GtObject[] {
   return v.map((b) => {
     const box = Array.isArray(b) ? b : (b as { box?: unknown })?.box;
     const name = Array.isArray(b) ? undefined : (b as { class?: unknown; name?: unknown })?.class ?? (b as { name?: unknown })?.name;
-    if (!Array.isArray(box) || box.length !== 4 || !box.every((x) => typeof x === 'number' && Number.isFinite(x)) || box[2] < box[0] || box[3] < box[1]) {
-      throw badInput(file, `${where}: a box must be [x0, y0, x1, y1] with x1 ≥ x0 and y1 ≥ y0 (photo pixels)`);
+    if (!Array.isArray(box) || box.length !== 4 || !box.every((x) => typeof x === 'number' && Number.isFinite(x)) || !(box[2] > box[0] && box[3] > box[1])) {
+      throw badInput(file, `${where}: a box must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0 (photo pixels; an empty or inverted box is refused)`);
     }
     return name === undefined ? { box: box as PhotoBox } : { name: String(name), box: box as PhotoBox };
   });

@@ -43,7 +43,7 @@ import { inShard, type BatchEntry, type BatchInput } from './batch-input.ts';
 import { chooseItems, type ChosenItem } from './batch-items.ts';
 import { methodFileName, type BatchMethod } from './batch-methods.ts';
 import type { ModelInfo } from './explain.ts';
-import { RUN_FORMAT, RUN_VERSION, RunStore, specDifference, type ItemRecord, type MapFile, type MethodRecord, type RunManifest, type TimingRecord } from './run-store.ts';
+import { readRunItems, RUN_FORMAT, RUN_VERSION, RunStore, specDifference, type ItemRecord, type MapFile, type MethodRecord, type RunManifest, type TimingRecord } from './run-store.ts';
 
 export interface BatchSpec {
   input: BatchInput;
@@ -71,6 +71,8 @@ export interface BatchSummary {
   entries: number;
   skipped: number;
   processed: number;
+  /** Entries that had failed before and were redone (`retryFailed`). */
+  retried?: number;
   items: { ok: number; failed: number; noItem: number; methodFailures: number };
   elapsedMs: number;
   storeMs: number;
@@ -158,12 +160,15 @@ function assertModelTakes(medium: MediaKind, classifier: Classifier, model: Mode
 
 const fmtShard = (s: { index: number; count: number } | null) => (s ? `${s.index}/${s.count}` : 'none (the whole input)');
 
-export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean; command?: string; takeOverLock?: boolean } & BatchControl): Promise<BatchSummary> {
+export async function runBatch(classifier: Classifier, model: ModelInfo, spec: BatchSpec, outDir: string, options: { resume: boolean; command?: string; takeOverLock?: boolean; retryFailed?: boolean } & BatchControl): Promise<BatchSummary> {
   const started = performance.now();
   const store = openRun(outDir, spec, classifier, model, options.resume, options.command);
   store.lock(options.takeOverLock);
   try {
-    const done = new Set(store.recover().map((r) => r.entry));
+    const recovered = store.recover();
+    // --retry-failed: entries that failed (or had a method fail) are taken out, so they are done again.
+    const retried = options.retryFailed ? store.dropFailedEntries() : 0;
+    const done = new Set((retried ? readRunItems(outDir) : recovered).map((r) => r.entry));
     const mine = spec.input.entries.filter((e) => inShard(e.index, spec.shard));
     const todo = mine.filter((e) => !done.has(e.index));
     const classMap = spec.classMap ? readVocImagenetMap(spec.classMap) : undefined;
@@ -192,6 +197,9 @@ export async function runBatch(classifier: Classifier, model: ModelInfo, spec: B
       etaMs = (elapsed / summary.processed) * (todo.length - summary.processed);
       options.onEntry?.(records, timing, { done: summary.skipped + summary.processed, total: mine.length, etaMs });
     }
+    if (retried) summary.retried = retried;
+    // Redone entries were appended last (by this or an earlier --retry-failed cut short): put them in order.
+    store.sortByEntry();
     summary.elapsedMs = performance.now() - started;
     summary.storeMs = store.storeMs;
     return summary;

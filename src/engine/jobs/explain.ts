@@ -164,8 +164,9 @@ export function readBoxesJson(file: string): PhotoBox[] {
   if (!Array.isArray(parsed) || !parsed.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => Number.isFinite(v)))) {
     throw badInput(file, 'boxes must be a JSON array of [x0, y0, x1, y1] in photo pixels');
   }
-  // The rule of manifests' boxes (jobs/batch-input.ts): an inverted box is refused, not scored.
-  const bad = (parsed as PhotoBox[]).findIndex((b) => b[2] < b[0] || b[3] < b[1]);
-  if (bad >= 0) throw badInput(file, `box ${bad + 1} [${(parsed as PhotoBox[])[bad].join(', ')}]: a box must be [x0, y0, x1, y1] with x1 ≥ x0 and y1 ≥ y0 (photo pixels)`);
+  // The rule of manifests' boxes (jobs/batch-input.ts): an inverted or empty (zero-area) box is
+  // refused, not scored (it would cover no pixel and silently drop out of F and the pointing game).
+  const bad = (parsed as PhotoBox[]).findIndex((b) => !(b[2] > b[0] && b[3] > b[1]));
+  if (bad >= 0) throw badInput(file, `box ${bad + 1} [${(parsed as PhotoBox[])[bad].join(', ')}]: a box must be [x0, y0, x1, y1] with x1 > x0 and y1 > y0 (photo pixels; an empty or inverted box is refused)`);
   return parsed as PhotoBox[];
 }

@@ -119,17 +119,27 @@ export function specFingerprint(spec: unknown): string {
   return JSON.stringify(strip(spec));
 }
 
-/** The first differing path between two specs' fingerprints, for error messages. */
+/**
+ * The first differing field between two specs' fingerprints, for error messages: objects and
+ * equal-length arrays are followed down to the leaf that differs (spec.methods[1].config.seed), and
+ * both sides of that leaf are shown in full, never cut (a cut used to make both sides look equal).
+ */
 export function specDifference(a: unknown, b: unknown, at = 'spec'): string | undefined {
   if (specFingerprint(a) === specFingerprint(b)) return undefined;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${at}: ${a.length} entries ≠ ${b.length} entries (${JSON.stringify(a)} ≠ ${JSON.stringify(b)})`;
+    for (let i = 0; i < a.length; i++) {
+      const d = specDifference(a[i], b[i], `${at}[${i}]`);
+      if (d) return d;
+    }
+  } else if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !LOCATION_FIELDS.has(k)).sort();
     for (const k of keys) {
       const d = specDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
       if (d) return d;
     }
   }
-  return `${at}: ${JSON.stringify(a)?.slice(0, 120)} ≠ ${JSON.stringify(b)?.slice(0, 120)}`;
+  return `${at}: ${JSON.stringify(a) ?? 'absent'} ≠ ${JSON.stringify(b) ?? 'absent'}`;
 }
 
 export class RunStore {
@@ -208,6 +218,32 @@ export class RunStore {
     if (changed) writeFileAtomic(this.itemsFile, cleanText);
     for (const f of walk(this.dir)) if (/^\..*\.tmp$/.test(path.basename(f))) fs.rmSync(f, { force: true });
     return records;
+  }
+
+  /**
+   * `--retry-failed`: removes the lines of every entry with a failed item or a failed method
+   * (rewriting items.jsonl atomically, after `recover`), so the loop redoes them as if never
+   * done. Their maps are replaced when they are redone. Returns how many entries were removed.
+   */
+  dropFailedEntries(): number {
+    const { records, lines } = readItemsText(this.itemsFile);
+    const failed = failedEntries(records);
+    if (failed.size === 0) return 0;
+    writeFileAtomic(this.itemsFile, lines.filter((_, i) => !failed.has(records[i].entry)).map((l) => l + '\n').join(''));
+    return failed.size;
+  }
+
+  /**
+   * Rewrites items.jsonl in entry order when it is not (redone entries were appended at the end),
+   * so a run whose failures were retried reads as one made in a single pass would.
+   */
+  sortByEntry(): void {
+    if (this.itemsFd !== undefined) fs.closeSync(this.itemsFd);
+    this.itemsFd = undefined;
+    const { records, lines } = readItemsText(this.itemsFile);
+    const order = records.map((_, i) => i).sort((a, b) => records[a].entry - records[b].entry || records[a].part - records[b].part);
+    if (order.every((o, i) => o === i)) return;
+    writeFileAtomic(this.itemsFile, order.map((i) => lines[i] + '\n').join(''));
   }
 
   /**
@@ -325,6 +361,13 @@ export function readItemsText(file: string): { records: ItemRecord[]; lines: str
   }
   const cleanText = kept.map((l) => l + '\n').join('');
   return { records, lines: kept, cleanText, changed: cleanText !== text };
+}
+
+/** The entries with a failed item or a failed method (what `--retry-failed` redoes). */
+export function failedEntries(records: readonly ItemRecord[]): Set<number> {
+  const failed = new Set<number>();
+  for (const r of records) if (r.status === 'failed' || Object.values(r.methods ?? {}).some((m) => m.status === 'failed')) failed.add(r.entry);
+  return failed;
 }
 
 /** Reads a run's finished items (read-only: does not repair the file). */
