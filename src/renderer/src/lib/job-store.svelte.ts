@@ -4,8 +4,8 @@ import type { BorexApi, JobEvent, JobStarted } from '../../../shared/api.ts';
 import { errorText } from './error-text.ts';
 
 export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
-/** The event a job ends well with: an explanation's `done`, a batch's `batch-done`. */
-export type JobResult = Extract<JobEvent, { type: 'done' | 'batch-done' }>;
+/** The event a job ends well with: an explanation's `done`, a batch's `batch-done`, a video job's `video-done` / `proxy-done` / `export-done`. */
+export type JobResult = Extract<JobEvent, { type: 'done' | 'batch-done' | 'video-done' | 'proxy-done' | 'export-done' }>;
 
 /** What a job has sent so far to draw while it runs: each is kept until the job sends a newer one. */
 export type LiveData = Pick<ProgressEvent, 'partialMap' | 'priorMap' | 'samples' | 'geometry'>;
