@@ -10,6 +10,7 @@ export const settingsSchema = obj({
   threads: optional(int(1, 256)),
   defaultMethod: oneOf(METHOD_CHOICES),
   defaultPreset: oneOf(PRESET_CHOICES),
+  defaultModel: optional(str({ max: 200 })),
   recent: arr(str({ max: 4096 }), { max: 10 }),
 });
 export type Settings = ReturnType<typeof settingsSchema>;

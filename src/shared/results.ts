@@ -68,6 +68,8 @@ export interface AppSettings {
   threads?: number;
   defaultMethod: MethodChoice;
   defaultPreset: PresetChoice;
+  /** The model last chosen in the Explain or Batch view (a catalogue name); the engine's default when absent. */
+  defaultModel?: string;
   recent: string[];
 }
 

@@ -67,7 +67,7 @@ describe('a pixel limit on photos (issue 14, item 7)', () => {
     expect(e.stderr).toContain(limitMessage(sample, 224, 224, 50000, '0.05'));
     const ok = borex(['explain', sample, '--model', 'shapes-v1', '--method', 'gradcam', '--max-pixels', String(224 * 224), '--out', path.join(dir, 'o3')], { BOREX_MAX_PIXELS: '50000' });
     expect(ok.code, ok.stderr).toBe(0);
-    const bad = borex(['explain', sample, '--max-pixels', '0']);
+    const bad = borex(['explain', sample, '--model', 'shapes-v1', '--max-pixels', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-pixels must be an integer ≥ 1, got "0"');
     const badEnv = borex(['explain', sample, '--model', 'shapes-v1'], { BOREX_MAX_PIXELS: 'lots' });

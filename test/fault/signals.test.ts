@@ -90,7 +90,7 @@ describe('batch stopped by SIGTERM (issue 14, item 6)', () => {
     fs.mkdirSync(input);
     for (const f of ['shapes-01-circle.png', 'shapes-02-square.png', 'shapes-03-triangle.png']) fs.copyFileSync(path.join(ROOT, 'resources/samples', f), path.join(input, f));
     const out = path.join(dir, 'run');
-    const args = ['batch', input, '--methods', 'rise', '--masks', '800', '--out', out];
+    const args = ['batch', input, '--model', 'shapes-v1', '--methods', 'rise', '--masks', '800', '--out', out];
     const run = spawnBorex(args);
     await waitFor(run, () => (/^\[1\/3\] /m.test(run.stdout()) ? true : undefined), 'the first image', 180_000);
     expect(fs.existsSync(path.join(out, 'run.lock'))).toBe(true);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { borex, FIXTURE_MODELS, tempDir } from '../helpers/cli.ts';
+import { borex, FIXTURE_MODELS, ROOT, tempDir } from '../helpers/cli.ts';
 
 const region = path.join(FIXTURE_MODELS, 'region-2class.onnx');
 const png = path.join(FIXTURE_MODELS, '..', 'images', 'pattern.png');
@@ -23,7 +23,9 @@ describe('borex models', () => {
     const list = JSON.parse(r.stdout);
     expect(list.directories[0]).toBe(dir);
     expect(list.models.map((m: { name: string }) => m.name)).toEqual(['shapes-v1', 'motion-v1', 'mobilenetv2-12-int8', 'mobilenetv2-float32']);
-    expect(list.models.find((m: { name: string }) => m.name === 'mobilenetv2-12-int8')).toMatchObject({ found: null, downloadable: true });
+    // Bundled: found in resources/models even with an empty model directory and cache.
+    expect(list.models.find((m: { name: string }) => m.name === 'mobilenetv2-12-int8')).toMatchObject({ found: path.join(ROOT, 'resources/models/mobilenetv2-12-int8.onnx'), downloadable: true });
+    expect(list.models.find((m: { name: string }) => m.name === 'mobilenetv2-float32')).toMatchObject({ found: null, downloadable: false });
   });
 
   it('download refuses a model with no source without touching the network', () => {

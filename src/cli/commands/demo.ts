@@ -5,7 +5,7 @@ import { explainImage } from '../../engine/jobs/explain.ts';
 import { writeExplainOutputs, writeFileAtomic } from '../../engine/jobs/write-outputs.ts';
 import { BorexCache } from '../../engine/methods/borex-cache.ts';
 import { methodConfig } from '../../engine/methods/config.ts';
-import { DEFAULT_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
+import { DEMO_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { PhotoBox } from '../../engine/metrics/voc.ts';
 import { intOption, parse } from '../args.ts';
@@ -29,7 +29,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   const listFile = path.join(samplesDir, 'samples.json');
   if (!fs.existsSync(listFile)) throw new BorexError('runtime', `${listFile}: the bundled samples are missing from this checkout`);
   const samples = JSON.parse(fs.readFileSync(listFile, 'utf8')) as Sample[];
-  const { resolved, classifier } = await loadModel(DEFAULT_MODEL);
+  const { resolved, classifier } = await loadModel(DEMO_MODEL);
   const seed = intOption(values.seed, 'seed') ?? 0;
   console.log(`BOREx Studio demo: ${resolved.name} explains ${samples.length} bundled scenes (BOREx refining a RISE prior)\n`);
   console.log('scene                label     p      prior ins/del/F_rp      refined ins/del/F_rp    time');

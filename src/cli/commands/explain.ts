@@ -11,7 +11,8 @@ import { progressPrinter } from '../progress-printer.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const EXPLAIN_USAGE = `borex explain IMAGE [options]
-  --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL})
+  --model NAME|PATH       model name from the catalogue or an .onnx path (default ${DEFAULT_MODEL}, bundled;
+                          shapes-v1 is the toy model of the demo scenes)
   --label top1|INDEX|NAME class to explain (default top1)
   --method rise|pn-rise|gradcam|gradcampp|bo|borex   method (default rise)
   --prior rise|pn-rise|gradcampp|none|FILE   what BOREx refines (default rise, made with --preset's

@@ -24,7 +24,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'shapes-v1',
     file: 'shapes-v1.onnx',
     sha256: '43d2788498d95c7ae22f7a3a21d2e56ae9204359019cb2c7dfcb6e33febb7d02',
-    description: "The project's own small shape classifier (112×112), trained on synthetic scenes with exact object masks; the built-in default.",
+    description: "The project's own small shape classifier (112×112), trained on synthetic scenes with exact object masks; the model of the demo scenes (npm run demo) and of tests that need a toy model.",
     bundled: true,
     // The bundled sidecar shapes-v1.borex.json is the authority; this is only a fallback.
     spec: { ...TORCHVISION_DEFAULTS, height: 112, width: 112, resize: 'stretch', cropFraction: 1, output: 'logits', labels: 'shapes-v1.labels.txt' },
@@ -42,8 +42,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'mobilenetv2-12-int8',
     file: 'mobilenetv2-12-int8.onnx',
     sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
-    description: 'ONNX Model Zoo MobileNetV2, ImageNet-1k, int8 quantised (opset 12), Apache-2.0.',
+    description: 'ONNX Model Zoo MobileNetV2, ImageNet-1k, int8 quantised (opset 12), Apache-2.0; bundled, the default for photos.',
     url: 'https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12-int8.onnx',
+    // Bundled byte for byte (resources/models/mobilenetv2-12-int8.md); its sidecar names the bundled labels.
+    bundled: true,
     spec: IMAGENET_SPEC,
   },
   {
@@ -55,7 +57,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
 ];
 
-export const DEFAULT_MODEL = 'shapes-v1';
+/**
+ * The model for photos when none is named (CLI, serve and the app): a real ImageNet classifier, so
+ * a user's photo gets real classes. The toy shape model stays the model of the bundled demo scenes.
+ */
+export const DEFAULT_MODEL = 'mobilenetv2-12-int8';
+
+/** The model `npm run demo` explains the bundled sample scenes with (they are drawn for it). */
+export const DEMO_MODEL = 'shapes-v1';
 
 export function catalogueEntry(name: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.name === name || e.file === name);
