@@ -1,7 +1,7 @@
-import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { DECODABLE_IMAGE_FORMATS } from '../../shared/media.ts';
 import { badInput, BorexError } from '../errors.ts';
+import { readWholeFile } from '../file-limits.ts';
 import { decodeBmp, isBmp } from './bmp.ts';
 
 /** A decoded photo: 8-bit RGB, interleaved (HWC), EXIF orientation applied, alpha flattened. */
@@ -40,8 +40,10 @@ export function overPixelLimit(width: number, height: number, limit = maxPixels(
 export async function decodeImage(source: string | Buffer, name = typeof source === 'string' ? source : 'image', limit = maxPixels()): Promise<RgbImage> {
   let input: Buffer;
   try {
-    input = typeof source === 'string' ? await fs.readFile(source) : source;
+    // Read whole, within the byte limit (engine/file-limits.ts); the pixel limit is checked from the header below.
+    input = typeof source === 'string' ? readWholeFile(source, 'photo') : source;
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, err);
   }
   if (input.length === 0) throw badInput(name, 'the file is empty');

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CurveMetrics } from '../../shared/api.ts';
-import { badInput, throwIfCancelled } from '../errors.ts';
+import { badInput, BorexError, throwIfCancelled } from '../errors.ts';
+import { readWholeText } from '../file-limits.ts';
 import type { BaselineKind } from '../image/baseline.ts';
 import type { RgbImage } from '../image/decode.ts';
 import type { InputGeometry, ModelInput, ResizeFilter } from '../image/preprocess.ts';
@@ -157,8 +158,9 @@ function groundTruthFor(gt: GroundTruth, classifier: Classifier, label: number, 
 export function readBoxesJson(file: string): PhotoBox[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(readWholeText(file, 'box list'));
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(file, `not readable JSON boxes (${err instanceof Error ? err.message : err})`);
   }
   if (!Array.isArray(parsed) || !parsed.every((b) => Array.isArray(b) && b.length === 4 && b.every((v) => Number.isFinite(v)))) {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseNpy } from 'npyjs';
 import sharp from 'sharp';
-import { badInput } from '../errors.ts';
+import { badInput, BorexError } from '../errors.ts';
+import { readWholeFile } from '../file-limits.ts';
 import type { InputGeometry } from '../image/preprocess.ts';
 
 /** A saliency map read from a file, before it is placed on the model's input grid. */
@@ -23,8 +24,9 @@ export async function readPriorFile(file: string, rank: 2 | 3 = 2): Promise<Prio
   const fail = (why: string) => badInput(file, `not usable as a prior: ${why}`);
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readWholeFile(file, 'prior');
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(file, `cannot read the prior (${(err as NodeJS.ErrnoException).code ?? err})`, err);
   }
   const ext = path.extname(file).toLowerCase();

@@ -8,7 +8,8 @@
  * refused naming the tube file: such a file belongs to another video or another size.
  */
 import fs from 'node:fs';
-import { badInput } from '../errors.ts';
+import { badInput, BorexError } from '../errors.ts';
+import { readWholeText } from '../file-limits.ts';
 import { boxToInput, type InputGeometry } from '../image/preprocess.ts';
 import { tubeToMask, type Box, type Tube } from './localisation.ts';
 import type { PhotoBox } from './voc.ts';
@@ -25,8 +26,9 @@ export interface TubeVideo {
 export function readTubeFile(file: string, video: TubeVideo): VideoTube {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readWholeText(file, 'tube file');
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(file, `cannot read the tube file (${(err as NodeJS.ErrnoException).code ?? err})`, err);
   }
   return parseTube(text, file, video);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { badInput } from '../errors.ts';
+import { badInput, BorexError } from '../errors.ts';
+import { readWholeText } from '../file-limits.ts';
 import { topK } from '../model/classifier.ts';
 
 /** A photo-space box [x0, y0, x1, y1) in pixels (VOC's 1-based inclusive corners converted). */
@@ -95,8 +96,9 @@ export function parseVocXml(xml: string, file = 'annotation'): VocAnnotation {
 export function readVocAnnotation(file: string): VocAnnotation {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readWholeText(file, 'annotation');
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(file, `cannot read the annotation (${(err as NodeJS.ErrnoException).code ?? err})`, err);
   }
   return parseVocXml(text, file);

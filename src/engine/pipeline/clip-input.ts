@@ -4,12 +4,13 @@
  * normalise them into [3,T,H,W] and classify it once. itemTarget, computeItemMap and scoreMap then
  * take the clip's ModelInput as they take a photo's: one code path, the rank is in the dims.
  */
-import { BorexError } from '../errors.ts';
+import { badInput, BorexError } from '../errors.ts';
 import type { ResizeFilter } from '../image/preprocess.ts';
 import { clipWindows, readClip, type ClipInput } from '../media/video/clip.ts';
 import { probeVideo, type VideoInfo } from '../media/video/index.ts';
+import { overClipPixelLimit } from '../media/video/probe.ts';
 import type { Classifier } from '../model/classifier.ts';
-import { isClipSpec } from '../model/spec.ts';
+import { inputDims, isClipSpec } from '../model/spec.ts';
 
 /** A video, probed, with the frame indices of each clip the model's spec takes from it. */
 export interface PreparedVideo {
@@ -30,6 +31,12 @@ export interface PreparedClip {
 export async function prepareVideo(classifier: Classifier, file: string, name: string, signal?: AbortSignal): Promise<PreparedVideo> {
   if (!isClipSpec(classifier.spec)) throw new BorexError('usage', `${classifier.name} is an image model; a video needs a clip model (layout NCTHW, NTCHW or NTHWC)`);
   const video = await probeVideo(file, { signal });
+  // What one clip costs to decode (media/video/clip.ts readClip): T frames at the stored size, or
+  // at the model's when ffmpeg scales them (stretch). Refused here, before any frame is decoded.
+  const [, T, H, W] = inputDims(classifier.spec);
+  const stretch = classifier.spec.resize === 'stretch';
+  const over = overClipPixelLimit(T, stretch ? W : video.width, stretch ? H : video.height);
+  if (over) throw badInput(name, over);
   return { video, windows: clipWindows(video, classifier.spec, name) };
 }
 

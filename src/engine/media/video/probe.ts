@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { badInput, BorexError } from '../../errors.ts';
+import { MAX_PIXELS_ENV, maxPixels } from '../../image/decode.ts';
 import { parseRational, probeFramesArgs, probeStreamsArgs, type Rational } from './args.ts';
 import { lastLines, runTool, ToolFailure } from './spawn.ts';
 
@@ -146,6 +147,39 @@ function unreadable(file: string, err: unknown): BorexError {
   return badInput(file, `cannot be read as a video: ${lastLines(why, 2)}`, err);
 }
 
+/**
+ * What decoding one clip may cost: the frames × pixels the engine holds as RGB at once (T frames
+ * at the stored size, or at the model's size when ffmpeg scales them). Default 256 megapixels
+ * (768 MB of rgb24: 16 frames of 4K fit, 32 do not); `BOREX_MAX_CLIP_PIXELS` overrides it. Each
+ * frame is also held to the photo limit (BOREX_MAX_PIXELS, default 100 megapixels), checked from
+ * ffprobe's stream header before any frame is decoded or counted.
+ */
+export const DEFAULT_MAX_CLIP_PIXELS = 256_000_000;
+export const MAX_CLIP_PIXELS_ENV = 'BOREX_MAX_CLIP_PIXELS';
+
+export function maxClipPixels(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[MAX_CLIP_PIXELS_ENV];
+  if (text === undefined || text === '') return DEFAULT_MAX_CLIP_PIXELS;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new BorexError('usage', `${MAX_CLIP_PIXELS_ENV} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+const mp = (n: number) => `${Number((n / 1e6).toPrecision(3))} megapixels`;
+
+/** Why a video whose frames are width×height is refused under the per-frame limit, or undefined. Pure. */
+export function overFramePixelLimit(width: number, height: number, limit = maxPixels()): string | undefined {
+  if (width * height <= limit) return undefined;
+  return `its frames are ${width}×${height} = ${width * height} pixels, over the limit of ${limit} (${mp(limit)}) per frame; raise it with ${MAX_PIXELS_ENV}=N`;
+}
+
+/** Why decoding a clip of `frames` frames of width×height is refused, or undefined. Pure. */
+export function overClipPixelLimit(frames: number, width: number, height: number, limit = maxClipPixels()): string | undefined {
+  const total = frames * width * height;
+  if (total <= limit) return undefined;
+  return `a clip of ${frames} frames decoded at ${width}×${height} is ${total} pixels (${Math.round((total * 3) / 1e6)} MB as RGB), over the limit of ${limit} (${mp(limit)}) per clip; raise it with ${MAX_CLIP_PIXELS_ENV}=N`;
+}
+
 const STILL_IMAGE = /(^|,)(image2|[a-z0-9]+_pipe)(,|$)/;
 
 export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<VideoInfo> {
@@ -169,6 +203,9 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   if (!codec || codec === 'none' || codec === 'unknown' || !s.width || !s.height) {
     throw badInput(file, `uses an unsupported video codec (${codec && codec !== 'none' && codec !== 'unknown' ? codec : `fourcc "${s.codec_tag_string ?? '?'}"`}): no decoder for it`);
   }
+  // Before the frame probe, which decodes every frame: a 20000² stream is refused from its header.
+  const over = overFramePixelLimit(s.width, s.height);
+  if (over) throw badInput(file, over);
   const avg = parseRational(s.avg_frame_rate);
   const r = parseRational(s.r_frame_rate);
   const rate = avg ?? r;
