@@ -87,3 +87,9 @@ export function frameAtX(x: number, width: number, n: number): number {
 export function xOfFrame(k: number, width: number, n: number): number {
   return n <= 1 ? 0 : (k * (width - 1)) / (n - 1);
 }
+
+/** The timeline from the API's per-frame pts and durations (OpenedVideo): frame k shows over [pts[k], pts[k] + durations[k]). */
+export function frameTimesOf(pts: readonly number[], durations: readonly number[]): FrameTimes {
+  const n = pts.length;
+  return frameTimes(pts, n ? pts[n - 1] + (durations[n - 1] ?? 0) - pts[0] : 0);
+}
