@@ -3,13 +3,17 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import sharp, { type Metadata } from 'sharp';
 import {
   API_VERSION,
   batchRequest,
   classifyRequest,
   explainRequest,
+  explainVideoRequest,
+  exportVideoRequest,
   fileRequest,
+  videoRequest,
   jobRequest,
   METHOD_CHOICES,
   resumeRunRequest,
@@ -44,9 +48,10 @@ import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
 import { versions } from '../engine/versions.ts';
-import type { HostJob, ModelSource } from '../engine/worker/protocol.ts';
-import type { BatchDone, ExplainDone } from '../shared/api.ts';
+import type { ExportSource, HostJob, ModelSource } from '../engine/worker/protocol.ts';
+import type { BatchDone, ExplainDone, ExportDone, ProxyDone, VideoExplainDone } from '../shared/api.ts';
 import { UserModels } from './user-models.ts';
+import { SessionVideos } from './videos.ts';
 import type { EngineHost } from '../engine/worker/worker-host.ts';
 
 const newId = () => randomBytes(9).toString('base64url');
@@ -63,6 +68,8 @@ interface Job {
   dir: string;
   state: 'running' | 'done' | 'failed';
   files: string[];
+  /** A finished explainVideo job: its video and what it handed back (an export draws from it). */
+  video?: { videoId: string; done: VideoExplainDone };
 }
 
 /**
@@ -79,6 +86,7 @@ export class ApiBackend {
   /** Runs a job of this session is writing (or is queued to write): never two jobs on one run. */
   private readonly activeRuns = new Set<string>();
   readonly userModels: UserModels;
+  private readonly videos: SessionVideos;
 
   /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
   readonly runsDir: string;
@@ -93,6 +101,7 @@ export class ApiBackend {
     this.runsDir = path.resolve(options.runsDir ?? path.join(workDir, 'runs'));
     this.modelEnv = options.modelEnv ?? (() => process.env);
     this.userModels = new UserModels(host, workDir);
+    this.videos = new SessionVideos(workDir);
     fs.mkdirSync(path.join(workDir, 'images'), { recursive: true });
     fs.mkdirSync(path.join(workDir, 'jobs'), { recursive: true });
   }
@@ -301,10 +310,13 @@ export class ApiBackend {
   batch(raw: unknown): BatchStarted {
     const request = batchRequest(raw, '');
     const model = this.modelSource(request.model);
-    if ((request.imageIds === undefined) === (request.folderId === undefined)) throw new ApiError('bad-request', 'a batch runs over imageIds or a folderId (one of them)');
+    if ([request.imageIds, request.videoIds, request.folderId].filter((x) => x !== undefined).length !== 1) throw new ApiError('bad-request', 'a batch runs over imageIds, videoIds or a folderId (one of them)');
     const folder = request.folderId === undefined ? undefined : this.folders.get(request.folderId);
     if (request.folderId !== undefined && !folder) throw new ApiError('not-found', `no folder with id ${request.folderId}`);
-    const files = (request.imageIds ?? []).map((i) => ({ file: this.imageFile(i), name: this.images.get(i)!.info.name }));
+    // Clips opened one by one run as a folder of clips (`borex batch DIR` of videos), linked under their own names.
+    const files = request.videoIds
+      ? request.videoIds.map((i) => ({ file: this.videos.get(i).file, name: this.videos.get(i).name }))
+      : (request.imageIds ?? []).map((i) => ({ file: this.imageFile(i), name: this.images.get(i)!.info.name }));
     const jobId = newId();
     const dir = path.join(this.workDir, 'jobs', jobId);
     const inputDir = folder?.path ?? path.join(dir, 'input');
@@ -359,26 +371,109 @@ export class ApiBackend {
     return folder;
   }
 
-  // ---- video (issue 12) ----------------------------------------------------------------------
+  // ---- video (issue 12): videos and tubes of the session (videos.ts), their jobs ------------
 
-  openVideo(_file: FileInput): Promise<OpenedVideo> {
-    return Promise.reject(new ApiError('runtime', 'openVideo is not implemented yet'));
+  /** A video: its path in the app (re-checked by main), bytes otherwise; serve streams uploads (openVideoUpload). */
+  openVideo(file: FileInput): Promise<OpenedVideo> {
+    return this.videos.open(file);
   }
 
-  openTube(_file: FileInput): OpenedTube {
-    throw new ApiError('runtime', 'openTube is not implemented yet');
+  /** Serve: a video upload streamed to disk, refused past `limit` bytes (413). */
+  openVideoUpload(body: Readable, name: string, limit: number): Promise<OpenedVideo> {
+    return this.videos.upload(body, path.basename(name), limit);
   }
 
-  makeProxy(_raw: unknown): JobStarted {
-    throw new ApiError('runtime', 'makeProxy is not implemented yet');
+  openTube(file: FileInput): OpenedTube {
+    return this.videos.openTube(file);
   }
 
-  explainVideo(_raw: unknown): JobStarted {
-    throw new ApiError('runtime', 'explainVideo is not implemented yet');
+  /** The file a <video> element plays, by id: the video, or its proxy (never a path from the client). */
+  mediaFile(videoId: string, variant: string): string {
+    return this.videos.mediaFile(videoId, variant);
   }
 
-  exportVideo(_raw: unknown): JobStarted {
-    throw new ApiError('runtime', 'exportVideo is not implemented yet');
+  makeProxy(raw: unknown): JobStarted {
+    const { videoId } = videoRequest(raw, '');
+    const video = this.videos.get(videoId);
+    const out = this.videos.proxyPath(videoId);
+    return this.startJob({ kind: 'proxy', video: { file: video.file, name: video.name }, out, videoId }, (value: ProxyDone, jobId) => {
+      this.videos.setProxy(videoId, out);
+      return { type: 'proxy-done', jobId, ...value };
+    });
+  }
+
+  explainVideo(raw: unknown): JobStarted {
+    const request = explainVideoRequest(raw, '');
+    const video = this.videos.get(request.videoId);
+    if (request.frames !== undefined && request.window !== undefined) throw new ApiError('bad-request', 'frames (uniform sampling) and window (windows of T frames) are two ways to choose clips: give one');
+    const model = this.modelSource(request.model);
+    const clip = request.window ? { frames: request.window.frames, sampling: { window: request.window.frames, stride: request.window.stride } } : request.frames !== undefined ? { frames: request.frames } : undefined;
+    const tube = request.tubeId === undefined ? undefined : this.videos.checkedTube(request.tubeId, video);
+    let priorFile: string | undefined;
+    if (request.method === 'borex' && request.prior === 'file') {
+      priorFile = request.priorFileId && this.priors.get(request.priorFileId)?.file;
+      if (!priorFile) throw new ApiError('bad-request', 'prior "file" needs priorFileId of an imported map');
+    }
+    return this.startJob(
+      { kind: 'explain-video', video: { file: video.file, name: video.name }, outDir: '', request, model: clip ? { ...model, clip } : model, tubeFile: tube?.file, tubeName: tube?.name, priorFile },
+      (value: VideoExplainDone, jobId, job) => {
+        job.files = value.files;
+        job.video = { videoId: video.id, done: value };
+        return { type: 'video-done', jobId, ...value };
+      },
+    );
+  }
+
+  exportVideo(raw: unknown): JobStarted {
+    const request = exportVideoRequest(raw, '');
+    const source = this.jobs.get(request.jobId);
+    if (!source) throw new ApiError('not-found', `no job with id ${request.jobId}`);
+    if (!source.video) throw new ApiError('bad-request', `job ${request.jobId} is not a finished explainVideo job`);
+    const { done } = source.video;
+    const video = this.videos.get(source.video.videoId);
+    if ((request.map === 'prior' || request.layout === 'prior-refined') && !done.priorMaps) throw new ApiError('bad-request', `${done.result.method} has no prior map to export: prior maps come with borex and bo`);
+    const exportSource: ExportSource = {
+      clips: done.result.clips.map((c) => ({ frames: c.frames, label: c.label, signed: c.signed })),
+      method: done.result.method,
+      priorMethod: done.result.clips[0]?.prior?.method,
+      maps: done.maps,
+      priorMaps: done.priorMaps,
+      dims: done.dims,
+      geometry: done.geometry,
+    };
+    return this.startJob({ kind: 'export-video', video: { file: video.file, name: video.name }, out: 'annotated.mp4', request, done: exportSource }, (value: ExportDone, jobId, job) => {
+      job.files = value.files;
+      return { type: 'export-done', jobId, ...value };
+    });
+  }
+
+  /**
+   * Runs one host job in a folder of its own (jobs/<jobId>; `outDir`/`out` are relative to it) and
+   * turns its result into its done event; a failure or cancel becomes `failed`, as for every job.
+   */
+  private startJob<T>(hostJob: HostJob, done: (value: T, jobId: string, job: Job) => JobEvent): JobStarted {
+    const jobId = newId();
+    const dir = path.join(this.workDir, 'jobs', jobId);
+    fs.mkdirSync(dir, { recursive: true });
+    if ('outDir' in hostJob) hostJob.outDir = path.join(dir, hostJob.outDir);
+    if ('out' in hostJob && !path.isAbsolute(hostJob.out)) hostJob.out = path.join(dir, hostJob.out);
+    const emit = (e: JobEvent) => this.events.emit('job', e);
+    const { seq, result } = this.host.run(hostJob, (p) => emit({ type: 'progress', jobId, ...p }));
+    const job: Job = { seq, dir, state: 'running', files: [] };
+    this.jobs.set(jobId, job);
+    result.then(
+      (value) => {
+        const event = done(value as T, jobId, job);
+        job.state = 'done';
+        emit(event);
+      },
+      (err: unknown) => {
+        const e = asBorexError(err);
+        job.state = 'failed';
+        emit({ type: 'failed', jobId, kind: e.kind, message: e.message });
+      },
+    );
+    return { jobId };
   }
 
   /** A request's model: a catalogue name, or a user model of this session (`user:<id>`). */

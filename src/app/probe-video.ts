@@ -12,14 +12,14 @@ import { mimeOf, type VideoMediaInfo } from '../shared/media.ts';
  * user's file, never that copy.
  */
 export async function probeVideoMedia(file: FileInput, name: string, workDir: string): Promise<VideoMediaInfo> {
-  if ('path' in file) return describe(await probeVideo(file.path), name);
+  if ('path' in file) return describeVideo(await probeVideo(file.path), name);
   const dir = path.join(workDir, 'probe', randomBytes(6).toString('hex'));
   const copy = path.join(dir, `upload${path.extname(name).toLowerCase()}`);
   fs.mkdirSync(dir, { recursive: true });
   try {
     fs.writeFileSync(copy, file.bytes);
     const info = await probeVideo(copy);
-    return describe({ ...info, warnings: info.warnings.map((w) => w.split(copy).join(name)) }, name);
+    return describeVideo({ ...info, warnings: info.warnings.map((w) => w.split(copy).join(name)) }, name);
   } catch (err) {
     if (err instanceof BorexError) throw new BorexError(err.kind, err.message.split(copy).join(name), { cause: err });
     throw err;
@@ -28,7 +28,8 @@ export async function probeVideoMedia(file: FileInput, name: string, workDir: st
   }
 }
 
-function describe(v: Awaited<ReturnType<typeof probeVideo>>, name: string): VideoMediaInfo {
+/** A probe as probeMedia and openVideo answer it. */
+export function describeVideo(v: Awaited<ReturnType<typeof probeVideo>>, name: string): VideoMediaInfo {
   const rate = v.avgFrameRate ?? v.rFrameRate;
   return {
     kind: 'video',

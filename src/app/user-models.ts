@@ -169,7 +169,7 @@ function rename(text: string, shownAs: Map<string, string>): string {
  * Streams `body` into `file`, refusing (and removing) it past `limit` bytes. The rest of a refused
  * body is read and dropped, so the client still gets the answer (not a reset connection).
  */
-function writeLimited(body: Readable, file: string, limit: number, name: string): Promise<void> {
+export function writeLimited(body: Readable, file: string, limit: number, name: string, what = 'a model upload', sizeOf: (bytes: number) => string = sizeText): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const out = fs.createWriteStream(file);
     let size = 0;
@@ -184,7 +184,7 @@ function writeLimited(body: Readable, file: string, limit: number, name: string)
     };
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) fail(new ApiError('too-large', `${name}: over the ${sizeText(limit)} a model upload may have`));
+      if (size > limit) fail(new ApiError('too-large', `${name}: over the ${sizeOf(limit)} ${what} may have`));
     });
     body.on('end', () => {
       ended = true;

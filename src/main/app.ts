@@ -24,7 +24,7 @@ export interface AppFiles {
 
 /** Must run before `ready`: app:// is a standard, secure scheme (fetch, relative URLs, CSP 'self'). */
 export function registerScheme(e: Pick<ElectronApi, 'protocol'>): void {
-  e.protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  e.protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 }
 
 /**

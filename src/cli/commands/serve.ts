@@ -8,18 +8,19 @@ import { intOption, parse } from '../args.ts';
 import { startServer, type RunningServer } from '../serve/server.ts';
 import { usageError } from '../../engine/errors.ts';
 
-export const SERVE_USAGE = `borex serve [--port N] [--threads N] [--runs DIR]
+export const SERVE_USAGE = `borex serve [--port N] [--threads N] [--runs DIR] [--max-video-bytes N]
   the app's UI in a browser on 127.0.0.1 (nothing leaves this machine); the first line on stdout
   is the URL with its access token. Photos are uploaded; single results stay in a temporary
   directory for the session; batch runs go to --runs DIR (default ./borex-runs, where
   \`borex batch\` writes too), whose past runs the Batch view reopens. Ctrl-C or SIGTERM stops
-  it and removes the session's files.`;
+  it and removes the session's files. A video upload is streamed to disk and refused (413) past
+  --max-video-bytes (default 2147483648, 2 GiB).`;
 
 /** The built renderer: out/renderer at the repository root, or BOREX_UI_DIR. */
 export const UI_DIR = process.env.BOREX_UI_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
 
 export async function serveCommand(argv: string[], signal: AbortSignal): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parse(argv, { port: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' }, 'max-video-bytes': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
     console.log(SERVE_USAGE);
     return 0;
@@ -27,6 +28,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const port = intOption(values.port, 'port', 0);
   if (port !== undefined && port > 65535) throw usageError(`--port must be 0 (any free port) to 65535, got ${port}`);
   const threads = intOption(values.threads, 'threads', 1);
+  const maxVideoBytes = intOption(values['max-video-bytes'], 'max-video-bytes', 1);
   // The session folder holds the user's uploads: it goes with the server however it stops — Ctrl-C
   // or SIGTERM (the abort below), a failed start, or a crash ('exit' runs after an uncaught error).
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-serve-'));
@@ -38,7 +40,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   try {
     let server: RunningServer;
     try {
-      server = await startServer({ backend, uiDir: UI_DIR, port });
+      server = await startServer({ backend, uiDir: UI_DIR, port, maxVideoBytes });
     } catch (err) {
       throw startError(err, port);
     }

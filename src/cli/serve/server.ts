@@ -11,6 +11,8 @@ import { mimeOf } from '../../shared/media.ts';
 import { fromWire, toWire } from '../../shared/wire.ts';
 import type { ApiBackend } from '../../app/backend.ts';
 import { MAX_COMPANION_BYTES, MAX_MODEL_BYTES, sizeText } from '../../app/user-models.ts';
+import { answerRange, rangeHeaders } from '../../app/media-range.ts';
+import { bytesText, MAX_VIDEO_BYTES } from '../../app/videos.ts';
 import { RequestGuard } from './guard.ts';
 import { serveStatic } from './static.ts';
 
@@ -24,6 +26,8 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** A user's .onnx model (default 512 MB). */
   maxModelBytes?: number;
+  /** One video upload (default 2 GiB; `borex serve --max-video-bytes`), streamed to disk. */
+  maxVideoBytes?: number;
 }
 
 export interface RunningServer {
@@ -47,6 +51,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const guard = new RequestGuard(token);
   const maxUpload = o.maxUploadBytes ?? 64 << 20;
   const maxModel = o.maxModelBytes ?? MAX_MODEL_BYTES;
+  const maxVideo = o.maxVideoBytes ?? MAX_VIDEO_BYTES;
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 << 10 });
   let port = 0;
@@ -68,6 +73,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const route = `${req.method} ${parts[0]}`;
     const b = o.backend;
     const call = CALL_ROUTES.get(route);
+    if (call === 'openVideo' && parts.length === 1) {
+      // A video is streamed to disk under its own limit, never read into memory.
+      const name = path.basename(url.searchParams.get('name') ?? 'video');
+      if (Number(req.headers['content-length']) > maxVideo) {
+        req.resume();
+        throw new ApiError('too-large', `${name}: over the ${bytesText(maxVideo)} a video upload may have`);
+      }
+      return sendJson(res, await b.openVideoUpload(req, name, maxVideo));
+    }
     if (call && parts.length === 1) return answerCall(call, req, url, res);
     switch (route) {
       case 'POST model-files': {
@@ -89,6 +103,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       case 'GET images':
         if (parts.length !== 2) break;
         return sendFile(res, b.imageFile(parts[1]), false);
+      case 'GET media':
+        // A <video> element's source, by id: GET /api/media/<id>?variant=original|proxy, with ranges.
+        if (parts.length !== 2) break;
+        return sendMedia(req, res, b.mediaFile(parts[1], url.searchParams.get('variant') ?? 'original'));
       case 'GET jobs':
         if (parts.length !== 4 || parts[2] !== 'files') break;
         return sendFile(res, b.jobFile({ jobId: parts[1], file: parts[3] }), true);
@@ -220,6 +238,16 @@ function sendFile(res: ServerResponse, file: string, attachment: boolean): void 
     ...(attachment ? { 'content-disposition': `attachment; filename="${path.basename(file)}"` } : {}),
   });
   fs.createReadStream(file).pipe(res);
+}
+
+/** A media file with HTTP Range (206 partial, 416 past the end), its MIME type from shared/media.ts. */
+function sendMedia(req: IncomingMessage, res: ServerResponse, file: string): void {
+  const size = fs.statSync(file).size;
+  const range = answerRange(req.headers.range, size);
+  const headers = { 'content-type': mimeOf(file) ?? 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...rangeHeaders(range, size) };
+  res.writeHead(range.status, headers);
+  if (range.status === 416 || req.method === 'HEAD') return void res.end();
+  fs.createReadStream(file, range.status === 206 ? { start: range.start, end: range.end } : {}).pipe(res);
 }
 
 function sendError(res: ServerResponse, err: unknown): void {

@@ -17,7 +17,7 @@ import type { MethodConfig } from '../methods/config.ts';
 import { topK, type Classifier } from '../model/classifier.ts';
 import { chooseLabel, shortLabel } from '../model/labels.ts';
 import { inputDims } from '../model/spec.ts';
-import { prepareClipInput, prepareVideo } from '../pipeline/clip-input.ts';
+import { prepareClipInput, prepareVideo, type PreparedVideo } from '../pipeline/clip-input.ts';
 import { computeItemMap, itemTarget, scoreMap, type MetricOptions } from '../pipeline/item.ts';
 import type { JobControl } from '../progress.ts';
 import { versions } from '../versions.ts';
@@ -25,6 +25,8 @@ import type { ModelInfo, ResultConfig, ResultTiming } from './explain.ts';
 
 export interface VideoExplainRequest {
   video: string;
+  /** The video as the user knows it, in messages (default: `video`); serve stores uploads under other names. */
+  name?: string;
   label?: string | number;
   config: MethodConfig;
   baseline: BaselineKind;
@@ -77,13 +79,21 @@ export interface VideoExplainOutcome {
   mapDims: [number, number, number];
 }
 
-export async function explainVideo(classifier: Classifier, model: ModelInfo, request: VideoExplainRequest, control: JobControl = {}, cache: BorexCache = new BorexCache()): Promise<VideoExplainOutcome> {
+/** Hooks of a caller that shows the job as it runs (the worker's explain-video handler). */
+export interface VideoExplainHooks {
+  /** Once, after probing and before the first model call: every clip's frames. */
+  onPlan?: (prepared: PreparedVideo) => void;
+}
+
+export async function explainVideo(classifier: Classifier, model: ModelInfo, request: VideoExplainRequest, control: JobControl = {}, cache: BorexCache = new BorexCache(), hooks: VideoExplainHooks = {}): Promise<VideoExplainOutcome> {
   const started = performance.now();
   const callsBefore = classifier.calls;
   const busyBefore = classifier.busyMs;
   const filter = request.resizeFilter ?? 'linear';
-  const prepared = await prepareVideo(classifier, request.video, request.video, control.signal);
+  const name = request.name ?? request.video;
+  const prepared = await prepareVideo(classifier, request.video, name, control.signal);
   const { video: info, windows } = prepared;
+  hooks.onPlan?.(prepared);
   const tube = request.tube ? readTubeFile(request.tube, info) : undefined;
   const clips: ClipResult[] = [];
   const maps: Float32Array[] = [];
@@ -91,25 +101,28 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
   let gpMs = 0;
   let metricsMs = 0;
   let geometry: InputGeometry | undefined;
-  const name = (i: number) => shortLabel(classifier.labels[i] ?? String(i));
+  const className = (i: number) => shortLabel(classifier.labels[i] ?? String(i));
   for (let w = 0; w < windows.length; w++) {
     throwIfCancelled(control.signal);
-    const { input, probabilities } = await prepareClipInput(classifier, prepared, w, request.video, filter, control.signal);
+    // Every event of this clip says which clip it is (a UI draws its live maps on that clip's frames).
+    const listener = control.onProgress;
+    const clipControl: JobControl = { signal: control.signal, onProgress: listener && ((e) => listener({ ...e, clip: w })) };
+    const { input, probabilities } = await prepareClipInput(classifier, prepared, w, name, filter, control.signal);
     geometry = input.geometry;
     const label = chooseLabel(request.label, classifier.labels, probabilities);
     const target = itemTarget(classifier, input, request.baseline, label);
-    const output = await computeItemMap(target, request.config, control, { cache });
+    const output = await computeItemMap(target, request.config, clipControl, { cache });
     gpMs += output.borex?.gpMs ?? 0;
 
     const m0 = performance.now();
     const scoredTube = tube && tubeOnClip(tube, input);
     const truth = scoredTube?.truth;
-    const scored = await scoreMap(target, output.map, request.metrics, truth, control);
+    const scored = await scoreMap(target, output.map, request.metrics, truth, clipControl);
     const prior = output.prior && {
       method: output.prior.method,
       signed: output.prior.signed,
       frameImportance: frameImportance(output.prior.map, input.frames.length),
-      ...(await scoreMap(target, output.prior.map, request.metrics, truth, control)),
+      ...(await scoreMap(target, output.prior.map, request.metrics, truth, clipControl)),
     };
     metricsMs += performance.now() - m0;
 
@@ -118,8 +131,8 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
       frames: input.frames,
       pts: input.pts,
       frameImportance: frameImportance(output.map, input.frames.length),
-      label: { index: label, name: name(label), fullName: classifier.labels[label] ?? String(label), probability: probabilities[label] },
-      top5: topK(probabilities, 5).map((i) => ({ index: i, name: name(i), probability: probabilities[i] })),
+      label: { index: label, name: className(label), fullName: classifier.labels[label] ?? String(label), probability: probabilities[label] },
+      top5: topK(probabilities, 5).map((i) => ({ index: i, name: className(i), probability: probabilities[i] })),
       signed: output.signed,
       metrics: scored.metrics,
       curves: scored.curves,

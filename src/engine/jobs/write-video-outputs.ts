@@ -4,6 +4,10 @@ import type { ColormapName } from '../render/colormap.ts';
 import { encodeNpy } from '../render/npy.ts';
 import { exportAnnotatedVideo } from '../render/video-overlay.ts';
 import { makeProxy } from '../media/video/proxy.ts';
+import type { EncodeResult } from '../media/video/encode.ts';
+import type { VideoInfo } from '../media/video/probe.ts';
+import type { InputGeometry } from '../image/preprocess.ts';
+import { usageError } from '../errors.ts';
 import type { JobControl } from '../progress.ts';
 import type { VideoExplainOutcome } from './explain-video.ts';
 import { removeOutputs, writeFileAtomic } from './write-outputs.ts';
@@ -13,6 +17,59 @@ export interface VideoOutputOptions {
   export?: { file: string; sideBySide: boolean; opacity?: number; colormap?: ColormapName };
   /** The folder may hold an earlier run: its outputs are removed once the new ones are ready. */
   replace?: boolean;
+  /** proxy.mp4 for a video a browser cannot play (default true); the app makes its proxy as a job of its own. */
+  proxy?: boolean;
+}
+
+/** What an annotated export needs of a finished video explanation (an outcome, or a job's done value). */
+export interface ExportableClips {
+  video: string;
+  info: VideoInfo;
+  geometry: InputGeometry;
+  clips: { frames: readonly number[]; label: { name: string; probability: number }; signed: boolean }[];
+  method: string;
+  priorMethod?: string;
+  maps: Float32Array[];
+  priorMaps?: Float32Array[];
+  /** [T,H,W] of one clip. */
+  dims: readonly [number, number, number];
+}
+
+export interface ExportChoice {
+  /** Which map is blended (single layout); default refined. */
+  map?: 'refined' | 'prior';
+  /** prior-refined: prior | refined side by side (refinements only). */
+  layout?: 'single' | 'prior-refined';
+  opacity?: number;
+  colormap?: ColormapName;
+}
+
+/**
+ * The annotated MP4 of a video explanation (render/video-overlay.ts): every clip's frames merged
+ * into one ascending list, the chosen map blended, or prior | refined. Written to `out` through the
+ * encoder's temporary name: a cancel or failure leaves no file.
+ */
+export async function exportClips(x: ExportableClips, choice: ExportChoice, out: string, control: JobControl = {}): Promise<EncodeResult> {
+  const first = x.clips[0];
+  const useprior = choice.map === 'prior';
+  if ((useprior || choice.layout === 'prior-refined') && !x.priorMaps) throw usageError(`${x.method} has no prior map to export: prior maps come with borex and bo`);
+  const chosen = mergedClips(x, useprior ? x.priorMaps! : x.maps);
+  const signed = useprior ? false : first.signed;
+  return exportAnnotatedVideo({
+    video: x.video,
+    info: x.info,
+    saliency: choice.layout === 'prior-refined' ? mergedClips(x, x.maps).map : chosen.map,
+    frameIndices: chosen.frames,
+    geometry: x.geometry,
+    label: first.label,
+    colormap: choice.colormap ?? (signed ? 'diverging' : 'turbo'),
+    symmetric: signed,
+    opacity: choice.opacity,
+    sideBySide: choice.layout === 'prior-refined' ? { prior: mergedClips(x, x.priorMaps!).map, titles: [`prior ${x.priorMethod ?? ''}`.trim(), x.method] } : undefined,
+    out,
+    signal: control.signal,
+    onProgress: control.onProgress,
+  });
 }
 
 /** Every file `writeVideoOutputs` may write in its folder (result.json first: it marks a folder complete). */
@@ -38,25 +95,10 @@ export async function writeVideoOutputs(outDir: string, outcome: VideoExplainOut
   try {
     if (options.export) {
       const e = options.export;
-      const merged = mergedClips(outcome, maps);
-      const first = result.clips[0];
-      await exportAnnotatedVideo({
-        video: result.video,
-        info,
-        saliency: merged.map,
-        frameIndices: merged.frames,
-        geometry: outcome.geometry,
-        label: first.label,
-        colormap: e.colormap ?? (first.signed ? 'diverging' : 'turbo'),
-        symmetric: first.signed,
-        opacity: e.opacity,
-        sideBySide: e.sideBySide && priorMaps ? { prior: mergedClips(outcome, priorMaps).map, titles: [`prior ${first.prior?.method ?? ''}`.trim(), result.method] } : undefined,
-        out: stage(path.resolve(e.file)),
-        signal: control.signal,
-        onProgress: control.onProgress,
-      });
+      const layout = e.sideBySide && priorMaps ? 'prior-refined' : 'single';
+      await exportClips(exportable(outcome), { layout, opacity: e.opacity, colormap: e.colormap }, stage(path.resolve(e.file)), control);
     }
-    if (!info.browserPlayable) await makeProxy(result.video, info, stage(path.join(outDir, 'proxy.mp4')), { signal: control.signal, onProgress: control.onProgress });
+    if (!info.browserPlayable && options.proxy !== false) await makeProxy(result.video, info, stage(path.join(outDir, 'proxy.mp4')), { signal: control.signal, onProgress: control.onProgress });
 
     const shape = maps.length > 1 ? [maps.length, ...mapDims] : mapDims;
     const files: [string, Uint8Array | string][] = [['saliency.npy', encodeNpy(concat(maps), shape)]];
@@ -80,12 +122,12 @@ export async function writeVideoOutputs(outDir: string, outcome: VideoExplainOut
  * Every clip's frames in one ascending list for the export, each frame's map from the first clip
  * that holds it (windows overlap only where the last window was moved back to cover the tail).
  */
-function mergedClips(outcome: VideoExplainOutcome, maps: Float32Array[]): { map: Float32Array; frames: number[] } {
-  const [, H, W] = outcome.mapDims;
+function mergedClips(x: Pick<ExportableClips, 'dims' | 'clips'>, maps: Float32Array[]): { map: Float32Array; frames: number[] } {
+  const [, H, W] = x.dims;
   const plane = H * W;
   const frames: number[] = [];
   const parts: Float32Array[] = [];
-  outcome.result.clips.forEach((clip, c) => {
+  x.clips.forEach((clip, c) => {
     clip.frames.forEach((k, t) => {
       if (frames.length > 0 && k <= frames[frames.length - 1]) return;
       frames.push(k);
@@ -93,6 +135,11 @@ function mergedClips(outcome: VideoExplainOutcome, maps: Float32Array[]): { map:
     });
   });
   return { map: concat(parts), frames };
+}
+
+/** An outcome as what exportClips takes. */
+export function exportable(o: VideoExplainOutcome): ExportableClips {
+  return { video: o.result.video, info: o.info, geometry: o.geometry, clips: o.result.clips, method: o.result.method, priorMethod: o.result.clips[0]?.prior?.method, maps: o.maps, priorMaps: o.priorMaps, dims: o.mapDims };
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -30,7 +30,7 @@ describe('main process (Electron mocked)', () => {
 
   it('opens one secure window on the app protocol, with a menu', async () => {
     const f = await started();
-    expect(f.raw.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(f.raw.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
     expect(f.raw.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
     expect(f.windows).toHaveLength(1);
     const w = f.windows[0];

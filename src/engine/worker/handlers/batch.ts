@@ -17,13 +17,16 @@ export async function runBatchJob(job: Extract<HostJob, { kind: 'batch' }>, mode
   const r = job.request;
   const loaded = await models.get(job.model);
   const { classifier, resolved } = loaded;
-  const methods = resolveMethods(r.methods, { preset: r.preset, seed: r.seed ?? 0, borex: r.iterations === undefined ? {} : { iterations: r.iterations } });
   const input = listBatchInput(job.inputDir);
-  const classMap = classifier.numClasses === 1000 ? findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]) : undefined;
+  // A folder of clips runs as `borex batch` runs it: BOREx-3D's clip parameters, no class map
+  // (a clip's tube has no class), the model spec's own baseline (motion-v1: temporal-mean).
+  const videos = input.medium === 'video';
+  const methods = resolveMethods(r.methods, { preset: r.preset, clip: videos, seed: r.seed ?? 0, borex: r.iterations === undefined ? {} : { iterations: r.iterations } });
+  const classMap = !videos && classifier.numClasses === 1000 ? findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]) : undefined;
   const spec: BatchSpec = {
     input,
     methods,
-    baseline: 'mean',
+    baseline: classifier.spec.baseline ?? 'mean',
     resizeFilter: 'linear',
     metrics: { enabled: true, insertionStart: 'blur' },
     classMap,

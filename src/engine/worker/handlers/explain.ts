@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BorexError } from '../../errors.ts';
-import type { ExplainRequest as ApiExplainRequest, Geometry, JobFile, ResultSummary } from '../../../shared/api.ts';
+import type { ExplainRequest as ApiExplainRequest, BaselineChoice, Geometry, JobFile, ResultSummary } from '../../../shared/api.ts';
 import { decodeImage } from '../../image/decode.ts';
 import { inputGeometry } from '../../image/preprocess.ts';
 import { explainImage, type ExplainRequest, type ExplainResult, type GroundTruth } from '../../jobs/explain.ts';
@@ -15,8 +15,11 @@ import type { HostJob } from '../protocol.ts';
 const fits = (r: ExplainResult): ResultSummary => r;
 void fits;
 
-/** The API's explain request as the engine's: preset parameters with the advanced overrides. */
-export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string): ExplainRequest {
+/**
+ * The API's explain request as the engine's: preset parameters with the advanced overrides; the
+ * occlusion baseline is the request's, else the model spec's own (as the CLI), else mean.
+ */
+export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string, specBaseline?: BaselineChoice): ExplainRequest {
   const a = r.advanced ?? {};
   if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
   const config = methodConfig({
@@ -35,7 +38,7 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
     image,
     label: r.label,
     config,
-    baseline: a.baseline ?? 'mean',
+    baseline: a.baseline ?? specBaseline ?? 'mean',
     metrics: { enabled: true, step: a.metricStep, insertionStart: 'blur' },
     groundTruth,
   };
@@ -45,7 +48,7 @@ export async function explain(job: Extract<HostJob, { kind: 'explain' }>, models
   const { classifier, resolved } = await models.get(job.model);
   const photo = await decodeImage(job.image, path.basename(job.image));
   onStart?.(inputGeometry(photo.width, photo.height, classifier.spec));
-  const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile, job.priorFile), control);
+  const outcome = await explainImage(classifier, { name: resolved.name, path: resolved.file, sha256: resolved.sha256 }, engineRequest(job.image, job.request, job.vocXmlFile, job.priorFile, classifier.spec.baseline), control);
   const written = await writeExplainOutputs(job.outDir, outcome);
   return {
     result: outcome.result,

@@ -4,7 +4,7 @@ import type { JobProgress } from '../../../shared/api.ts';
 import type { HostJob, HostJobResult } from '../protocol.ts';
 
 /** What a job tells beyond the engine's progress: an explain job's geometry, a batch's queue and items. */
-export type JobUpdate = (update: Pick<JobProgress, 'geometry' | 'entries' | 'items'>) => void;
+export type JobUpdate = (update: Pick<JobProgress, 'geometry' | 'entries' | 'items' | 'video'>) => void;
 
 /** Everything a job handler may use: the open model, the cancel signal with progress, and updates. */
 export interface JobContext {
