@@ -9,7 +9,7 @@ import { utilityHost } from './engine/utility-host.ts';
 import { registerIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { openUserPath } from './open-path.ts';
-import { APP_URL, hardenContents, secureWebPreferences } from './security.ts';
+import { APP_URL, guardAllContents, hardenContents, secureWebPreferences } from './security.ts';
 import { SettingsStore } from './settings.ts';
 
 export type ElectronApi = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'Menu' | 'dialog' | 'ipcMain' | 'protocol' | 'utilityProcess'>;
@@ -38,6 +38,7 @@ export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = proc
     return false;
   }
   registerScheme(e);
+  guardAllContents(app);
   let window: Electron.BrowserWindow | undefined;
   const pendingPaths = argv.slice(1).filter((a) => !a.startsWith('-') && path.isAbsolute(a));
 
@@ -83,7 +84,7 @@ export function bootstrap(e: ElectronApi, files: AppFiles, argv: string[] = proc
       );
     buildMenu();
 
-    window = new e.BrowserWindow({ width: 1500, height: 950, show: false, backgroundColor: '#0f1115', title: 'BOREx Studio', webPreferences: secureWebPreferences(files.preload) });
+    window = new e.BrowserWindow({ width: 1500, height: 950, show: false, backgroundColor: '#0f1115', title: 'BOREx Studio', webPreferences: secureWebPreferences(files.preload, { dev: !app.isPackaged }) });
     hardenContents(window.webContents);
     window.once('ready-to-show', () => window?.show());
     window.webContents.once('did-finish-load', () => pendingPaths.splice(0).forEach((p) => void openPath(p)));

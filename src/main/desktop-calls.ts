@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
 import type { ApiBackend } from '../app/backend.ts';
-import { fileRequest, type AppInfo, type AppSettings, type ImageInfo, type ModelListing } from '../shared/api.ts';
+import { fileRequest, openModelPaths, type AppInfo, type AppSettings, type ImageInfo, type ModelListing } from '../shared/api.ts';
 import type { FileInput } from '../shared/calls.ts';
 import { ApiError } from '../shared/errors.ts';
+import type { PathGrants } from './grants.ts';
 import { checkModelPaths, checkUserPath } from './paths.ts';
 import type { SettingsStore } from './settings.ts';
 
@@ -17,6 +18,8 @@ export interface DesktopDeps {
   restartEngine: () => void;
   /** The recent-files list changed (the menu shows it). */
   recentChanged?: () => void;
+  /** The file tokens the preload was given (openModel's files arrive as tokens). */
+  grants: PathGrants;
 }
 
 /** The settings the engine process is started with. */
@@ -40,9 +43,15 @@ export class DesktopCalls {
     return info;
   }
 
-  /** A model's files by path: the .onnx, and its spec (which must be its sidecar) and labels. */
+  /** A model's files as tokens (grants.ts): the .onnx, and its spec (which must be its sidecar) and labels. */
   async openModel(raw: unknown): Promise<ModelListing> {
-    const { model, labels } = checkModelPaths(raw);
+    const given = openModelPaths(raw, '');
+    const { grants } = this.deps;
+    const { model, labels } = checkModelPaths({
+      model: grants.pathOf(given.model),
+      ...(given.spec === undefined ? {} : { spec: grants.pathOf(given.spec) }),
+      ...(given.labels === undefined ? {} : { labels: grants.pathOf(given.labels) }),
+    });
     const listing = await this.deps.backend.userModels.addPaths(model, labels);
     this.addRecent(model);
     return listing;

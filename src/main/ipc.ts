@@ -5,10 +5,10 @@ import { callNames, channelOf, rowOf, type CallName } from '../shared/calls.ts';
 import { ApiError, toErrorBody } from '../shared/errors.ts';
 import { IPC, type IpcReply } from '../shared/ipc.ts';
 import { DesktopCalls, type DesktopDeps } from './desktop-calls.ts';
-import { checkUserPath } from './paths.ts';
+import { PathGrants } from './grants.ts';
 import { isTrustedSender } from './security.ts';
 
-export type IpcDeps = DesktopDeps;
+export type IpcDeps = Omit<DesktopDeps, 'grants'> & { grants?: PathGrants };
 
 type Method = (arg: unknown) => unknown;
 // Every call of the table has an implementation here: the desktop's own, or the backend's.
@@ -17,12 +17,14 @@ void complete;
 
 /**
  * One invoke handler per row of the call table (src/shared/calls.ts). Each refuses senders other
- * than our own page, validates its argument (the row's schema; a file row's path re-checked here
- * as its kind) and answers { ok } or { error }.
+ * than our own page, validates its argument (the row's schema; a file row's token redeemed here
+ * for the path main granted, re-checked as its kind: grants.ts) and answers { ok } or { error }.
+ * One more channel, IPC.grantFile, mints those tokens for the preload.
  */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): () => void {
   const { backend } = deps;
-  const desktop = new DesktopCalls(deps);
+  const grants = deps.grants ?? new PathGrants();
+  const desktop = new DesktopCalls({ ...deps, grants });
   const handle = (channel: string, fn: (arg: unknown) => unknown) =>
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, arg: unknown): Promise<IpcReply<unknown>> => {
       try {
@@ -38,9 +40,11 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, deps: IpcDeps): ()
     const method = (owner[name as keyof typeof owner] as Method).bind(owner);
     const row = rowOf(name);
     if (row.body === 'json') handle(channelOf(name), (arg) => method(row.request(arg, '')));
-    else if (row.body === 'file') handle(channelOf(name), (arg) => method({ path: checkUserPath(arg, row.path) }));
+    else if (row.body === 'file') handle(channelOf(name), (arg) => method({ path: grants.resolve(arg, row.path) }));
     else handle(channelOf(name), method); // openModel, exportFile: they check their own argument
   }
+
+  handle(IPC.grantFile, (arg) => grants.mint(arg));
 
   const forward = (e: JobEvent) => deps.window()?.webContents.send(IPC.jobEvent, e);
   backend.events.on('job', forward);

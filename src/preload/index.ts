@@ -1,7 +1,8 @@
 /**
  * The preload (sandboxed, context-isolated): one function per call of the table
- * (src/shared/calls.ts) over its invoke channel, never raw ipcRenderer. Dropped files reach main as
- * paths (webUtils), where they are re-checked.
+ * (src/shared/calls.ts) over its invoke channel, never raw ipcRenderer. A dropped or chosen File
+ * reaches main as its path (webUtils) on the grant channel only; main answers a token, and the file
+ * call carries that token (src/main/grants.ts): no function here sends a path string from the page.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { AppSettings, BorexApi, FileRequest, JobEvent, OpenedItem } from '../shared/api.ts';
@@ -23,20 +24,30 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 
 const fileUrl = (r: FileRequest) => `app://studio/api/jobs/${encodeURIComponent(r.jobId)}/files/${encodeURIComponent(r.file)}`;
 
-/** A chosen or dropped model's files as paths (main re-checks them): the .onnx, its spec and labels. */
-function modelPaths(files: File[]): { model: string; spec?: string; labels?: string } {
-  const picked = pickModelFiles(files, (f) => f.name);
-  const pathOf = (f: File | undefined) => (f ? webUtils.getPathForFile(f) : undefined);
-  return { model: webUtils.getPathForFile(picked.model), spec: pathOf(picked.spec), labels: pathOf(picked.labels) };
+/**
+ * The token main grants for a File the user dropped or chose. webUtils gives a path only for a
+ * File from a drop or the file chooser; one the page made (new File(...)) has none and is refused.
+ */
+async function grant(file: File): Promise<string> {
+  const p = webUtils.getPathForFile(file);
+  if (!p) throw Object.assign(new Error(`${file.name || 'this file'}: not a file from this computer (drop it or choose it)`), { kind: 'bad-request' });
+  return invoke<string>(IPC.grantFile, p);
 }
 
-/** What each row shape sends over its channel: a request as is, a file's path, a model's paths. */
+/** A chosen or dropped model's files as tokens (main re-checks their paths): the .onnx, its spec and labels. */
+async function modelTokens(files: File[]): Promise<{ model: string; spec?: string; labels?: string }> {
+  const picked = pickModelFiles(files, (f) => f.name);
+  const tokenOf = async (f: File | undefined) => (f ? grant(f) : undefined);
+  return { model: await grant(picked.model), spec: await tokenOf(picked.spec), labels: await tokenOf(picked.labels) };
+}
+
+/** What each row shape sends over its channel: a request as is, a file's token, a model's tokens. */
 const calls = Object.fromEntries(
   callNames.map((name) => {
     const row = rowOf(name);
     const channel = channelOf(name);
-    if (row.body === 'file') return [name, async (file: File) => invoke(channel, webUtils.getPathForFile(file))];
-    if (row.body === 'model-files') return [name, async (files: File[]) => invoke(channel, modelPaths(files))];
+    if (row.body === 'file') return [name, async (file: File) => invoke(channel, await grant(file))];
+    if (row.body === 'model-files') return [name, async (files: File[]) => invoke(channel, await modelTokens(files))];
     return [name, (request?: unknown) => invoke(channel, request)];
   }),
 );

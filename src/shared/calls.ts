@@ -8,7 +8,8 @@
  *
  * Row shapes (`body`):
  *  - 'json': a JSON request, validated by `request` wherever it arrives; HTTP `POST /api/<route>`.
- *  - 'file': one file the user chose or dropped: in the app a path, re-checked by main as `path`
+ *  - 'file': one file the user chose or dropped: in the app a token main minted for it (never a
+ *    path from the page: src/main/grants.ts), redeemed and re-checked by main as `path`
  *    before the implementation sees it; in serve the file's bytes, `POST /api/<route>?name=NAME`.
  *  - 'model-files' / 'export': calls whose transports differ beyond that (a model's several files;
  *    a save dialog vs a download); each transport implements them itself.

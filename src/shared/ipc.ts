@@ -8,6 +8,8 @@ export const IPC = {
   jobEvent: 'borex:job',
   opened: 'borex:opened',
   command: 'borex:command',
+  /** preload → main: a dropped or chosen file's path, answered with the token the file calls take (src/main/grants.ts) */
+  grantFile: 'borex:grant-file',
 } as const;
 
 /** What every invoke handler answers: a value, or an error the preload turns back into a throw. */

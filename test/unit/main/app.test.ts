@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { bootstrap } from '../../../src/main/app.ts';
 import { IPC } from '../../../src/shared/ipc.ts';
 import { tempDir } from '../../helpers/cli.ts';
-import { fakeElectron, senderEvent } from './fake-electron.ts';
+import { fakeElectron, grantOf, senderEvent } from './fake-electron.ts';
 
 const files = (dir: string) => ({ uiDir: path.join(dir, 'ui'), preload: '/app/preload.cjs', engineEntry: '/app/engine.js' });
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -37,10 +37,20 @@ describe('main process (Electron mocked)', () => {
     expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/app/preload.cjs' });
     expect(w.loadURL).toHaveBeenCalledWith('app://studio/index.html');
     expect(w.webContents.setWindowOpenHandler).toHaveBeenCalled();
+    expect(w.options.webPreferences).toMatchObject({ devTools: false }); // a packaged build
+    expect(f.app.listenerCount('web-contents-created')).toBe(1); // every web contents is hardened
     const menu = f.raw.Menu.setApplicationMenu.mock.calls[0][0] as { label: string; submenu: { label?: string; accelerator?: string }[] }[];
     expect(menu.map((m) => m.label)).toEqual(['File', 'Run', 'View', 'Help']);
     expect(menu[0].submenu[0]).toMatchObject({ label: 'Open…', accelerator: 'CmdOrCtrl+O' });
     expect(menu[0].submenu[1]).toMatchObject({ label: 'Open Folder for Batch…', accelerator: 'CmdOrCtrl+Shift+O' });
+  });
+
+  it('allows DevTools in development (an unpacked app) only', async () => {
+    const dir = tempDir();
+    const f = fakeElectron({ userData: path.join(dir, 'user'), packaged: false });
+    bootstrap(f.electron, files(dir), ['electron']);
+    await settle();
+    expect(f.windows[0].options.webPreferences).toMatchObject({ devTools: true });
   });
 
   it('serves the UI with its CSP and nothing outside it', async () => {
@@ -62,8 +72,10 @@ describe('main process (Electron mocked)', () => {
     expect(await call(IPC.explain, { imageId: 'x', model: 'm', method: 'eval' })).toMatchObject({ error: { kind: 'bad-request' } });
     expect(await call(IPC.resumeRun, { runId: '../../etc' })).toEqual({ error: { kind: 'bad-request', message: expect.stringMatching(/^runId: expected a string matching/) } });
     expect(await call(IPC.resumeRun, { runId: 'none-such' })).toEqual({ error: { kind: 'not-found', message: expect.stringMatching(/^no run none-such in .*runs$/) } });
-    expect(await call(IPC.openImagePath, 'relative.jpg')).toMatchObject({ error: { message: expect.stringMatching(/not an absolute path/) } });
-    expect(await call(IPC.openImagePath, '/etc/passwd')).toMatchObject({ error: { message: expect.stringMatching(/not an image/) } });
+    // File calls take a token main granted, never a path (grants.ts); the grant re-checks nothing but existence, the call re-checks the kind.
+    expect(await call(IPC.openImagePath, '/etc/passwd')).toEqual({ error: { kind: 'forbidden', message: 'a path from the page is refused: a file reaches main as a token, minted when the user chooses or drops it' } });
+    expect(await call(IPC.grantFile, 'relative.jpg')).toMatchObject({ error: { message: expect.stringMatching(/not an absolute path/) } });
+    expect(await call(IPC.openImagePath, await grantOf(f.handlers, '/etc/passwd'))).toMatchObject({ error: { message: expect.stringMatching(/not an image/) } });
     expect(await call(IPC.setSettings, { recent: ['/x'] })).toMatchObject({ error: { message: expect.stringMatching(/set by the app only/) } });
     expect(await call(IPC.setSettings, { modelDir: '/no/such/dir' })).toMatchObject({ error: { kind: 'bad-input' } });
     expect(await call(IPC.setSettings, { threads: 3 })).toMatchObject({ ok: { threads: 3 } });
@@ -85,7 +97,7 @@ describe('main process (Electron mocked)', () => {
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
     const f = await started();
     const call = (channel: string, arg?: unknown) => f.handlers.get(channel)!(senderEvent(), arg) as Promise<{ ok: { id: string; jobId: string } }>;
-    const image = (await call(IPC.openImagePath, photo)).ok;
+    const image = (await call(IPC.openImagePath, await grantOf(f.handlers, photo))).ok;
     const { jobId } = (await call(IPC.explain, { imageId: image.id, model: 'mobilenetv2-12-int8', method: 'rise', prior: 'none', preset: 'paper' })).ok;
     expect(f.children).toHaveLength(1);
     expect(f.children[0].postMessage).toHaveBeenCalledWith(expect.objectContaining({ type: 'job', job: expect.objectContaining({ kind: 'explain' }) }));

@@ -8,8 +8,9 @@ import type { ElectronApi } from '../../../src/main/app.ts';
  * A stand-in for the parts of Electron the main process uses; records what it was asked to do.
  * `engine` plays the engine's utilityProcess: given a message from main, what it answers (if anything).
  */
-export function fakeElectron(options: { lock?: boolean; userData: string; engine?: (m: ToHost) => FromHost | undefined }) {
+export function fakeElectron(options: { lock?: boolean; userData: string; engine?: (m: ToHost) => FromHost | undefined; packaged?: boolean }) {
   const app = Object.assign(new EventEmitter(), {
+    isPackaged: options.packaged ?? true,
     requestSingleInstanceLock: vi.fn(() => options.lock ?? true),
     quit: vi.fn(),
     whenReady: vi.fn(() => Promise.resolve()),
@@ -57,6 +58,13 @@ export function fakeElectron(options: { lock?: boolean; userData: string; engine
     },
   };
   return { electron: electron as unknown as ElectronApi, app, windows, children, handlers, raw: electron };
+}
+
+/** A file token from main's grant channel, as the preload gets one for a dropped or chosen file. */
+export async function grantOf(handlers: Map<string, (event: unknown, arg: unknown) => Promise<unknown>>, file: string): Promise<string> {
+  const reply = (await handlers.get('borex:grant-file')!(senderEvent(), file)) as { ok?: string; error?: { message: string } };
+  if (reply.ok === undefined) throw new Error(`grant refused: ${reply.error?.message}`);
+  return reply.ok;
 }
 
 /** An IPC event as Electron gives it, from our page or from somewhere else. */

@@ -11,7 +11,7 @@ import { bootstrap } from '../../../src/main/app.ts';
 import type { AppInfo, ModelListing, OpenedFolder } from '../../../src/shared/api.ts';
 import { IPC } from '../../../src/shared/ipc.ts';
 import { tempDir } from '../../helpers/cli.ts';
-import { fakeElectron, senderEvent } from './fake-electron.ts';
+import { fakeElectron, grantOf, senderEvent } from './fake-electron.ts';
 
 type Reply<T> = { ok: T } | { error: { kind: string; message: string } };
 
@@ -38,8 +38,11 @@ async function started(argv: string[] = ['electron']) {
   expect(bootstrap(f.electron, { uiDir: path.join(dir, 'ui'), preload: '/app/preload.cjs', engineEntry: '/app/engine.js' }, argv)).toBe(true);
   await new Promise((r) => setTimeout(r, 20));
   const call = <T>(channel: string, arg?: unknown) => f.handlers.get(channel)!(senderEvent(), arg) as Promise<Reply<T>>;
+  const grant = (file: string) => grantOf(f.handlers, file);
+  /** A file call as the preload makes it: the file's token, granted first. */
+  const callFile = async <T>(channel: string, file: string) => call<T>(channel, await grant(file));
   const sent = (channel: string) => f.windows[0].webContents.send.mock.calls.filter((c) => c[0] === channel).map((c) => c[1] as unknown);
-  return { ...f, call, sent };
+  return { ...f, call, sent, grant, callFile };
 }
 
 /** A folder with a model (and its sidecar and labels), a photo and a VOC annotation. */
@@ -63,7 +66,7 @@ describe('the user\'s own .onnx model in the app (Electron mocked)', () => {
   it('opens a model by path: re-checked in main, opened by the engine, listed and usable in requests', async () => {
     const f = await started();
     const u = userFiles();
-    const opened = await f.call<ModelListing>(IPC.openModelPath, { model: u.model, spec: u.sidecar, labels: u.labels });
+    const opened = await f.call<ModelListing>(IPC.openModelPath, { model: await f.grant(u.model), spec: await f.grant(u.sidecar), labels: await f.grant(u.labels) });
     expect(opened).toMatchObject({ ok: { name: expect.stringMatching(/^user:[A-Za-z0-9_-]+$/), available: true, user: { fileName: 'my-shapes.onnx', classes: 6, labels: fs.realpathSync(u.labels) } } });
     const listing = (opened as { ok: ModelListing }).ok;
     expect(f.children[0].postMessage).toHaveBeenCalledWith({ type: 'job', seq: 1, job: { kind: 'open-model', model: { key: listing.name, file: fs.realpathSync(u.model), labelsFile: fs.realpathSync(u.labels) } } });
@@ -73,18 +76,19 @@ describe('the user\'s own .onnx model in the app (Electron mocked)', () => {
     // A photo classified with it: the engine gets the model's file, not a name.
     const photo = path.join(u.dir, 'red.png');
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
-    const image = ((await f.call<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
+    const image = ((await f.callFile<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
     expect(await f.call(IPC.classify, { imageId: image.id, model: listing.name })).toMatchObject({ ok: { model: listing.name } });
     expect(f.children[0].postMessage).toHaveBeenLastCalledWith(expect.objectContaining({ job: expect.objectContaining({ kind: 'classify', model: expect.objectContaining({ file: fs.realpathSync(u.model) }) }) }));
     // Opening the same files again keeps one entry.
-    const again = (await f.call<ModelListing>(IPC.openModelPath, { model: u.model, labels: u.labels })) as { ok: ModelListing };
+    const again = (await f.call<ModelListing>(IPC.openModelPath, { model: await f.grant(u.model), labels: await f.grant(u.labels) })) as { ok: ModelListing };
     expect(again.ok.name).toBe(listing.name);
   });
 
   it.each([
-    [{ model: 'my-shapes.onnx' }, 'bad-request', /not an absolute path/],
+    [{ model: 'my-shapes.onnx' }, 'forbidden', /not a file token main gave out/],
     [{ model: 'NOTES' }, 'bad-input', /not an .onnx model/],
-    [{ model: '/no/such/model.onnx' }, 'bad-input', /no such file/],
+    [{ model: '/no/such/model.onnx' }, 'forbidden', /a path from the page is refused/],
+    [{ model: 'PATH' }, 'forbidden', /a path from the page is refused/],
     [{ model: 'MODEL', labels: 'NOTES' }, 'bad-input', /not a labels file \(\.txt\)/],
     [{ model: 'MODEL', spec: 'SPEC' }, 'bad-input', /a model's spec is read from beside it as my-shapes\.borex\.json/],
     [{ model: 'MODEL', rogue: 1 }, 'bad-request', /rogue: unknown field/],
@@ -92,8 +96,10 @@ describe('the user\'s own .onnx model in the app (Electron mocked)', () => {
   ])('refuses model paths %#', async (arg, kind, message) => {
     const f = await started();
     const u = userFiles();
-    const resolve = (v: unknown): unknown => (typeof v === 'string' ? ({ MODEL: u.model, NOTES: u.notes, SPEC: u.spec } as Record<string, string>)[v] ?? v : v);
-    const value = typeof arg === 'string' ? resolve(arg) : Object.fromEntries(Object.entries(arg).map(([k, v]) => [k, resolve(v)]));
+    // MODEL, NOTES, SPEC: tokens of those files (as the preload sends them); PATH: the model's path itself.
+    const files: Record<string, string> = { MODEL: u.model, NOTES: u.notes, SPEC: u.spec };
+    const resolve = async (v: unknown): Promise<unknown> => (typeof v === 'string' ? (v === 'PATH' ? u.model : files[v] ? await f.grant(files[v]) : v) : v);
+    const value = typeof arg === 'string' ? await resolve(arg) : Object.fromEntries(await Promise.all(Object.entries(arg).map(async ([k, v]) => [k, await resolve(v)])));
     expect(await f.call(IPC.openModelPath, value)).toEqual({ error: { kind, message: expect.stringMatching(message) } });
     expect(f.children).toHaveLength(0); // refused before the engine is asked
   });
@@ -101,12 +107,12 @@ describe('the user\'s own .onnx model in the app (Electron mocked)', () => {
   it('passes on the engine\'s reason when a file is not an image classifier, and an unknown user model is refused', async () => {
     const f = await started();
     const u = userFiles();
-    expect(await f.call(IPC.openModelPath, { model: u.strayModel })).toEqual({ error: { kind: 'model', message: expect.stringMatching(/not-image\.onnx: is not an image classifier/) } });
+    expect(await f.call(IPC.openModelPath, { model: await f.grant(u.strayModel) })).toEqual({ error: { kind: 'model', message: expect.stringMatching(/not-image\.onnx: is not an image classifier/) } });
     expect(((await f.call<AppInfo>(IPC.info)) as { ok: AppInfo }).ok.models.some((m) => m.user)).toBe(false);
     expect(await f.call(IPC.classify, { imageId: 'x', model: 'user:nothing' })).toMatchObject({ error: { kind: 'not-found' } });
     const photo = path.join(u.dir, 'red.png');
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
-    const image = ((await f.call<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
+    const image = ((await f.callFile<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
     expect(await f.call(IPC.classify, { imageId: image.id, model: 'user:nothing' })).toEqual({ error: { kind: 'bad-request', message: expect.stringMatching(/unknown model "user:nothing"/) } });
     expect(await f.call(IPC.classify, { imageId: image.id, model: 'user:../../etc' })).toMatchObject({ error: { kind: 'bad-request', message: expect.stringMatching(/model: expected a string matching/) } });
   });
@@ -137,16 +143,16 @@ describe('folders and annotations in the app (Electron mocked)', () => {
     const started_ = await f.call<{ jobId: string }>(IPC.batch, { folderId: item.folder.id, model: 'shapes-v1', methods: ['rise'], preset: 'paper' });
     expect(started_).toMatchObject({ ok: { jobId: expect.any(String) } });
     expect(f.children[0].postMessage).toHaveBeenCalledWith(expect.objectContaining({ job: expect.objectContaining({ kind: 'batch', inputDir: fs.realpathSync(dir) }) }));
-    expect(await f.call(IPC.batch, { folderId: item.folder.id, imageIds: ['x'], model: 'shapes-v1', methods: ['rise'], preset: 'paper' })).toMatchObject({ error: { message: expect.stringMatching(/imageIds or a folderId \(one of them\)/) } });
+    expect(await f.call(IPC.batch, { folderId: item.folder.id, imageIds: ['x'], model: 'shapes-v1', methods: ['rise'], preset: 'paper' })).toMatchObject({ error: { message: expect.stringMatching(/or a folderId \(one of them\)/) } });
     expect(await f.call(IPC.batch, { folderId: 'unknown', model: 'shapes-v1', methods: ['rise'], preset: 'paper' })).toMatchObject({ error: { kind: 'not-found' } });
   });
 
   it('opens a dropped folder through its own call, refusing non-folders and folders without photos', async () => {
     const f = await started();
     const dir = await photoFolder();
-    expect(await f.call(IPC.openFolderPath, dir)).toMatchObject({ ok: { kind: 'folder', images: ['a.png', 'b.png'] } });
-    expect(await f.call(IPC.openFolderPath, path.join(dir, 'a.png'))).toMatchObject({ error: { message: expect.stringMatching(/not a folder/) } });
-    expect(await f.call(IPC.openFolderPath, tempDir())).toMatchObject({ error: { kind: 'bad-input', message: expect.stringMatching(/no image files/) } });
+    expect(await f.callFile(IPC.openFolderPath, dir)).toMatchObject({ ok: { kind: 'folder', images: ['a.png', 'b.png'] } });
+    expect(await f.callFile(IPC.openFolderPath, path.join(dir, 'a.png'))).toMatchObject({ error: { message: expect.stringMatching(/not a folder/) } });
+    expect(await f.callFile(IPC.openFolderPath, tempDir())).toMatchObject({ error: { kind: 'bad-input', message: expect.stringMatching(/no image files/) } });
   });
 
   it('File ▸ Open Folder for Batch asks with a dialog in main', async () => {
@@ -172,7 +178,7 @@ describe('settings apply without a restart of the app (Electron mocked)', () => 
   it('restarts the engine process at once when it is idle, with the new settings', async () => {
     const f = await started();
     const u = userFiles();
-    await f.call(IPC.openModelPath, { model: u.model });
+    await f.call(IPC.openModelPath, { model: await f.grant(u.model) });
     expect(f.children).toHaveLength(1);
     expect(f.children[0].env?.BOREX_THREADS).toBe('');
     await f.call(IPC.setSettings, { defaultPreset: 'paper' }); // not an engine setting
@@ -182,7 +188,7 @@ describe('settings apply without a restart of the app (Electron mocked)', () => 
     f.children[0].emit('exit', 0); // the killed process's exit is not a crash
     const photo = path.join(u.dir, 'red.png');
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
-    const image = ((await f.call<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
+    const image = ((await f.callFile<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
     expect(await f.call(IPC.classify, { imageId: image.id, model: 'shapes-v1' })).toMatchObject({ ok: { model: 'shapes-v1' } });
     expect(f.children).toHaveLength(2);
     expect(f.children[1].env).toMatchObject({ BOREX_THREADS: '3', BOREX_PROVIDER: 'cpu' });
@@ -192,7 +198,7 @@ describe('settings apply without a restart of the app (Electron mocked)', () => 
     const f = await started();
     const photo = path.join(tempDir(), 'red.png');
     await sharp({ create: { width: 4, height: 3, channels: 3, background: '#f00' } }).png().toFile(photo);
-    const image = ((await f.call<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
+    const image = ((await f.callFile<{ id: string }>(IPC.openImagePath, photo)) as { ok: { id: string } }).ok;
     const { jobId } = ((await f.call<{ jobId: string }>(IPC.explain, { imageId: image.id, model: 'shapes-v1', method: 'rise', prior: 'none', preset: 'paper' })) as { ok: { jobId: string } }).ok;
     const modelDir = tempDir();
     await f.call(IPC.setSettings, { modelDir });
