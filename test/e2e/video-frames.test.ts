@@ -1,0 +1,90 @@
+/**
+ * End to end, frame-exact playback: frame-index clips (each frame shows its index as 16 blocks,
+ * tools/video/index-clip.ts) at 25 fps, 30000/1001 fps and VFR, opened in the video view of
+ * Chromium against `borex serve`. Every frame stepped with →, then random seeks from the scrubber
+ * and the frame box: the index read back from the player's canvas equals the frame the view says
+ * it shows, every time.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIndexClip, type ClipKind } from '../../tools/video/index-clip.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { clickScrubber, expectShown, readCanvasIndex } from './video-page.ts';
+
+const N = 40;
+const skip = chromiumStatus().skip;
+const work = tempDir('borex-e2e-index-');
+const clip = (kind: ClipKind) => path.join(work, `index-${kind}.mp4`);
+
+/** A fixed pseudo-random order (the same every run). */
+function randomFrames(count: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: count }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s % N;
+  });
+}
+
+describe.skipIf(skip)('video view: frame-exact players in Chromium', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    for (const kind of ['25', 'ntsc', 'vfr'] as const) await makeIndexClip(clip(kind), kind, N);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureUiBuilt();
+    served = await startServe({}, ['--runs', tempDir('borex-e2e-video-runs-')]);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(served.url);
+    await page.getByTestId('tab-video').click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it.each(['25', 'ntsc', 'vfr'] as const)('at %s: → through every frame, then scrubber and frame-box seeks', async (kind) => {
+    await page.getByTestId('video-input').setInputFiles(clip(kind));
+    await expect.poll(() => page.getByTestId('video-name').textContent(), { timeout: 30_000 }).toBe(`index-${kind}.mp4`);
+    expect(await page.getByTestId('video-frame-count').textContent()).toBe(String(N));
+    await expect.poll(() => page.getByTestId('video-view').getAttribute('data-frames')).toBe(String(N));
+    await expect.poll(() => readCanvasIndex(page), { timeout: 20_000 }).toBe(0);
+    await expectShown(page, 0, N);
+
+    await page.locator('body').click({ position: { x: 5, y: 5 } }); // focus on the page, not an input
+    for (let k = 1; k < N; k++) {
+      await page.keyboard.press('ArrowRight');
+      await expectShown(page, k, N);
+    }
+    await page.keyboard.press('ArrowRight'); // past the end: stays on the last frame
+    await expectShown(page, N - 1, N);
+    await page.keyboard.press('Home');
+    await expectShown(page, 0, N);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expectShown(page, 10, N);
+    await page.keyboard.press(',');
+    await expectShown(page, 9, N);
+    await page.keyboard.press('End');
+    await expectShown(page, N - 1, N);
+
+    for (const k of randomFrames(12, Number(kind === 'vfr' ? 7 : kind === 'ntsc' ? 3 : 1))) {
+      await clickScrubber(page, k, N);
+      await expectShown(page, k, N);
+    }
+    for (const k of randomFrames(12, 11)) {
+      await page.getByTestId('frame-box').fill(String(k));
+      await page.getByTestId('frame-box').press('Enter');
+      await expectShown(page, k, N);
+    }
+    if (kind === 'vfr') await page.screenshot({ path: path.join(SCREENSHOTS, 'video-frame-index.png') });
+    expect(problems).toEqual([]);
+  }, 180_000);
+});
