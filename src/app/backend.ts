@@ -321,17 +321,31 @@ export class ApiBackend {
     const dir = path.join(this.workDir, 'jobs', jobId);
     const inputDir = folder?.path ?? path.join(dir, 'input');
     fs.mkdirSync(folder ? dir : inputDir, { recursive: true });
+    // Photos with VOC annotations run as a VOC root (JPEGImages/ + Annotations/), as `borex batch` runs one.
+    const xmlOf = new Map((request.annotations ?? []).map((a) => [a.imageId, a.xml]));
+    for (const a of request.annotations ?? []) if (!request.imageIds?.includes(a.imageId)) throw new ApiError('bad-request', `annotation ${a.name ?? a.imageId}: its photo is not in this batch`);
+    const photoDir = xmlOf.size ? path.join(inputDir, 'JPEGImages') : inputDir;
+    if (xmlOf.size) fs.mkdirSync(path.join(inputDir, 'Annotations'), { recursive: true });
+    if (!folder) fs.mkdirSync(photoDir, { recursive: true });
     const used = new Set<string>();
+    const inputs: string[] = [];
     for (const [n, f] of files.entries()) {
       const parsed = path.parse(f.name.replace(/[^A-Za-z0-9._ -]+/g, '_'));
-      let name = `${parsed.name || 'image'}${path.extname(f.file)}`;
-      if (used.has(name)) name = `${parsed.name}-${n + 1}${path.extname(f.file)}`;
-      used.add(name);
-      fs.symlinkSync(f.file, path.join(inputDir, name));
+      const stem = parsed.name || 'image';
+      // The same name twice (the same photos added again, or two folders' 1.jpg): a-2.jpg, a-3.jpg, … never one taken.
+      let name = `${stem}${path.extname(f.file)}`;
+      for (let k = 2; used.has(name.toLowerCase()); k++) name = `${stem}-${k}${path.extname(f.file)}`;
+      used.add(name.toLowerCase());
+      fs.symlinkSync(f.file, path.join(photoDir, name));
+      const xml = request.imageIds ? xmlOf.get(request.imageIds[n]) : undefined;
+      if (xml !== undefined) fs.writeFileSync(path.join(inputDir, 'Annotations', `${path.parse(name).name}.xml`), xml);
+      inputs.push(xmlOf.size ? `JPEGImages/${name}` : name);
     }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     const runId = `ui-${stamp}-${jobId.slice(0, 6).replace(/[^A-Za-z0-9]/g, 'x')}`;
-    return this.startBatch({ kind: 'batch', inputDir, outDir: path.join(this.runsDir, runId), request, model }, runId, dir, jobId);
+    // The annotations are in the input folder now; the worker needs only the rest of the request.
+    const started = this.startBatch({ kind: 'batch', inputDir, outDir: path.join(this.runsDir, runId), request: { ...request, annotations: undefined }, model }, runId, dir, jobId);
+    return folder ? started : { ...started, inputs };
   }
 
   /** Runs a batch job (new or resumed) into the run `runId`; its events go out as any job's. */

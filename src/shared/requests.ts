@@ -102,6 +102,12 @@ export const batchRequest = obj({
   videoIds: optional(arr(id, { min: 1, max: 1000 })),
   /** App only: a folder opened with openFolder, run as `borex batch FOLDER` (a VOC root brings its boxes). */
   folderId: optional(id),
+  /**
+   * With imageIds: VOC XML annotations of some of those photos (a VOC folder chosen in a browser,
+   * whose Annotations/ come with its photos). The batch then runs over a VOC root, as `borex batch`
+   * runs over one: each photo scored against its own XML (one without an XML is recorded failed).
+   */
+  annotations: optional(arr(obj({ imageId: id, xml: str({ max: 200_000 }), name: optional(str({ max: 200 })) }), { max: 1000 })),
   model: modelRef,
   methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
   preset: oneOf(PRESET_CHOICES),

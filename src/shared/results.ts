@@ -99,6 +99,12 @@ export interface JobStarted {
 /** A batch job started (new or resumed), and the run directory it writes: an id as runs() lists it. */
 export interface BatchStarted extends JobStarted {
   runId: string;
+  /**
+   * A batch of imageIds: each photo's name in the run (as the run's `entries` list it), in
+   * imageIds order. The batch links photos under their own names; two with the same name get
+   * distinct ones (`a.jpg`, `a-2.jpg`), so the queue matches the run by these, never by guessing.
+   */
+  inputs?: string[];
 }
 
 /** A map's scores (result.json's `metrics`); the engine's ExplainResult uses this very type. */
@@ -155,7 +161,7 @@ export interface BatchItem {
   label?: string;
   /** Why the item failed or has no item. */
   note?: string;
-  methods: Record<string, { status: 'ok' | 'failed'; insertion?: number; deletion?: number; fRp?: number; error?: string }>;
+  methods: Record<string, { status: 'ok' | 'failed'; insertion?: number; deletion?: number; fRp?: number; pointingGame?: boolean; error?: string }>;
 }
 
 /** A batch run on disk (made here or by `borex batch`), as the list of past runs shows it. */

@@ -4,7 +4,7 @@
  * must show all of them, not only the first.
  */
 import { describe, expect, it } from 'vitest';
-import { addItems, assignEntries, imageState, meanOf, rowsForRun, rowsFromItems, statusText, type BatchRow } from '../../../src/renderer/src/lib/batch-rows.ts';
+import { addItems, assignEntries, endJob, imageState, meanOf, nameRows, rowsForRun, rowsFromItems, statusText, type BatchRow } from '../../../src/renderer/src/lib/batch-rows.ts';
 import type { BatchItem } from '../../../src/shared/api.ts';
 
 const item = (image: string, entry: number, parts: number, cls: string | undefined, status: BatchItem['status'], insertion?: number, note?: string): BatchItem => ({
@@ -23,7 +23,8 @@ const dog = item('JPEGImages/2008_000001.jpg', 0, 2, 'dog', 'ok', 0.6);
 const cat = item('JPEGImages/2008_000001.jpg', 0, 2, 'cat', 'ok', 0.8);
 const person = item('JPEGImages/2008_000002.jpg', 1, 1, undefined, 'no-item', undefined, 'no class of the image is among the top 10');
 
-const queued = (...names: string[]): BatchRow[] => names.map((name) => ({ name, state: 'running', items: [] }));
+/** Rows of the batch job that has just started (they wait as queued until the run reaches them). */
+const queued = (...names: string[]): BatchRow[] => names.map((name) => ({ name, state: 'queued', inJob: true, items: [] }));
 
 describe('batch rows', () => {
   it('keeps every item of an image with several classes in its one row, done once all are in', () => {
@@ -75,7 +76,39 @@ describe('batch rows', () => {
     expect(rows.map((r) => [r.name, r.entry, r.state])).toEqual([
       ['JPEGImages/2008_000001.jpg', 0, 'done'],
       ['JPEGImages/2008_000002.jpg', 1, 'running'],
-      ['c.jpg', 2, 'running'],
+      ['c.jpg', 2, 'queued'],
     ]);
+  });
+
+  it('runs one photo at a time: the first unfinished one is running, the rest say queued', () => {
+    let rows = assignEntries(queued('b.jpg', 'a.jpg', 'c.jpg'), ['a.jpg', 'b.jpg', 'c.jpg']);
+    expect(rows.map((r) => [r.name, r.entry, r.state])).toEqual([
+      ['b.jpg', 1, 'queued'],
+      ['a.jpg', 0, 'running'],
+      ['c.jpg', 2, 'queued'],
+    ]);
+    rows = addItems(rows, [item('a.jpg', 0, 1, undefined, 'ok', 0.5)]);
+    expect(rows.map((r) => r.state)).toEqual(['running', 'done', 'queued']);
+    // Cancelled here: the one in flight goes back to the queue with the rest.
+    rows = endJob(rows);
+    expect(rows.map((r) => [r.state, r.inJob])).toEqual([
+      ['queued', false],
+      ['done', false],
+      ['queued', false],
+    ]);
+  });
+
+  it('the same photo name twice: one row each, matched by the names the run gave them, means over each once', () => {
+    // The server linked the second 2007_000027.jpg as 2007_000027-2.jpg and said so (BatchStarted.inputs).
+    let rows = nameRows(queued('2007_000027.jpg', '2007_000032.jpg', '2007_000027.jpg'), ['2007_000027.jpg', '2007_000032.jpg', '2007_000027-2.jpg']);
+    const entries = ['2007_000027-2.jpg', '2007_000027.jpg', '2007_000032.jpg']; // the run's order: by name
+    rows = assignEntries(rows, entries);
+    expect(rows.map((r) => r.entry)).toEqual([1, 2, 0]);
+    expect(rows.map((r) => r.state)).toEqual(['queued', 'queued', 'running']);
+    rows = addItems(rows, entries.map((e, i) => item(e, i, 1, undefined, 'ok', [0.2, 0.4, 0.9][i])));
+    expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.state)).toEqual(['done', 'done', 'done']);
+    expect(rows.map((r) => r.items[0].methods.rise.insertion)).toEqual([0.4, 0.9, 0.2]);
+    expect(meanOf(rows, 'rise', 'insertion')).toBeCloseTo(0.5, 12);
   });
 });

@@ -1,14 +1,14 @@
 /** The remembered model choice (src/renderer/src/lib/model-choice.ts): app settings or localStorage. */
 import { describe, expect, it } from 'vitest';
-import { MODEL_KEY, modelToUse, rememberedModel, rememberModel } from '../../../src/renderer/src/lib/model-choice.ts';
+import { MODEL_KEY, modelToUse, rememberedModel, rememberModel, type KeyValueStore } from '../../../src/renderer/src/lib/model-choice.ts';
 import type { AppSettings, ModelListing } from '../../../src/shared/api.ts';
 
 const listing = (name: string, available = true, user = false): ModelListing => ({ name, description: name, available, ...(user ? { user: { fileName: `${name}.onnx`, modelName: name, classes: 2, input: { height: 1, width: 1, layout: 'NCHW', resize: 'stretch' }, specSource: 'x', warnings: [] } } : {}) });
 const info = { defaultModel: 'mobilenetv2-12-int8', models: [listing('shapes-v1'), listing('mobilenetv2-12-int8'), listing('mobilenetv2-float32', false), listing('user:abc', true, true)] };
 
-function memoryStorage(): Storage {
+function memoryStorage(): KeyValueStore {
   const m = new Map<string, string>();
-  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v) } as Storage;
+  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v) };
 }
 
 describe('model choice', () => {

@@ -17,6 +17,14 @@ export interface BatchRow {
   state: RowState;
   items: BatchItem[];
   note?: string;
+  /** The photo's content digest: the same photo added again is not queued a second time. */
+  digest?: string;
+  /** Its VOC annotation (from a VOC folder chosen in a browser): the batch scores it against these boxes. */
+  annotation?: { name: string; xml: string };
+  /** Part of the batch job now running: one such row is running, the others wait as queued. */
+  inJob?: boolean;
+  /** Its name in the run (BatchStarted.inputs): what matches it to the run's entries. */
+  runName?: string;
 }
 
 /** An image's state from its items: running until all `parts` are in; then failed if any failed. */
@@ -42,24 +50,58 @@ export function rowsFromItems(items: readonly BatchItem[]): BatchRow[] {
 
 /** A run's images in run order, all still to do: the queue of a resumed run before its items arrive. */
 export function rowsForRun(entries: readonly string[]): BatchRow[] {
-  return entries.map((name, entry) => ({ name, entry, state: 'running', items: [] }));
+  return entries.map((name, entry) => ({ name, entry, state: 'queued', inJob: true, items: [] }));
+}
+
+/** The job's rows (in the order their photos were sent) get the names the run gave them. */
+export function nameRows(rows: readonly BatchRow[], inputs: readonly string[]): BatchRow[] {
+  let k = 0;
+  return rows.map((r) => (r.inJob ? { ...r, runName: inputs[k++] } : r));
+}
+
+const waiting = (r: BatchRow) => r.inJob === true && (r.state === 'queued' || r.state === 'running');
+
+/**
+ * A batch runs its photos one at a time in run order: the first unfinished row of the job is
+ * running, the rest of the job's unfinished rows are queued (not all "running" at once).
+ */
+export function markCurrent(rows: readonly BatchRow[]): BatchRow[] {
+  let current: BatchRow | undefined;
+  for (const r of rows) if (waiting(r) && r.entry !== undefined && (current === undefined || r.entry < current.entry!)) current = r;
+  return rows.map((r) => (waiting(r) ? { ...r, state: r === current ? 'running' : 'queued' } : r));
+}
+
+/** The job ended (done, cancelled, failed, refused): its unfinished rows go back to the queue. */
+export function endJob(rows: readonly BatchRow[]): BatchRow[] {
+  return rows.map((r) => (r.inJob ? { ...r, inJob: false, state: r.state === 'running' ? 'queued' : r.state } : r));
 }
 
 /** The batch links photos under their own names (unsafe characters replaced): compare by stem. */
 export const fileKey = (name: string) => name.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._ -]+/g, '_');
 
 /**
- * The queue's running rows given their index in the run: by the name the run lists, or the name the
- * batch linked the photo under. Rows the run does not list keep no index.
+ * The job's rows given their index in the run: by the name the run gave each (`runName`, exact:
+ * the same photo name twice gets two names), else — a server that did not say — by the name the
+ * run lists or the name the batch linked the photo under. Rows the run does not list keep no index.
  */
 export function assignEntries(rows: readonly BatchRow[], entries: readonly string[]): BatchRow[] {
   const out = rows.map((r) => ({ ...r }));
+  const index = new Map(entries.map((name, entry) => [name, entry]));
+  const taken = new Set<number>();
+  for (const r of out) {
+    const entry = r.inJob && r.runName !== undefined ? index.get(r.runName) : undefined;
+    if (entry !== undefined && !taken.has(entry)) {
+      r.entry = entry;
+      taken.add(entry);
+    }
+  }
   entries.forEach((name, entry) => {
-    const free = (r: BatchRow) => r.state === 'running' && r.entry === undefined;
+    if (taken.has(entry)) return;
+    const free = (r: BatchRow) => r.inJob === true && r.runName === undefined && r.entry === undefined;
     const row = out.find((r) => free(r) && r.name === name) ?? out.find((r) => free(r) && fileKey(r.name) === fileKey(name));
     if (row) row.entry = entry;
   });
-  return out;
+  return markCurrent(out);
 }
 
 /**
@@ -77,7 +119,7 @@ export function addItems(rows: readonly BatchRow[], items: readonly BatchItem[])
     const known = out[i].items.findIndex((x) => x.key === item.key);
     out[i] = withItems(out[i], known < 0 ? [...out[i].items, item] : out[i].items.map((x, k) => (k === known ? item : x)));
   }
-  return out;
+  return markCurrent(out);
 }
 
 /** The status cell: the state, how many items when an image has several, and why it failed. */
@@ -87,8 +129,14 @@ export function statusText(row: BatchRow): string {
   return `${row.state}${count}${row.note ? `: ${row.note}` : ''}`;
 }
 
-/** The mean of one metric of one method over every item of every row. */
-export function meanOf(rows: readonly BatchRow[], method: string, metric: 'insertion' | 'deletion'): number | undefined {
-  const values = rows.flatMap((r) => r.items.map((i) => i.methods[method]?.[metric])).filter((v): v is number => v !== undefined);
+/** The mean of one metric of one method over every item of every row (the pointing game: its hit rate). */
+export function meanOf(rows: readonly BatchRow[], method: string, metric: 'insertion' | 'deletion' | 'fRp' | 'pointingGame'): number | undefined {
+  const values = rows
+    .flatMap((r) => r.items.map((i) => i.methods[method]?.[metric]))
+    .filter((v): v is number | boolean => v !== undefined)
+    .map(Number);
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
 }
+
+/** Whether any item has scores against boxes (F, pointing game): the table shows them then. */
+export const hasBoxScores = (rows: readonly BatchRow[]) => rows.some((r) => r.items.some((i) => Object.values(i.methods).some((m) => m.fRp !== undefined)));

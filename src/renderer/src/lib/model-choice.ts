@@ -11,7 +11,13 @@ export const MODEL_KEY = 'borex-model';
 export interface ModelMemory {
   getSettings?: () => Promise<AppSettings>;
   setSettings?: (patch: Partial<AppSettings>) => Promise<AppSettings>;
-  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  storage?: KeyValueStore;
+}
+
+/** What localStorage offers that this needs (declared here: the engine's tsconfig has no DOM types). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
 }
 
 /** A remembered name, if it is still a model this machine has; otherwise the engine's default. */
@@ -35,7 +41,7 @@ export async function rememberModel(memory: ModelMemory, name: string): Promise<
 export function pageModelMemory(api: Pick<ModelMemory, 'getSettings' | 'setSettings'>): ModelMemory {
   let storage: ModelMemory['storage'];
   try {
-    storage = window.localStorage;
+    storage = (globalThis as { localStorage?: KeyValueStore }).localStorage;
   } catch {
     storage = undefined; // storage refused (a sandboxed page): the choice lasts for this page only
   }

@@ -44,15 +44,14 @@ export function droppedFiles(data: DataTransfer | null): SortedFiles {
   return sortFiles(files, folders);
 }
 
-/** A dropped folder's photos (not its subfolders, as `borex batch` lists a folder), in a browser. */
+/**
+ * A dropped folder's photos (not its subfolders, as `borex batch` lists a folder), in a browser; a
+ * PASCAL VOC root gives the photos of JPEGImages/ and the XMLs of Annotations/, as `borex batch` reads one.
+ */
 export async function folderPhotos(folder: FileSystemDirectoryEntry): Promise<File[]> {
-  const reader = folder.createReader();
-  const entries: FileSystemEntry[] = [];
-  for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-    if (batch.length === 0) break;
-    entries.push(...batch);
-  }
+  const entries = await entriesOf(folder);
+  const voc = await vocRootFiles(new Map(entries.map((e) => [e.name, e])));
+  if (voc) return voc;
   const photos = entries.filter((e): e is FileSystemFileEntry => e.isFile && isImage(e.name));
   return Promise.all(photos.map((e) => new Promise<File>((resolve, reject) => e.file(resolve, reject))));
 }
@@ -61,4 +60,48 @@ export async function folderPhotos(folder: FileSystemDirectoryEntry): Promise<Fi
 export function modelLabel(m: ModelListing): string {
   if (m.user) return `${m.user.fileName} (your model)`;
   return m.available ? m.name : `${m.name} (not on this machine)`;
+}
+
+/**
+ * A file's content digest (SHA-256, hex): the same photo chosen twice is the same bytes whatever
+ * folder it came from. Without WebCrypto (not a secure context) its name, size and date stand in.
+ */
+export async function fileDigest(file: File): Promise<string> {
+  if (!globalThis.crypto?.subtle) return `${file.name}:${file.size}:${file.lastModified}`;
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A file's path inside a chosen folder (webkitdirectory), else its name. */
+export const relativePath = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+
+/** A dropped PASCAL VOC root (JPEGImages/ + Annotations/): its photos and their XML annotations. */
+async function vocRootFiles(names: Map<string, FileSystemEntry>): Promise<File[] | undefined> {
+  const photos = names.get('JPEGImages');
+  const notes = names.get('Annotations');
+  if (!photos?.isDirectory || !notes?.isDirectory) return undefined;
+  return [...(await filesOf(photos as FileSystemDirectoryEntry, isImage)), ...(await filesOf(notes as FileSystemDirectoryEntry, (n) => /\.xml$/i.test(n)))];
+}
+
+async function entriesOf(folder: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+  const reader = folder.createReader();
+  const entries: FileSystemEntry[] = [];
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) break;
+    entries.push(...batch);
+  }
+  return entries;
+}
+
+async function filesOf(folder: FileSystemDirectoryEntry, wanted: (name: string) => boolean): Promise<File[]> {
+  const files = (await entriesOf(folder)).filter((e): e is FileSystemFileEntry => e.isFile && wanted(e.name));
+  // webkitRelativePath is read-only and empty for dropped files: the folder travels in a wrapper name.
+  return Promise.all(files.map((e) => new Promise<File>((resolve, reject) => e.file((f) => resolve(withPath(f, `${folder.name}/${f.name}`)), reject))));
+}
+
+/** The file with the path it had in a dropped folder (what pairAnnotations reads). */
+function withPath(f: File, p: string): File {
+  Object.defineProperty(f, 'webkitRelativePath', { value: p });
+  return f;
 }

@@ -1,0 +1,155 @@
+/**
+ * End to end (issue 13, the analyst's workbench): `borex serve` with the real engine, driven in
+ * Debian's Chromium. The bundled MobileNetV2 is the default and the choice is remembered; the same
+ * photos added twice give one row each and the right means; a VOC folder chosen in the browser keeps
+ * its Annotations (F and the pointing game).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+
+const DOG = 'images/darknet/dog.jpg';
+const EAGLE = 'images/darknet/eagle.jpg';
+const VOC = ['2007_000032', '2007_000033', '2007_000068'];
+const skip = assetStatus(DOG, EAGLE, ...VOC.map((v) => `voc2012-subset/JPEGImages/${v}.jpg`), 'models/mobilenetv2-12-int8.onnx').skip || chromiumStatus().skip;
+
+interface Line {
+  entry: number;
+  image: string;
+  status: string;
+  label?: { name: string };
+  methods?: Record<string, { metrics: { insertion: number; deletion: number; fRp?: number; pointingGame?: boolean } }>;
+}
+
+describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const problems: string[] = [];
+  const runsDir = tempDir('borex-e2e-bench-runs-');
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  /** The newest run's items.jsonl (the UI's batch wrote it, as `borex batch` would). */
+  const newestRun = () => {
+    const runs = fs.readdirSync(runsDir).sort();
+    return fs.readFileSync(path.join(runsDir, runs.at(-1)!, 'items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+  };
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureUiBuilt();
+    served = await startServe({ BOREX_MODEL_DIR: MODEL_DIR }, ['--runs', runsDir]);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('explains a photo with the bundled MobileNetV2 by default, and remembers the model chosen', async () => {
+    await page.goto(served.url);
+    await page.getByTestId('model').waitFor();
+    expect(await page.getByTestId('model').inputValue()).toBe('mobilenetv2-12-int8');
+    expect(await page.getByTestId('batch-model').inputValue()).toBe('mobilenetv2-12-int8');
+    await page.getByTestId('file-input').setInputFiles(asset(DOG));
+    await expect.poll(() => page.locator('[data-testid=top5] button.selected').textContent(), { timeout: 60_000 }).toContain('malamute');
+    // The choice survives a reload (localStorage in a browser), in both views.
+    await page.getByTestId('model').selectOption('shapes-v1');
+    await page.reload();
+    await page.getByTestId('model').waitFor();
+    await expect.poll(() => page.getByTestId('model').inputValue()).toBe('shapes-v1');
+    expect(await page.getByTestId('batch-model').inputValue()).toBe('shapes-v1');
+    await page.getByTestId('model').selectOption('mobilenetv2-12-int8');
+    await page.reload();
+    await page.getByTestId('model').waitFor();
+    await expect.poll(() => page.getByTestId('model').inputValue()).toBe('mobilenetv2-12-int8');
+  });
+
+  it('the same photos added twice give one row each; two different photos of one name both run, matched right; queued rows say queued', async () => {
+    await page.getByTestId('tab-batch').click();
+    const rowsDir = tempDir('borex-e2e-dupes-');
+    for (const [dir, src] of [['a', DOG], ['b', EAGLE]] as const) {
+      fs.mkdirSync(path.join(rowsDir, dir));
+      fs.copyFileSync(asset(src), path.join(rowsDir, dir, 'photo.jpg'));
+    }
+    const voc = VOC.map((v) => asset(`voc2012-subset/JPEGImages/${v}.jpg`));
+    await page.getByTestId('batch-files').setInputFiles(voc);
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(3);
+    await page.getByTestId('batch-files').setInputFiles([...voc, path.join(rowsDir, 'a/photo.jpg')]);
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(4);
+    expect(await page.getByTestId('batch-added').textContent()).toBe('3 photos were already in the queue and not added again');
+    await page.getByTestId('batch-files').setInputFiles(path.join(rowsDir, 'b/photo.jpg'));
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(5);
+
+    await page.getByTestId('batch-method-borex:rise').uncheck();
+    await page.getByTestId('batch-preset').selectOption('paper');
+    await page.getByTestId('batch-run').click();
+    // While it runs: one photo running at a time, the others queued.
+    const seen: { running: number; queued: number }[] = [];
+    while ((await page.getByTestId('batch-view').getAttribute('data-job-state')) !== 'done') {
+      seen.push(await page.evaluate(() => ({ running: document.querySelectorAll('[data-testid=batch-row][data-state=running]').length, queued: document.querySelectorAll('[data-testid=batch-row][data-state=queued]').length })));
+      if (seen.length > 2000) throw new Error('the batch did not end');
+      await page.waitForTimeout(100);
+    }
+    expect(seen.every((s) => s.running <= 1)).toBe(true);
+    expect(seen.some((s) => s.running === 1 && s.queued >= 1)).toBe(true);
+    const rows = page.locator('[data-testid=batch-row]');
+    expect(await rows.count()).toBe(5);
+    expect(await page.locator('[data-testid=batch-row][data-state=done]').count()).toBe(5);
+    const lines = newestRun();
+    expect(lines.map((l) => l.image)).toEqual(['2007_000032.jpg', '2007_000033.jpg', '2007_000068.jpg', 'photo-2.jpg', 'photo.jpg']);
+    // Each photo.jpg row shows its own photo's class: the dog's and the eagle's.
+    const texts = await rows.allTextContents();
+    expect(texts.filter((t) => t.startsWith('photo.jpg')).map((t) => (t.includes('malamute') ? 'dog' : t.includes('bald eagle') ? 'eagle' : t))).toEqual(['dog', 'eagle']);
+    // The means are over the five photos once each, as in the run's items.jsonl.
+    for (const metric of ['insertion', 'deletion'] as const) {
+      const values = lines.map((l) => l.methods!.rise.metrics[metric]);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      expect(Number(await page.getByTestId('mean-rise').getAttribute(`data-${metric}`))).toBeCloseTo(mean, 12);
+    }
+    await shot('batch');
+  }, 300_000);
+
+  it('a VOC folder chosen in the browser keeps its Annotations: F and the pointing game per photo', async () => {
+    const root = path.join(tempDir('borex-e2e-voc-'), 'voc3');
+    fs.mkdirSync(path.join(root, 'JPEGImages'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'Annotations'));
+    for (const v of VOC) {
+      fs.copyFileSync(asset(`voc2012-subset/JPEGImages/${v}.jpg`), path.join(root, 'JPEGImages', `${v}.jpg`));
+      fs.copyFileSync(asset(`voc2012-subset/Annotations/${v}.xml`), path.join(root, 'Annotations', `${v}.xml`));
+    }
+    await page.getByTestId('batch-folder').setInputFiles(root);
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(3);
+    expect(await page.getByTestId('batch-added').textContent()).toBe('3 of 3 with a VOC annotation (recall/precision/F and the pointing game)');
+    await page.getByTestId('batch-run').click();
+    await page.waitForSelector('[data-testid=batch-view][data-job-state=done]', { timeout: 180_000 });
+    const lines = newestRun();
+    expect(lines.filter((l) => l.status === 'ok').length).toBeGreaterThanOrEqual(3);
+    const cells = page.locator('[data-testid=cell-rise]');
+    expect(await cells.count()).toBe(lines.length);
+    for (const [i, line] of lines.entries()) {
+      if (line.status !== 'ok') continue;
+      const m = line.methods!.rise.metrics;
+      expect(m.fRp).toBeGreaterThan(0);
+      expect(Number(await cells.nth(i).getAttribute('data-f'))).toBe(m.fRp);
+      expect(await cells.nth(i).getAttribute('data-pointing')).toBe(String(m.pointingGame));
+    }
+    const table = await page.getByTestId('batch-table').textContent();
+    expect(table).toContain('F ↑ · pointing');
+    expect(table).toMatch(/mean\s*0\.\d{4} \/ 0\.\d{4} · F 0\.\d{4} · \d+ % hits/);
+    await shot('batch-voc');
+  }, 300_000);
+
+  it('logged no console errors or warnings', () => {
+    expect(problems).toEqual([]);
+  });
+});
