@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeVideo } from '../../src/engine/media/video/encode.ts';
+import { decodeFrames } from '../../src/engine/media/video/decode.ts';
 import { probeVideo } from '../../src/engine/media/video/probe.ts';
 import type { JobEvent, OpenedVideo, VideoExplainDone } from '../../src/shared/api.ts';
 import { fromWire } from '../../src/shared/wire.ts';
@@ -176,10 +177,10 @@ describe('video jobs through borex serve with motion-v1', () => {
     expect(done.files.sort()).toEqual(['prior.npy', 'result.json', 'saliency.npy']);
   });
 
-  it('exports annotated MP4s whose frame count and duration (ffprobe) equal the source, single and prior | refined', async () => {
+  it('exports annotated MP4s whose frame count and duration (ffprobe) equal the source: single, prior | refined, original | prior', async () => {
     const source = await probeVideo(left);
-    for (const [layout, width] of [['single', S], ['prior-refined', 2 * S]] as const) {
-      const jobId = await start('export-video', { jobId: borexJob, layout, opacity: 0.6, colormap: 'jet' });
+    for (const [layout, map, width] of [['single', 'refined', S], ['prior-refined', 'refined', 2 * S], ['original-map', 'prior', 2 * S]] as const) {
+      const jobId = await start('export-video', { jobId: borexJob, layout, map, opacity: 0.6, colormap: 'jet' });
       const done = await ended(jobId);
       expect(done).toMatchObject({ type: 'export-done', files: ['annotated.mp4'], frames: N });
       expect(progressOf(jobId).at(-1)).toMatchObject({ stage: 'export', done: N, total: N });
@@ -187,6 +188,16 @@ describe('video jobs through borex serve with motion-v1', () => {
       expect(mp4.frameCount).toBe(source.frameCount);
       expect(mp4.duration).toBeCloseTo(source.duration, 6);
       expect(mp4).toMatchObject({ width, height: S, codec: 'h264' });
+      if (layout === 'original-map') {
+        // Left: the plain video (the square's pixels as encoded, ~235, no colour); right: blended.
+        const [frame] = await decodeFrames(mp4.file, [16], { info: mp4 });
+        const [plain] = await decodeFrames(left, [16]);
+        const at = (data: Uint8Array, w: number, x: number, y: number) => Array.from(data.subarray((y * w + x) * 3, (y * w + x) * 3 + 3));
+        for (const [x, y] of [[30, 32], [10, 30], [50, 35]]) {
+          at(frame, 2 * S, x, y).forEach((v, c) => expect(Math.abs(v - at(plain, S, x, y)[c])).toBeLessThan(8));
+        }
+        expect(Math.max(...at(frame, 2 * S, S + 10, 30).map((v, c) => Math.abs(v - at(plain, S, 10, 30)[c])))).toBeGreaterThan(20);
+      }
     }
     const noPrior = await serve.api('export-video', { jobId: 'nosuchjob' });
     expect(noPrior.status).toBe(404);

@@ -38,8 +38,8 @@ export interface ExportableClips {
 export interface ExportChoice {
   /** Which map is blended (single layout); default refined. */
   map?: 'refined' | 'prior';
-  /** prior-refined: prior | refined side by side (refinements only). */
-  layout?: 'single' | 'prior-refined';
+  /** original-map: the plain video | the chosen map; prior-refined: prior | refined (refinements only). */
+  layout?: 'single' | 'original-map' | 'prior-refined';
   opacity?: number;
   colormap?: ColormapName;
 }
@@ -65,7 +65,12 @@ export async function exportClips(x: ExportableClips, choice: ExportChoice, out:
     colormap: choice.colormap ?? (signed ? 'diverging' : 'turbo'),
     symmetric: signed,
     opacity: choice.opacity,
-    sideBySide: choice.layout === 'prior-refined' ? { prior: mergedClips(x, x.priorMaps!).map, titles: [`prior ${x.priorMethod ?? ''}`.trim(), x.method] } : undefined,
+    sideBySide:
+      choice.layout === 'prior-refined'
+        ? { prior: mergedClips(x, x.priorMaps!).map, titles: [`prior ${x.priorMethod ?? ''}`.trim(), x.method] }
+        : choice.layout === 'original-map'
+          ? { original: true, titles: ['original', useprior ? `prior ${x.priorMethod ?? ''}`.trim() : x.method] }
+          : undefined,
     out,
     signal: control.signal,
     onProgress: control.onProgress,

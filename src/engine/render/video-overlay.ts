@@ -19,7 +19,7 @@ import { ProgressReporter, type ProgressListener } from '../progress.ts';
 import { applyStamp, blendFrame, blendTable, premultiply } from './blend.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
 import { clipRange, nearestSampled, timelineX, VideoMapResampler } from './video-map.ts';
-import { panelStamps, type PanelStamps } from './video-stamps.ts';
+import { originalStamps, panelStamps, type PanelStamps } from './video-stamps.ts';
 
 export interface AnnotatedVideoOptions {
   /** The video file, as given by the user (named in messages). */
@@ -38,8 +38,11 @@ export interface AnnotatedVideoOptions {
   opacity?: number;
   /** Scale symmetric about 0 (signed maps, with the diverging colour map); default false. */
   symmetric?: boolean;
-  /** Prior (left) | refined (right), each with its own clip-global scale and title. */
-  sideBySide?: { prior: Float32Array; titles: [string, string] };
+  /**
+   * Two panels, each with its title: prior (left) | refined (right), each with its own clip-global
+   * scale; or, with `original`, the plain video (left) | the map (right).
+   */
+  sideBySide?: { prior: Float32Array; titles: [string, string] } | { original: true; titles: [string, string] };
   out: string;
   /** libx264 preset; default veryfast below 1280×720 output pixels, superfast from there (speed target). */
   preset?: string;
@@ -48,7 +51,8 @@ export interface AnnotatedVideoOptions {
 }
 
 interface Panel {
-  map: Float32Array;
+  /** Undefined: the plain video (no blend). */
+  map?: Float32Array;
   lo: number;
   hi: number;
   stamps: PanelStamps;
@@ -71,7 +75,7 @@ function check(o: AnnotatedVideoOptions): { T: number; plane: number } {
       throw usageError(`${o.video}: sampled frame ${k} (position ${t}) is not an ascending frame index below ${info.frameCount}`);
     }
   }
-  const maps: [string, Float32Array][] = [['saliency', o.saliency], ...(o.sideBySide ? [['prior', o.sideBySide.prior] as [string, Float32Array]] : [])];
+  const maps: [string, Float32Array][] = [['saliency', o.saliency], ...(o.sideBySide && 'prior' in o.sideBySide ? [['prior', o.sideBySide.prior] as [string, Float32Array]] : [])];
   for (const [name, m] of maps) {
     if (m.length !== T * plane) throw usageError(`${o.video}: the ${name} map has ${m.length} values, expected T×H×W = ${T}×${g.height}×${g.width}`);
     if (!m.every(Number.isFinite)) throw new BorexError('runtime', `${o.video}: the ${name} map has non-finite values`);
@@ -94,10 +98,11 @@ export async function exportAnnotatedVideo(o: AnnotatedVideoOptions): Promise<En
   const isSampled = new Uint8Array(N);
   for (const k of o.frameIndices) isSampled[k] = 1;
 
-  const sources = o.sideBySide
-    ? [{ map: o.sideBySide.prior, title: o.sideBySide.titles[0] }, { map: o.saliency, title: o.sideBySide.titles[1] }]
+  const sources: { map?: Float32Array; title?: string }[] = o.sideBySide
+    ? [{ map: 'prior' in o.sideBySide ? o.sideBySide.prior : undefined, title: o.sideBySide.titles[0] }, { map: o.saliency, title: o.sideBySide.titles[1] }]
     : [{ map: o.saliency, title: undefined }];
   const panels: Panel[] = sources.map(({ map, title }) => {
+    if (!map) return { lo: 0, hi: 0, stamps: originalStamps(W, H, N, o.frameIndices, title ?? 'original'), entries: new Uint16Array(0), pre: new Uint8Array(0) };
     const [lo, hi] = clipRange(map, o.symmetric ?? false);
     const stamps = panelStamps(W, H, N, o.frameIndices, colormap, { title, label: o.label, lo, hi, unseen: resampler.hasUnseen });
     return { map, lo, hi, stamps, entries: new Uint16Array(W * H), pre: new Uint8Array(W * H * 3) };
@@ -131,13 +136,16 @@ export async function exportAnnotatedVideo(o: AnnotatedVideoOptions): Promise<En
       const k = frame.index;
       if (slotOf[k] !== slot) {
         slot = slotOf[k];
-        for (const p of panels) premultiply(resampler.entries(p.map.subarray(slot * plane, (slot + 1) * plane), p.lo, p.hi, p.entries), table, p.pre);
+        for (const p of panels) if (p.map) premultiply(resampler.entries(p.map.subarray(slot * plane, (slot + 1) * plane), p.lo, p.hi, p.entries), table, p.pre);
       }
       const out = outputs[k & 1];
       for (let i = 0; i < panels.length; i++) {
         const p = panels[i];
         const x = i * W;
-        if (panelBuffer) {
+        if (!p.map) {
+          // The plain video: its rows as decoded (only side by side, so always with a second panel).
+          for (let y = 0; y < H; y++) out.set(frame.data.subarray(y * row, (y + 1) * row), (y * outW + x) * 3);
+        } else if (panelBuffer) {
           blendFrame(frame.data, p.pre, panelBuffer, W, H, seen, table);
           for (let y = 0; y < H; y++) out.set(panelBuffer.subarray(y * row, (y + 1) * row), (y * outW + x) * 3);
         } else {

@@ -117,6 +117,14 @@ export interface PanelText {
   unseen: boolean;
 }
 
+/** The plain video's panel (side by side with a map): its title, the timeline with its ticks and playhead, the sampled marker. */
+export function originalStamps(width: number, height: number, frameCount: number, sampled: readonly number[], title: string): PanelStamps {
+  const L = videoLayout(width, height, true);
+  const playhead = createStamp(0, L.timeline.y - L.scale, Math.max(2, L.scale + 1), L.timeline.height + L.scale);
+  fillRect(playhead, 0, 0, playhead.width, playhead.height, WHITE);
+  return { always: [textLine(title, 0, 0, L, width), timeline(width, frameCount, sampled, L)], sampled: sampledMarker(L), playhead };
+}
+
 export function panelStamps(width: number, height: number, frameCount: number, sampled: readonly number[], colormap: Uint8Array, t: PanelText): PanelStamps {
   const L = videoLayout(width, height, t.title !== undefined);
   const always: Stamp[] = [];

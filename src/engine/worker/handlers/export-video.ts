@@ -1,5 +1,5 @@
 import type { ExportDone, JobFile } from '../../../shared/api.ts';
-import { BorexError, usageError } from '../../errors.ts';
+import { BorexError } from '../../errors.ts';
 import { probeVideo } from '../../media/video/probe.ts';
 import { exportClips } from '../../jobs/write-video-outputs.ts';
 import type { JobControl } from '../../progress.ts';
@@ -16,7 +16,6 @@ export async function exportVideoJob(job: Extract<HostJob, { kind: 'export-video
   const r = job.request;
   const d = job.done;
   const layout = r.layout ?? 'single';
-  if (layout === 'original-map') throw usageError('export layout "original-map" (the plain video | the map) is not implemented yet; use single or prior-refined');
   try {
     const info = await probeVideo(job.video.file, { signal: control.signal });
     await exportClips(
