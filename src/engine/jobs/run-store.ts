@@ -192,7 +192,11 @@ export class RunStore {
         this.locked = true;
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          // 'wx' created it, then the write failed (a full disk): the torn lock is ours to remove.
+          fs.rmSync(file, { force: true });
+          throw err;
+        }
         const holder = lockHolder(this.dir);
         if (holder?.host === os.hostname()) throw usageError(`${this.dir} is being worked on by process ${holder.pid}; wait for it or stop it first`);
         if (holder && !takeOver) throw usageError(`${this.dir} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, run again with --take-over-lock`);
@@ -258,16 +262,40 @@ export class RunStore {
       writeFileAtomic(abs, 'data' in m ? m.data : encodeNpy(m.map, m.shape));
     }
     this.itemsFd ??= fs.openSync(this.itemsFile, 'a');
-    const text = records.map((r) => JSON.stringify(r) + '\n').join('');
-    fs.writeSync(this.itemsFd, text);
-    fs.fdatasyncSync(this.itemsFd);
+    appendWhole(this.itemsFd, records.map((r) => JSON.stringify(r) + '\n').join(''), true);
     const ms = performance.now() - started;
     this.storeMs += ms;
     if (timing) {
       timing.store_ms = ms;
       this.timingFd ??= fs.openSync(this.timingFile, 'a');
-      fs.writeSync(this.timingFd, JSON.stringify(timing) + '\n');
+      appendWhole(this.timingFd, JSON.stringify(timing) + '\n', false);
     }
+  }
+}
+
+/**
+ * Appends `text` to an append-mode file in full or not at all: a write that fails part way (ENOSPC,
+ * a quota, EIO) or is short is cut back to the file's size before it, so a full disk never leaves
+ * a torn line for the next append to run into. `sync`: fdatasync before returning.
+ */
+function appendWhole(fd: number, text: string, sync: boolean): void {
+  const before = fs.fstatSync(fd).size;
+  const bytes = Buffer.from(text);
+  try {
+    let written = 0;
+    while (written < bytes.length) {
+      const n = fs.writeSync(fd, bytes, written, bytes.length - written);
+      if (n <= 0) throw new BorexError('runtime', `short write (${written} of ${bytes.length} bytes)`);
+      written += n;
+    }
+    if (sync) fs.fdatasyncSync(fd);
+  } catch (err) {
+    try {
+      fs.ftruncateSync(fd, before);
+    } catch {
+      /* the cut itself failed: the next --resume cuts the torn line (readItemsText) */
+    }
+    throw err;
   }
 }
 

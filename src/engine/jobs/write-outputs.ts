@@ -7,8 +7,14 @@ import type { ExplainOutcome } from './explain.ts';
 /** Writes bytes to a temp name in the same directory, then renames: readers never see a half file. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // A full disk (ENOSPC) or a quota leaves a partial temp file: never leave it behind.
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Every file `writeExplainOutputs` may write (result.json first: it marks a folder complete). */
