@@ -1,0 +1,26 @@
+/**
+ * Clips for the video view's end-to-end tests, made at test time with the engine's encoder.
+ * The motion clip's evidence is known (as test/integration/video-serve-explain.test.ts makes it):
+ * 32 grey frames, a bright 20×20 square moving 2 px a frame in frames 8–23 only, nothing elsewhere.
+ */
+import { encodeVideo } from '../../src/engine/media/video/encode.ts';
+
+export const MOTION_FRAMES = 32;
+const S = 64;
+/** The video frames that show the moving square. */
+export const EVIDENCE_FRAMES = Array.from({ length: 16 }, (_, i) => 8 + i);
+
+/** Left (−1) or right (+1): lossless H.264, 24 fps, 64². */
+export async function squareClip(out: string, direction: 1 | -1 = -1, fps = 24): Promise<string> {
+  const frames: Uint8Array[] = [];
+  for (let k = 0; k < MOTION_FRAMES; k++) {
+    const f = new Uint8Array(S * S * 3).fill(110);
+    if (EVIDENCE_FRAMES.includes(k)) {
+      const x0 = direction < 0 ? 36 - (k - 8) * 2 : 8 + (k - 8) * 2;
+      for (let y = 22; y < 42; y++) f.fill(235, (y * S + x0) * 3, (y * S + x0 + 20) * 3);
+    }
+    frames.push(f);
+  }
+  await encodeVideo(out, frames, { width: S, height: S, fps, crf: 0 });
+  return out;
+}

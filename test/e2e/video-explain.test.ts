@@ -1,0 +1,211 @@
+/**
+ * End to end, the video view with the real engine: `borex serve` and Debian's Chromium, the
+ * project's clip model motion-v1 on a clip whose evidence is known (a square moving in frames 8–23
+ * of 32 grey frames, test/e2e/video-clips.ts). RISE-3D's track peaks on those frames and clicking it
+ * seeks there; BOREx-3D draws its prior, its map so far and its boxes live, and a cancel keeps the
+ * last result; the annotated MP4 download has the source's frame count and duration (ffprobe); an
+ * AVI plays through its proxy; a non-video drop and a broken .mp4 each get a message naming the file.
+ * Screenshots: out/screenshots/video-*.png (copied to docs/screenshots by hand after looking).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binaryPath } from '../../src/engine/media/video/binaries.ts';
+import { probeVideo } from '../../src/engine/media/video/probe.ts';
+import type { VideoResultSummary } from '../../src/shared/api.ts';
+import { asset, assetStatus } from '../helpers/assets.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip } from './video-clips.ts';
+import { shownFrame } from './video-page.ts';
+
+const AVI = 'video/mmaction2/test.avi';
+const skip = assetStatus(AVI).skip || chromiumStatus().skip;
+const work = tempDir('borex-e2e-video-');
+
+/** ffprobe's own decoded-frame count. */
+function nbReadFrames(file: string): number {
+  const r = spawnSync(binaryPath('ffprobe'), ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(r.stdout.trim());
+}
+
+/** The frame under the highest point drawn on a track canvas (its line colour), as the timeline maps x to frames. */
+function trackPeakFrame(page: Page, testid: string, rgb: [number, number, number], frames: number): Promise<number> {
+  return page.evaluate(
+    ([id, [r, g, b], n]) => {
+      const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      for (let y = 0; y < c.height; y++)
+        for (let x = 0; x < c.width; x++) {
+          const i = (y * c.width + x) * 4;
+          if (Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8) return Math.round((x * (n - 1)) / (c.width - 1));
+        }
+      return -1;
+    },
+    [testid, rgb, frames] as [string, [number, number, number], number],
+  );
+}
+
+describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chromium', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const problems: string[] = [];
+  const clip = path.join(work, 'square-left.mp4');
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const view = () => page.getByTestId('video-view');
+  const resultOf = async (jobId: string) => (await (await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`)).json()) as VideoResultSummary;
+
+  beforeAll(async () => {
+    await squareClip(clip, -1);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureUiBuilt();
+    served = await startServe({}, ['--runs', tempDir('borex-e2e-video-runs-')]);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(served.origin) && !r.url().startsWith(served.origin.replace('http', 'ws')) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`request elsewhere: ${r.url()}`);
+    });
+    await page.goto(served.url);
+    await page.getByTestId('tab-video').click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('RISE-3D on motion-v1: the track peaks on the frames the square moves in; clicking it seeks there', async () => {
+    await page.getByTestId('video-input').setInputFiles(clip);
+    await expect.poll(() => view().getAttribute('data-frames'), { timeout: 30_000 }).toBe(String(MOTION_FRAMES));
+    expect(await page.getByTestId('video-model').inputValue()).toBe('motion-v1');
+    await view().getByTestId('method').selectOption('rise');
+    await view().getByTestId('preset').selectOption('paper');
+    await view().getByRole('button', { name: /Advanced/ }).click();
+    await page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1).fill('500'); // RISE masks N
+    await page.getByTestId('video-run').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=done]', { timeout: 180_000 });
+    const jobId = (await view().getAttribute('data-job-id'))!;
+    const result = await resultOf(jobId);
+    expect(result.clips[0].label.name).toBe('left');
+    const imp = result.clips[0].frameImportance;
+    const peak = result.clips[0].frames[imp.indexOf(Math.max(...imp))];
+    expect(EVIDENCE_FRAMES).toContain(peak);
+    // The track as drawn peaks there too (x → frame as the timeline maps it), and a click on it seeks.
+    const drawnPeak = await trackPeakFrame(page, 'track-refined', [255, 176, 0], MOTION_FRAMES);
+    expect(drawnPeak).toBe(peak);
+    const box = (await page.getByTestId('track-refined').boundingBox())!;
+    await page.mouse.click(box.x + ((peak * 1199) / (MOTION_FRAMES - 1) + 0.5) * (box.width / 1200), box.y + box.height / 2);
+    await expect.poll(() => shownFrame(page)).toBe(peak);
+    const refined = page.locator('[data-testid=video-refined] canvas');
+    expect(await refined.getAttribute('data-has-map')).toBe('true');
+    expect(await refined.getAttribute('data-dimmed')).toBe('false');
+    expect(await page.getByTestId('sampled-badge').textContent()).toBe('sampled');
+    // Frame 2 was not sampled (uniform sampling took 1, 3, …, 31): it shows frame 1's map, faded, and says so.
+    await page.getByTestId('frame-box').fill('2');
+    await page.getByTestId('frame-box').press('Enter');
+    await expect.poll(() => shownFrame(page)).toBe(2);
+    expect(await refined.getAttribute('data-dimmed')).toBe('true');
+    expect(await page.getByTestId('video-refined-badge').textContent()).toBe('not sampled: map of frame 1');
+    // Voxel curves with the result's AUCs.
+    for (const kind of ['insertion', 'deletion'] as const) {
+      await expect.poll(() => page.getByTestId(`video-curve-${kind}`).getAttribute('data-rendered')).toBe('true');
+      const cell = page.getByTestId(`video-auc-refined-${kind}`);
+      expect(Number(await cell.getAttribute('data-value'))).toBe(result.clips[0].metrics![kind]);
+    }
+    await page.getByTestId('frame-box').fill(String(peak));
+    await page.getByTestId('frame-box').press('Enter');
+    await expect.poll(() => shownFrame(page)).toBe(peak);
+  }, 240_000);
+
+  it('BOREx-3D live: the prior first, then its map so far with boxes on the frames they cover; cancel keeps the last result', async () => {
+    const before = await view().getAttribute('data-job-id');
+    await view().getByTestId('method').selectOption('borex');
+    await view().getByTestId('prior').selectOption('rise');
+    await view().getByTestId('iterations').fill('400'); // long enough to cancel mid-run
+    await page.getByTestId('video-run').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=running] [data-testid=video-prior] canvas[data-has-map=true]', { timeout: 180_000 });
+    await page.waitForSelector('[data-testid=video-view][data-job-state=running] [data-testid=video-refined] canvas[data-has-map=true]', { timeout: 180_000 });
+    // Boxes are drawn on the frames they cover: step until the shown frame has some.
+    let boxes = 0;
+    for (let k = 1; k < MOTION_FRAMES && boxes === 0; k += 2) {
+      await page.getByTestId('frame-box').fill(String(k));
+      await page.getByTestId('frame-box').press('Enter');
+      await expect.poll(() => shownFrame(page)).toBe(k);
+      boxes = Number(await page.locator('[data-testid=video-refined] canvas').getAttribute('data-boxes'));
+    }
+    expect(boxes).toBeGreaterThan(0);
+    expect(await page.getByTestId('video-progress').textContent()).toMatch(/\d+\/\d+/);
+    await shot('video-live');
+    await page.getByTestId('video-cancel').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=cancelled]', { timeout: 60_000 });
+    expect(await page.getByTestId('video-cancelled').textContent()).toContain('the last result stays in view');
+    expect(await view().getAttribute('data-job-id')).toBe(before);
+    expect(await page.getByTestId('track-refined').count()).toBe(1);
+  }, 300_000);
+
+  it('BOREx-3D to the end, then the annotated MP4: its frame count and duration equal the source\'s', async () => {
+    await view().getByTestId('iterations').fill('20');
+    await page.getByTestId('video-run').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=done]', { timeout: 240_000 });
+    expect(await page.getByTestId('track-prior').count()).toBe(1);
+    expect(await page.locator('[data-testid=video-prior] canvas').getAttribute('data-has-map')).toBe('true');
+    await page.getByTestId('frame-box').fill('15'); // a frame with the square, sampled
+    await page.getByTestId('frame-box').press('Enter');
+    await expect.poll(() => shownFrame(page)).toBe(15);
+    await page.setViewportSize({ width: 1600, height: 1300 });
+    await shot('video-result');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+
+    await page.getByTestId('export-layout').selectOption('prior-refined');
+    await page.getByTestId('export-video').click();
+    await page.waitForSelector('[data-testid=download-annotated\\.mp4]', { timeout: 120_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-annotated.mp4').click()]);
+    expect(download.suggestedFilename()).toBe('annotated.mp4');
+    const file = path.join(work, 'annotated.mp4');
+    await download.saveAs(file);
+    const [source, exported] = [await probeVideo(clip), await probeVideo(file)];
+    expect(nbReadFrames(file)).toBe(nbReadFrames(clip));
+    expect(exported.frameCount).toBe(source.frameCount);
+    expect(exported.duration).toBeCloseTo(source.duration, 3);
+    expect(exported.width).toBe(2 * source.width); // prior | refined
+    // and the job's own files
+    const [npy] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-saliency.npy').click()]);
+    expect(npy.suggestedFilename()).toBe('saliency.npy');
+  }, 300_000);
+
+  it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
+    await page.getByTestId('video-input').setInputFiles(asset(AVI));
+    await expect.poll(() => page.getByTestId('video-name').textContent(), { timeout: 30_000 }).toBe('test.avi');
+    await expect.poll(() => view().getAttribute('data-variant'), { timeout: 120_000 }).toBe('proxy');
+    expect(await view().getAttribute('data-proxy-state')).toBe('done');
+    const frames = Number(await view().getAttribute('data-frames'));
+    expect(frames).toBe(164);
+    // It plays: the players draw its frames and stepping moves through them.
+    const original = page.locator('[data-testid=video-original] canvas');
+    const first = await original.screenshot();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => shownFrame(page)).toBe(10);
+    expect(Buffer.compare(first, await original.screenshot())).not.toBe(0);
+    await shot('video-proxy');
+
+    const drop = (name: string, text: string) =>
+      page.evaluate(
+        ([n, t]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([t], n, { type: '' }));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        },
+        [name, text] as [string, string],
+      );
+    await drop('notes.txt', 'not a video');
+    await expect.poll(() => page.getByTestId('app-notice').textContent()).toContain('notes.txt: not something BOREx Studio opens');
+    await drop('broken.mp4', 'this is text, not an MP4');
+    await expect.poll(() => page.getByTestId('video-error').textContent(), { timeout: 30_000 }).toMatch(/^broken\.mp4: /);
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
