@@ -49,6 +49,7 @@ describe('video jobs through borex serve with motion-v1', () => {
   let ws: WebSocket;
   const events: JobEvent[] = [];
   const dir = tempDir();
+  const runsDir = tempDir();
   const left = path.join(dir, 'left.mp4');
   const right = path.join(dir, 'right.mp4');
   let video: OpenedVideo;
@@ -74,7 +75,7 @@ describe('video jobs through borex serve with motion-v1', () => {
   beforeAll(async () => {
     await makeClip(left, -1);
     await makeClip(right, 1);
-    serve = await startServe();
+    serve = await startServe({}, ['--runs', runsDir]);
     ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api/events?token=${serve.token}`, { origin: `http://127.0.0.1:${serve.port}` });
     ws.on('message', (d: Buffer) => events.push(fromWire<JobEvent>(d.toString())));
     await new Promise((resolve) => ws.once('open', resolve));
@@ -125,6 +126,9 @@ describe('video jobs through borex serve with motion-v1', () => {
     expect(JSON.stringify(done.result)).not.toContain(serve.workDir);
 
     expect(done.files.sort()).toEqual(['result.json', 'saliency.npy']);
+    // motion-v1's own occlusion baseline when the request names none, as borex video uses it.
+    const resultJson = JSON.parse(fs.readFileSync(await download(jobId, 'result.json'), 'utf8'));
+    expect(resultJson.config.baseline).toBe('temporal-mean');
     const npy = readNpy(await download(jobId, 'saliency.npy'));
     expect(npy.shape).toEqual([T, S, S]);
     expect(Array.from(npy.data)).toEqual(Array.from(done.maps[0]));
@@ -175,6 +179,9 @@ describe('video jobs through borex serve with motion-v1', () => {
     expect(done.result.clips[0].prior).toMatchObject({ method: 'rise' });
     expect(done.result.clips[0].borex!.modelCalls).toBe(20);
     expect(done.files.sort()).toEqual(['prior.npy', 'result.json', 'saliency.npy']);
+    // BOREx-3D's own parameters (durations, frame length scales …), as borex video records them.
+    const resultJson = JSON.parse(fs.readFileSync(await download(borexJob, 'result.json'), 'utf8'));
+    expect(resultJson.config.borex.clip).toMatchObject({ durations: [2, 4, 8] });
   });
 
   it('exports annotated MP4s whose frame count and duration (ffprobe) equal the source: single, prior | refined, original | prior', async () => {
@@ -205,17 +212,21 @@ describe('video jobs through borex serve with motion-v1', () => {
 
   it('batches clips opened one by one: one row per clip, as photo rows', async () => {
     const other = (await serve.upload('videos', 'right.mp4', fs.readFileSync(right))).json as OpenedVideo;
-    const r = await serve.api('batch', { videoIds: [video.id, other.id], model: 'motion-v1', methods: ['gradcampp'], preset: 'paper' });
+    const r = await serve.api('batch', { videoIds: [video.id, other.id], model: 'motion-v1', methods: ['gradcampp', 'borex:gradcampp'], preset: 'paper', iterations: 4 });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     const { jobId } = r.json as { jobId: string };
     const done = await ended(jobId);
-    expect(done).toMatchObject({ type: 'batch-done', methods: ['gradcampp'], summary: { entries: 2, processed: 2, ok: 2, failed: 0 } });
+    expect(done).toMatchObject({ type: 'batch-done', methods: ['gradcampp', 'borex:gradcampp'], summary: { entries: 2, processed: 2, ok: 2, failed: 0 } });
+    // The run is `borex batch` over clips: BOREx-3D's parameters and motion-v1's baseline in run.json.
+    const run = JSON.parse(fs.readFileSync(path.join(runsDir, (r.json as { runId: string }).runId, 'run.json'), 'utf8'));
+    expect(run.spec.baseline).toBe('temporal-mean');
+    expect(run.spec.methods[1].config.borex.clip).toMatchObject({ durations: [2, 4, 8] });
     expect(progressOf(jobId).find((p) => p.entries)!.entries).toEqual(['left.mp4', 'right.mp4']);
     const items = progressOf(jobId).flatMap((p) => p.items ?? []);
     expect(items.map((i) => [i.image, i.status, i.label])).toEqual([
       ['left.mp4', 'ok', 'left'],
       ['right.mp4', 'ok', 'right'],
     ]);
-    expect(items.every((i) => i.methods.gradcampp.status === 'ok' && typeof i.methods.gradcampp.insertion === 'number')).toBe(true);
+    expect(items.every((i) => ['gradcampp', 'borex:gradcampp'].every((m) => i.methods[m].status === 'ok' && typeof i.methods[m].insertion === 'number'))).toBe(true);
   });
 });
