@@ -184,7 +184,9 @@ const STILL_IMAGE = /(^|,)(image2|[a-z0-9]+_pipe)(,|$)/;
 
 export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<VideoInfo> {
   if (!fs.existsSync(file)) throw badInput(file, 'no such file');
-  if (fs.statSync(file).isDirectory()) throw badInput(file, 'is a folder, not a video file');
+  const stat = fs.statSync(file);
+  if (stat.isDirectory()) throw badInput(file, 'is a folder, not a video file');
+  if (stat.size === 0) throw badInput(file, 'the file is empty (0 bytes), not a video');
   let json: { streams?: FfStream[]; format?: FfFormat };
   try {
     json = JSON.parse((await runTool('ffprobe', probeStreamsArgs(file), options)).stdout);
