@@ -10,13 +10,21 @@ const S = 64;
 /** The video frames that show the moving square. */
 export const EVIDENCE_FRAMES = Array.from({ length: 16 }, (_, i) => 8 + i);
 
+/** Where the square's left edge is in frame k. */
+const squareX = (k: number, direction: 1 | -1) => (direction < 0 ? 36 - (k - 8) * 2 : 8 + (k - 8) * 2);
+
+/** The square's box in every frame that shows it, as a tube file ({frame: [[x0, y0, x1, y1]]}, video pixels). */
+export function squareTube(direction: 1 | -1 = -1): Record<string, [number, number, number, number][]> {
+  return Object.fromEntries(EVIDENCE_FRAMES.map((k) => [String(k), [[squareX(k, direction), 22, squareX(k, direction) + 20, 42]]]));
+}
+
 /** Left (−1) or right (+1): lossless H.264, 24 fps, 64². */
 export async function squareClip(out: string, direction: 1 | -1 = -1, fps = 24): Promise<string> {
   const frames: Uint8Array[] = [];
   for (let k = 0; k < MOTION_FRAMES; k++) {
     const f = new Uint8Array(S * S * 3).fill(110);
     if (EVIDENCE_FRAMES.includes(k)) {
-      const x0 = direction < 0 ? 36 - (k - 8) * 2 : 8 + (k - 8) * 2;
+      const x0 = squareX(k, direction);
       for (let y = 22; y < 42; y++) f.fill(235, (y * S + x0) * 3, (y * S + x0 + 20) * 3);
     }
     frames.push(f);

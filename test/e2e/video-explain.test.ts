@@ -18,7 +18,7 @@ import type { VideoResultSummary } from '../../src/shared/api.ts';
 import { asset, assetStatus } from '../helpers/assets.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
-import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip } from './video-clips.ts';
+import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip, squareTube } from './video-clips.ts';
 import { shownFrame } from './video-page.ts';
 
 const AVI = 'video/mmaction2/test.avi';
@@ -86,6 +86,11 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await view().getByTestId('preset').selectOption('paper');
     await view().getByRole('button', { name: /Advanced/ }).click();
     await page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1).fill('500'); // RISE masks N
+    // The square's boxes as a tube file: box metrics per clip.
+    const tubeFile = path.join(work, 'square-left.tube.json');
+    fs.writeFileSync(tubeFile, JSON.stringify(squareTube(-1)));
+    await page.getByTestId('tube-input').setInputFiles(tubeFile);
+    await expect.poll(() => page.getByTestId('tube-status').textContent()).toBe('square-left.tube.json: scored when the run ends');
     await page.getByTestId('video-run').click();
     await page.waitForSelector('[data-testid=video-view][data-job-state=done]', { timeout: 180_000 });
     const jobId = (await view().getAttribute('data-job-id'))!;
@@ -110,6 +115,9 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await expect.poll(() => shownFrame(page)).toBe(2);
     expect(await refined.getAttribute('data-dimmed')).toBe('true');
     expect(await page.getByTestId('video-refined-badge').textContent()).toBe('not sampled: map of frame 1');
+    // Box metrics from the tube (8 sampled frames × 20² voxels).
+    expect(result.clips[0].groundTruth?.voxels).toBe(8 * 20 * 20);
+    expect(await page.getByTestId('video-box-refined-frp').textContent()).toBe(result.clips[0].metrics!.fRp!.toFixed(4));
     // Voxel curves with the result's AUCs.
     for (const kind of ['insertion', 'deletion'] as const) {
       await expect.poll(() => page.getByTestId(`video-curve-${kind}`).getAttribute('data-rendered')).toBe('true');
