@@ -1,4 +1,4 @@
-import type { AdvancedOptions, MethodChoice, PresetChoice, PriorChoice } from '../../../shared/api.ts';
+import { advancedOptions as advancedSchema, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice } from '../../../shared/api.ts';
 
 /** The run settings the explain view edits; advanced fields are text ('' = the preset's value). */
 export interface RunSettings {
@@ -34,7 +34,33 @@ export function defaultSettings(): RunSettings {
   return { method: 'borex', prior: 'rise', preset: 'default', advanced: Object.fromEntries(ADVANCED_FIELDS.map((f) => [f, ''])) as Record<AdvancedField, string> };
 }
 
-/** The advanced text fields as API options; a field that is not a number is reported, not sent. */
+/** How the advanced panel names each field (the words of SettingsPanel's labels). */
+export const ADVANCED_LABELS: Record<AdvancedField, string> = {
+  seed: 'Seed',
+  masks: 'RISE masks N',
+  gridSize: 'Grid s',
+  keepProbability: 'Keep p₁',
+  iterations: 'Iterations',
+  kappa: 'UCB κ',
+  gain: 'Squash gain',
+  halfSizes: 'Mask half-sizes',
+  metricStep: 'Metric step',
+};
+
+/** The request schema's "expected an integer ≥ 1 ≤ 1000" in a user's words. */
+function allowed(expected: string): string {
+  const range = /(an integer|a number) ≥ (\S+) ≤ (\S+)/.exec(expected);
+  if (range) return `${range[1] === 'an integer' ? 'a whole number' : 'a number'} from ${range[2]} to ${range[3]}`;
+  const count = /an array of (\d+)–(\d+) items/.exec(expected);
+  if (count) return `${count[1]} to ${count[2]} numbers separated by commas`;
+  return expected;
+}
+
+/**
+ * The advanced text fields as API options. A field that is not a number, or is outside what the
+ * engine accepts (the request schema itself is asked), is reported by its label in plain words and
+ * not sent.
+ */
 export function advancedOptions(a: Record<AdvancedField, string>): { options: AdvancedOptions; problems: string[] } {
   const options: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -42,8 +68,17 @@ export function advancedOptions(a: Record<AdvancedField, string>): { options: Ad
     const text = a[f].trim();
     if (!text) continue;
     const value = f === 'halfSizes' ? text.split(',').map((v) => Number(v.trim())) : Number(text);
-    if ((Array.isArray(value) ? value : [value]).some((v) => !Number.isFinite(v))) problems.push(`${f}: "${text}" is not a number`);
-    else options[f] = value;
+    if ((Array.isArray(value) ? value : [value]).some((v) => !Number.isFinite(v))) {
+      problems.push(`${ADVANCED_LABELS[f]}: "${text}" is not a number`);
+      continue;
+    }
+    try {
+      advancedSchema({ [f]: value }, '');
+      options[f] = value;
+    } catch (err) {
+      const expected = /expected (.*), got/.exec(err instanceof Error ? err.message : '')?.[1] ?? 'another value';
+      problems.push(`${ADVANCED_LABELS[f]}: ${text} is not allowed; use ${allowed(expected)}`);
+    }
   }
   return { options: options as AdvancedOptions, problems };
 }
