@@ -11,6 +11,8 @@ export interface ModelListing {
   available: boolean;
   /** A model the user opened (openModel): already opened once by the engine. */
   user?: UserModelInfo;
+  /** A clip model (input layout NCTHW, NTCHW or NTHWC): it explains videos, not photos. */
+  clip?: boolean;
 }
 
 /** What the engine found when it opened a user's model. */

@@ -81,6 +81,13 @@ describe('videos in the app (opened by path)', () => {
   });
 });
 
+describe('model listings', () => {
+  it('mark the clip models (the Video view lists those, the Explain view the others)', () => {
+    const models = new ApiBackend(new FakeHost(), tempDir(), 'http').info().models;
+    expect(Object.fromEntries(models.map((m) => [m.name, m.clip]))).toMatchObject({ 'motion-v1': true, 'shapes-v1': false, 'mobilenetv2-12-int8': false });
+  });
+});
+
 describe("explain's occlusion baseline", () => {
   const request: ExplainRequest = { imageId: 'x', model: 'm', method: 'rise', prior: 'none', preset: 'paper' };
   it("is the request's, else the model spec's own, else mean", () => {
