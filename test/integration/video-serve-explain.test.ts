@@ -210,6 +210,24 @@ describe('video jobs through borex serve with motion-v1', () => {
     expect(noPrior.status).toBe(404);
   });
 
+  it('windows a long video (window T, stride S): one clip each, every event tagged with its clip, [clips,T,H,W] saved, one merged export', async () => {
+    const both = await serve.api('explain-video', { videoId: video.id, model: 'motion-v1', method: 'rise', prior: 'none', preset: 'paper', frames: 16, window: { frames: 16, stride: 8 } });
+    expect(both.status).toBe(400);
+    const jobId = await start('explain-video', { videoId: video.id, model: 'motion-v1', method: 'rise', prior: 'none', preset: 'paper', window: { frames: 16, stride: 8 }, advanced: { masks: 100 } });
+    const done = (await ended(jobId)) as Extract<JobEvent, { type: 'video-done' }>;
+    expect(done.type, JSON.stringify(done).slice(0, 300)).toBe('video-done');
+    const windows = [0, 8, 16].map((s0) => Array.from({ length: T }, (_, i) => s0 + i));
+    expect(progressOf(jobId)[0].video!.clips.map((c) => c.frames)).toEqual(windows);
+    expect(done.result.sampling).toEqual({ window: 16, stride: 8 });
+    expect(done.result.clips.map((c) => [c.window, c.frames])).toEqual(windows.map((w, i) => [i, w]));
+    expect(done.maps).toHaveLength(3);
+    expect(new Set(progressOf(jobId).slice(1).map((p) => p.clip))).toEqual(new Set([0, 1, 2]));
+    const npy = readNpy(await download(jobId, 'saliency.npy'));
+    expect(npy.shape).toEqual([3, T, S, S]);
+    const exported = await start('export-video', { jobId });
+    expect(await ended(exported)).toMatchObject({ type: 'export-done', frames: N });
+  });
+
   it('batches clips opened one by one: one row per clip, as photo rows', async () => {
     const other = (await serve.upload('videos', 'right.mp4', fs.readFileSync(right))).json as OpenedVideo;
     const r = await serve.api('batch', { videoIds: [video.id, other.id], model: 'motion-v1', methods: ['gradcampp', 'borex:gradcampp'], preset: 'paper', iterations: 4 });
