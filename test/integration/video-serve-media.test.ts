@@ -125,6 +125,31 @@ describe.skipIf(skip)('video media through borex serve', () => {
     expect(fs.readdirSync(path.join(serve.workDir, 'videos')).length).toBe(2);
   });
 
+  it('explains a real clip (demo.mp4, SAR 64:51) and exports it: a cancel mid-export leaves no file, the export keeps its 280 frames and size', async () => {
+    const v = (await serve.upload('videos', 'demo.mp4', fs.readFileSync(asset('video/mmaction2/demo.mp4')))).json as OpenedVideo;
+    const explain = (await serve.api('explain-video', { videoId: v.id, model: 'motion-v1', method: 'rise', prior: 'none', preset: 'paper', advanced: { masks: 50 } })).json as { jobId: string };
+    const done = await ended(explain.jobId);
+    expect(done.type, JSON.stringify(done).slice(0, 300)).toBe('video-done');
+    // motion-v1 stretches to 64×64: the geometry maps its window onto the stored 340×256 frames.
+    expect((done as Extract<JobEvent, { type: 'video-done' }>).geometry).toMatchObject({ photoWidth: 340, photoHeight: 256, width: 64, height: 64 });
+
+    const first = (await serve.api('export-video', { jobId: explain.jobId })).json as { jobId: string };
+    await expect.poll(() => events.some((e) => e.jobId === first.jobId && e.type === 'progress' && e.done > 0), { timeout: 60_000, interval: 10 }).toBe(true);
+    await serve.api('cancel', { jobId: first.jobId });
+    expect(await ended(first.jobId)).toMatchObject({ type: 'failed', kind: 'cancelled' });
+    expect(fs.readdirSync(path.join(serve.workDir, 'jobs', first.jobId))).toEqual([]);
+    expect((await get(`jobs/${first.jobId}/files/annotated.mp4`)).status).toBe(404);
+
+    const second = (await serve.api('export-video', { jobId: explain.jobId, layout: 'original-map' })).json as { jobId: string };
+    expect(await ended(second.jobId)).toMatchObject({ type: 'export-done', frames: 280 });
+    const file = path.join(tempDir(), 'annotated.mp4');
+    fs.writeFileSync(file, Buffer.from(await (await get(`jobs/${second.jobId}/files/annotated.mp4`)).arrayBuffer()));
+    const mp4 = await probeVideo(file);
+    const source = await probeVideo(asset('video/mmaction2/demo.mp4'));
+    expect(mp4).toMatchObject({ frameCount: 280, width: 680, height: 256, sar: { num: 64, den: 51 } });
+    expect(mp4.duration).toBeCloseTo(source.duration, 2);
+  });
+
   it('plays an AVI through its proxy: progress, a cancel that leaves nothing, then 164 H.264 frames', async () => {
     const avi = (await serve.upload('videos', 'test.avi', fs.readFileSync(asset('video/mmaction2/test.avi')))).json as OpenedVideo;
     expect(avi).toMatchObject({ name: 'test.avi', codec: 'mpeg4', frameCount: 164, browserPlayable: false, mime: 'video/x-msvideo' });
