@@ -6,6 +6,7 @@
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES } from '../engine/methods/borex-aggregate.ts';
+import { PRIOR_WEIGHTS } from '../engine/methods/borex.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
@@ -27,6 +28,7 @@ export const METHOD_OPTIONS = {
   'no-flip': { type: 'boolean' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
+  'prior-weight': { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   mean: { type: 'string' },
@@ -65,6 +67,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           flip: o['no-flip'] ? false : undefined,
           candidateStride: intOption(str(o, 'candidate-stride'), 'candidate-stride', 1),
           refitEvery: intOption(str(o, 'refit-every'), 'refit-every', 1),
+          priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHTS),
         }
       : undefined,
   });

@@ -5,6 +5,7 @@ import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch
 import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
 import type { ItemRecord } from '../../engine/jobs/run-store.ts';
+import { PRIOR_WEIGHTS } from '../../engine/methods/borex.ts';
 import { parsePreset } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
@@ -19,7 +20,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -32,7 +33,11 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3)
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
+  --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
   --seed N                the seed of every item (default 0)
+  --seeds LIST            seeds as an axis, e.g. 0,1,2: every seed-dependent method once per seed, as
+                          method ID@sSEED (rise@s1, borex:rise@s1); compare reports each seed and the spread
+  --per-item-streams      derive each item's seed from (seed, image, class) instead of one stream per run
   --boxes voc|coco|csv    ground truth format; --annotations PATH  (VOC folder, COCO .json, box .csv)
   --class-map FILE        "IMAGENET_INDEX CLASS" lines choosing the class explained per dataset class
                           (default for 1000-class models: labels/voc_imagenet_map.txt)
@@ -56,11 +61,14 @@ const OPTIONS = {
   model: { type: 'string' },
   resize: { type: 'string' },
   preset: { type: 'string' },
+  seeds: { type: 'string' },
+  'per-item-streams': { type: 'boolean' },
   iterations: { type: 'string' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
   kappa: { type: 'string' },
   gain: { type: 'string' },
+  'prior-weight': { type: 'string' },
   boxes: { type: 'string' },
   annotations: { type: 'string' },
   'class-map': { type: 'string' },
@@ -84,6 +92,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     preset,
     clip: videos,
     seed: intOption(o.seed, 'seed') ?? 0,
+    seeds: seedList(o.seeds, o.seed),
     rise: riseOverrides(o),
     borex: {
       iterations: intOption(o.iterations, 'iterations', 1, MAX_ITERATIONS),
@@ -91,6 +100,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
       kappa: numberOption(o.kappa, 'kappa'),
       gain: numberOption(o.gain, 'gain'),
+      priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHTS),
     },
   });
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
@@ -111,6 +121,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       classMap: classMap || undefined,
       maps: choiceOption(o.maps, 'maps', ['npy', 'none'] as const) ?? 'npy',
       shard,
+      ...(o['per-item-streams'] ? { streams: 'per-item' as const } : {}),
     };
     const outDir = path.resolve(o.out ?? path.join('borex-runs', path.parse(input.path).name + (shard ? `-shard${shard.index}of${shard.count}` : '')));
     const started = Date.now();
@@ -185,6 +196,15 @@ export function duration(ms: number): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** --seeds 0,1,2: distinct non-negative integers; not together with --seed. */
+function seedList(value: string | undefined, seed: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (seed !== undefined) throw usageError('give --seed N or --seeds LIST, not both');
+  const seeds = value.split(',').map((v) => v.trim());
+  if (seeds.length === 0 || !seeds.every((v) => /^\d+$/.test(v))) throw usageError(`--seeds must be comma-separated non-negative integers, e.g. 0,1,2; got "${value}"`);
+  return seeds.map(Number);
 }
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

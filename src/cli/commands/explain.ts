@@ -27,6 +27,8 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --aggregate coverage|area|mean (coverage; bo: mean) --acquisition ucb|abs (ucb)
   --no-flip               observe M(x) − M(x⊙m) instead of M(x⊙m̄) − M(x⊙m) (ablation)
   --candidate-stride N (preset paper: 1, as the public code; otherwise 4) --refit-every N (1)
+  --prior-weight fixed|learned   GP mean i0 (fixed, the paper's) or β·i0 with β ≥ 0 fitted with the
+                          length scales by marginal likelihood (learned; β in result.json borex.priorWeight)
   --seed N                (default 0)
   --baseline mean|black|blur       occlusion baseline (default mean)
   --boxes FILE            ground truth: VOC .xml or JSON [[x0,y0,x1,y1],...] in photo pixels
@@ -37,7 +39,8 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --threads N --provider cpu|cuda|webgpu --batch-size N
   model spec overrides: --input-size HxW --resize stretch|shorter-side-crop --mean a,b,c --std a,b,c
                           --channel-order RGB|BGR --layout NCHW|NHWC --output logits|probabilities|auto
-  --out DIR               where result.json, saliency.npy, overlay.png go: a new or empty folder, checked
+  --out DIR               where result.json, saliency.npy, overlay.png (BOREx/BO: uncertainty.npy, the
+                          posterior σ per pixel) go: a new or empty folder, checked
                           before computing (default ./borex-out/IMAGE-NAME, whose earlier results are replaced)
 ${MAX_PIXELS_USAGE}
   --force                 write into a non-empty --out, replacing the explain results in it

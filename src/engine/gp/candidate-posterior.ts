@@ -52,6 +52,7 @@ export class CandidatePosterior {
   private readonly initialCapacity: number;
   private cachedGp: GaussianProcess | null = null;
   private cachedGeneration = -1;
+  private cachedTargetGeneration = -1;
   private cachedN = 0;
 
   /** `candidates`: m points row-major (dims numbers each); kept by reference, must not change. */
@@ -76,6 +77,15 @@ export class CandidatePosterior {
     // Reusable across GPs (e.g. one per image: the buffers, ~8·m·capacity bytes, are the costly
     // part to allocate), but cached rows only extend the very GP they came from.
     if (gp === this.cachedGp && f.generation === this.cachedGeneration && f.n >= this.cachedN) {
+      // New targets, same L (a re-fitted prior weight): V stands, μ is summed again from it.
+      if (f.targetGeneration !== this.cachedTargetGeneration) {
+        this.remean(f);
+        this.cachedTargetGeneration = f.targetGeneration;
+        if (f.n === this.cachedN) {
+          this.lastUpdate = 'incremental';
+          return this.lastUpdate;
+        }
+      }
       if (f.n === this.cachedN) {
         this.lastUpdate = 'unchanged';
         return this.lastUpdate;
@@ -94,6 +104,7 @@ export class CandidatePosterior {
     this.stats.rowsComputed += f.n - from;
     this.cachedGp = gp;
     this.cachedGeneration = f.generation;
+    this.cachedTargetGeneration = f.targetGeneration;
     this.cachedN = f.n;
     const prior = f.priorVariance;
     const { std, sumSq, m } = this;
@@ -102,6 +113,20 @@ export class CandidatePosterior {
       std[t] = v > 0 ? Math.sqrt(v) : 0;
     }
     return this.lastUpdate;
+  }
+
+  /** μ from the stored rows of V and the new β, in computeRows' order (so equal to a rebuild's μ bit for bit). */
+  private remean(f: FactorView): void {
+    const { m, mean, v } = this;
+    const cap = this.vCap;
+    const n = this.cachedN;
+    const beta = f.beta;
+    for (let t = 0; t < m; t++) {
+      const base = t * cap;
+      let mu = 0;
+      for (let i = 0; i < n; i++) mu += v[base + i] * beta[i];
+      mean[t] = mu;
+    }
   }
 
   private rescaleIfNeeded(invLs: Float64Array): void {

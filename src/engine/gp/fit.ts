@@ -52,6 +52,16 @@ export function fitLengthScaleToData(
   settings: LmlSettings = {},
   options: Omit<FitOptions, 'initial'> = {},
 ): FitResult {
+  const ws = new LmlWorkspace();
+  return fitTheta(dims, initial, options, (ls, grad) => logMarginalLikelihood(x, y, n, dims, ls, settings, grad, ws));
+}
+
+/**
+ * The optimiser of every ℓ fit: maximises `lml(ℓ, gradient)` (a log likelihood; its gradient
+ * written in θ = log ℓ) over θ within the bounds, from `initial`. The plain fit passes the LML,
+ * the learned prior weight its profile likelihood (prior-weight.ts).
+ */
+export function fitTheta(dims: number, initial: ArrayLike<number>, options: Omit<FitOptions, 'initial'>, lml: (lengthScale: Float64Array, gradient: Float64Array) => number): FitResult {
   const lower = perDim(options.lower, dims, 1);
   const upper = perDim(options.upper, dims, 20);
   const lo = new Float64Array(dims);
@@ -63,12 +73,11 @@ export function fitLengthScaleToData(
     hi[j] = Math.log(upper[j]);
     theta0[j] = Math.log(initial[j]);
   }
-  const ws = new LmlWorkspace();
   const ls = new Float64Array(dims);
   // Minimise −LML(exp θ); the gradient is already with respect to θ = log ℓ.
   const objective = (theta: Float64Array, grad: Float64Array): number => {
     for (let j = 0; j < dims; j++) ls[j] = Math.exp(theta[j]);
-    const v = logMarginalLikelihood(x, y, n, dims, ls, settings, grad, ws);
+    const v = lml(ls, grad);
     for (let j = 0; j < dims; j++) grad[j] = -grad[j];
     return -v;
   };

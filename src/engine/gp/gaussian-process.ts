@@ -44,6 +44,8 @@ export interface GaussianProcessOptions {
  */
 export interface FactorView {
   readonly generation: number;
+  /** Changes whenever the targets y change without L changing (setTargets): β is new, V is not. */
+  readonly targetGeneration: number;
   readonly n: number;
   readonly dims: number;
   /** Lower-triangular L with row stride `stride`: K + (noise + jitter)·I = L·Lᵀ. */
@@ -81,6 +83,7 @@ export class GaussianProcess {
   private alphaValid = true;
   private jitterValue = 0;
   private gen = 0;
+  private targetGen = 0;
   private lmlWorkspace = new LmlWorkspace();
 
   constructor(options: GaussianProcessOptions) {
@@ -175,6 +178,24 @@ export class GaussianProcess {
     }
   }
 
+  /**
+   * Replaces the targets of the n observations (the points stay): O(n²), the factor is kept. Used
+   * when the GP models a residual y − β·h whose β was just re-fitted (BOREx's learned prior weight).
+   */
+  setTargets(y: ArrayLike<number>): void {
+    if (y.length < this.n) throw new Error(`setTargets needs ${this.n} targets, got ${y.length}`);
+    let same = true;
+    for (let i = 0; i < this.n; i++) {
+      if (!Number.isFinite(y[i])) throw new Error(`observation target is not finite: ${y[i]}`);
+      if (y[i] !== this.y[i]) same = false;
+    }
+    if (same) return;
+    for (let i = 0; i < this.n; i++) this.y[i] = y[i];
+    this.targetGen++;
+    this.alphaValid = false;
+    if (this.factorValid) for (let i = 0; i < this.n; i++) this.appendBeta(i);
+  }
+
   /** Removes all observations (keeps ℓ and the settings). */
   clear(): void {
     this.n = 0;
@@ -196,6 +217,7 @@ export class GaussianProcess {
     this.ensureFactor();
     return {
       generation: this.gen,
+      targetGeneration: this.targetGen,
       n: this.n,
       dims: this.dims,
       l: this.l,

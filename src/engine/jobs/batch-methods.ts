@@ -8,10 +8,17 @@
  *       MOD: no-flip      observe M(x) − M(x⊙m) (paper Table 2 "no-flip")
  *            simple-avg   aggregate `mean` (paper Table 2 "simple-avg")
  *            area         aggregate `area` (the paper's Alg. 2 line 12)
+ *            learned      GP mean β·i0 with β ≥ 0 fitted by marginal likelihood (priorWeight learned)
  *   borex                                     shorthand for borex:rise
  *
  * `borex:none` is the paper's "no-prior" ablation. Ids are normalised (modifiers in the order
- * above) so one configuration has one name. A refinement's prior is computed once per item and
+ * above) so one configuration has one name.
+ *
+ * Seeds as an axis (`--seeds 0,1,2`): every method whose map depends on the seed (RISE masks,
+ * BOREx jitter) is run once per seed under the id `ID@sSEED` (`rise@s1`, `borex:rise@s1`, its
+ * prior `rise@s1`), so each seed is a separate result per item and method in one run directory,
+ * resumable like any other method. Grad-CAM/Grad-CAM++ draw no random numbers: they keep their
+ * plain id and are computed once, shared by every seed (compare pairs them with each seed). A refinement's prior is computed once per item and
  * shared: with the same preset and seed it is exactly the map of the method of that name, so the
  * prior is added to the run's methods (before its first refinement) when it is not listed.
  */
@@ -23,7 +30,9 @@ import type { RiseParams } from '../methods/rise.ts';
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned'] as const;
+/** Map methods that use no random numbers: one map serves every seed of a run. */
+export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
 
 export interface BatchMethod {
@@ -32,6 +41,10 @@ export interface BatchMethod {
   kind: 'map' | 'refine';
   /** For refinements: the prior (a map method's id, or 'none'). */
   prior?: PriorName;
+  /** For refinements: the id of the prior's method in this run (`rise`, or `rise@s1` with --seeds). */
+  priorId?: string;
+  /** With --seeds: the seed of this method's results (its config's seed); undefined for a one-seed run or a seed-free method. */
+  seed?: number;
   /** Added because a refinement needs it as its prior (not listed by the user). */
   implicit: boolean;
   /** Exactly the config `explain` would use for the same settings (result.json's `config`). */
@@ -41,6 +54,8 @@ export interface BatchMethod {
 export interface MethodSettings {
   preset: PresetName;
   seed: number;
+  /** Seeds as an axis: each seed-dependent method once per seed, id suffixed `@sSEED` (replaces `seed`). */
+  seeds?: number[];
   rise?: Partial<RiseParams>;
   /** Applied to every BOREx/BO method before its modifiers. */
   borex?: Partial<BorexParams>;
@@ -61,7 +76,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const mods = m[2] ? m[2].slice(1).split('+') : [];
@@ -80,6 +95,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('no-flip')) overrides.flip = false;
   if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
   if (p.modifiers.includes('area')) overrides.aggregate = 'area';
+  if (p.modifiers.includes('learned')) overrides.priorWeight = 'learned';
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }
 
@@ -92,18 +108,37 @@ export function resolveMethods(list: string | string[], settings: MethodSettings
   if (raw.length === 0) throw usageError('--methods needs at least one method id');
   const parsed = raw.map(parseMethodId);
   const listed = new Set(parsed.map((p) => p.id));
+  const seeds = settings.seeds;
+  if (seeds !== undefined) {
+    if (seeds.length === 0) throw usageError('--seeds needs at least one seed');
+    if (new Set(seeds).size !== seeds.length) throw usageError(`--seeds repeats a seed: ${seeds.join(',')}`);
+  }
   const out: BatchMethod[] = [];
   const seen = new Set<string>();
-  const add = (p: ParsedId, implicit: boolean) => {
-    if (seen.has(p.id)) return;
-    seen.add(p.id);
-    out.push({ id: p.id, kind: p.kind, prior: p.prior, implicit, config: configFor(p, settings) });
+  const suffix = (id: string, seed: number | undefined) => (seed === undefined || SEED_FREE.includes(id) ? id : `${id}@s${seed}`);
+  const add = (p: ParsedId, implicit: boolean, seed: number | undefined) => {
+    const id = suffix(p.id, seed);
+    if (seen.has(id)) return;
+    seen.add(id);
+    const config = configFor(p, seed === undefined ? settings : { ...settings, seed });
+    const m: BatchMethod = { id, kind: p.kind, prior: p.prior, implicit, config };
+    if (p.prior && p.prior !== 'none') m.priorId = suffix(p.prior, seed);
+    if (id !== p.id) m.seed = seed;
+    out.push(m);
   };
-  for (const p of parsed) {
-    if (p.kind === 'refine' && p.prior && p.prior !== 'none') add(parseMethodId(p.prior), !listed.has(p.prior));
-    add(p, false);
+  for (const seed of seeds ?? [undefined]) {
+    for (const p of parsed) {
+      if (p.kind === 'refine' && p.prior && p.prior !== 'none') add(parseMethodId(p.prior), !listed.has(p.prior), seed);
+      add(p, false, seed);
+    }
   }
   return out;
+}
+
+/** `borex:rise@s1` → { base: 'borex:rise', seed: 1 }; an id without a seed suffix → seed undefined. */
+export function splitSeed(id: string): { base: string; seed?: number } {
+  const m = id.match(/^(.*)@s(\d+)$/);
+  return m ? { base: m[1], seed: Number(m[2]) } : { base: id };
 }
 
 /** A file-system-safe name for a method's map: `borex:rise+no-flip` → `borex_rise+no-flip`. */

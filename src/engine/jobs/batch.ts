@@ -15,7 +15,9 @@
  * signal) stops before the next write: the entry in flight is dropped and redone by --resume.
  *
  * Items are deterministic: the entry order is fixed by the input, seeds are the run's seed for
- * every item (RISE masks and BOREx jitter do not depend on which shard or session ran the item).
+ * every item (RISE masks and BOREx jitter do not depend on which shard or session ran the item),
+ * or with `streams: 'per-item'` derived from (seed, item key) (itemSeed). With several seeds
+ * (batch-methods.ts, `--seeds`) each seed's methods are methods of their own (`ID@sSEED`).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -56,6 +58,34 @@ export interface BatchSpec {
   /** Write each map as float32 .npy under maps/ (default) or not at all. */
   maps: 'npy' | 'none';
   shard?: { index: number; count: number };
+  /**
+   * 'run' (default): every item draws from its method's seed, one RISE mask set and one jitter
+   * sequence for the whole run. 'per-item': each item's seed is derived from (seed, item key =
+   * image and class), so a mask set's luck averages out within one run (itemSeed).
+   */
+  streams?: 'run' | 'per-item';
+}
+
+/**
+ * The seed of one item's stream under `streams: 'per-item'`: FNV-1a over "SEED\0KEY" (KEY = the
+ * item key, image path and class), mixed by splitmix32's finaliser; a uint32. Deterministic: no
+ * shard, session or order changes it.
+ */
+export function itemSeed(seed: number, key: string): number {
+  let h = 0x811c9dc5;
+  const text = `${seed}\u0000${key}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The config a method runs with on one item: its own, or with the item's derived seed (per-item streams). */
+function itemConfig(spec: BatchSpec, method: BatchMethod, key: string): BatchMethod['config'] {
+  return spec.streams === 'per-item' ? { ...method.config, seed: itemSeed(method.config.seed, key) } : method.config;
 }
 
 export interface BatchControl extends JobControl {
@@ -128,6 +158,8 @@ function photoSpecRecord(spec: BatchSpec, classifier: Classifier, model: ModelIn
     metrics: spec.metrics,
     classMap: spec.classMap ? { file: spec.classMap, sha256: sha256(spec.classMap) } : null,
     maps: spec.maps,
+    // Recorded only when not the default, so a default run's run.json is as it always was.
+    ...(spec.streams === 'per-item' ? { streams: 'per-item' } : {}),
   };
 }
 
@@ -318,17 +350,22 @@ async function runMethods(
     try {
       let prior: SaliencyMap | undefined;
       if (method.kind === 'refine' && method.prior && method.prior !== 'none') {
-        const p = computed.get(method.prior) ?? (await computePrior(target, method, method.prior, stepControl, cache));
-        if ('error' in p) throw new BorexError(p.error.kind as BorexError['kind'], `prior ${method.prior} failed: ${p.error.message}`);
+        const priorId = method.priorId ?? method.prior;
+        const p = computed.get(priorId) ?? (await computePrior(target, { ...method, config: itemConfig(spec, method, item.key) }, method.prior, stepControl, cache));
+        if ('error' in p) throw new BorexError(p.error.kind as BorexError['kind'], `prior ${priorId} failed: ${p.error.message}`);
         prior = p;
       }
-      const out = await computeItemMap(target, method.config, stepControl, { prior, cache });
+      const config = itemConfig(spec, method, item.key);
+      const out = await computeItemMap(target, config, stepControl, { prior, cache });
       if (out.borex) mt.gp_ms = out.borex.gpMs;
       computed.set(method.id, out);
       const s0 = performance.now();
       const scored = await scoreMap(target, out.map, spec.metrics, truth, stepControl);
       mt.metrics_ms = performance.now() - s0;
       const rec: MethodRecord = { status: 'ok', signed: out.signed };
+      // Only where it is not the run's seed of the method (per-item streams): explain --seed N redoes the map.
+      if (config.seed !== method.config.seed) rec.seed = config.seed;
+      if (out.borex?.priorWeight !== undefined) rec.priorWeight = out.borex.priorWeight;
       if (scored.metrics) rec.metrics = scored.metrics;
       if (scored.curves) rec.curves = { insertion: scored.curves.insertion.map(round6), deletion: scored.curves.deletion.map(round6) };
       if (spec.maps === 'npy') {

@@ -13,6 +13,8 @@
  *  Table 1: rise → borex:rise, pn-rise → borex:pn-rise, gradcampp → borex:gradcampp, bo → borex:rise
  *  Table 2: borex:rise+no-flip, borex:rise+simple-avg, borex:rise+area, borex:none → borex:rise,
  *           and borex:none → borex:rise on the items whose prior (rise) insertion is < 0.6.
+ *  With a learned prior weight in the run: rise → borex:rise+learned (Table 1), borex:rise (the
+ *  fixed weight) and borex:none → borex:rise+learned (Table 2).
  */
 import path from 'node:path';
 import { usageError } from '../errors.ts';
@@ -158,6 +160,10 @@ export function paperPairs(methods: readonly string[]): PairSpec[] {
   ]) {
     if (has(base) && has(cand)) out.push({ table: t1, name: prettyMethod(base), baseline: base, candidate: cand });
   }
+  // The learned prior weight (borex:rise+learned), when run: against its prior, and in Table 2
+  // against the fixed weight and no prior.
+  const learned = 'borex:rise+learned';
+  if (has('rise') && has(learned)) out.push({ table: t1, name: prettyMethod('rise'), baseline: 'rise', candidate: learned });
   for (const [base, name] of [
     ['borex:rise+no-flip', 'no-flip'],
     ['borex:rise+simple-avg', 'simple-avg'],
@@ -165,6 +171,12 @@ export function paperPairs(methods: readonly string[]): PairSpec[] {
     ['borex:none', 'no-prior'],
   ]) {
     if (has(base) && has('borex:rise')) out.push({ table: t2, name, baseline: base, candidate: 'borex:rise' });
+  }
+  for (const [base, name] of [
+    ['borex:rise', 'fixed prior weight'],
+    ['borex:none', 'no-prior'],
+  ]) {
+    if (has(base) && has(learned)) out.push({ table: t2, name, baseline: base, candidate: learned });
   }
   if (has('borex:none') && has('borex:rise') && has('rise')) {
     out.push({ table: t2, name: 'no-prior (base insertion < 0.6)', baseline: 'borex:none', candidate: 'borex:rise', subset: priorInsertionBelow(0.6) });

@@ -52,7 +52,8 @@ export interface ExplainResult {
   curves?: { insertion: number[]; deletion: number[] };
   /** For refinements (bo, borex): the prior's own scores, to compare with the refined map's. */
   prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: { insertion: number[]; deletion: number[] } };
-  borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number };
+  /** With a learned prior weight: the fitted β and per-size offsets c_s of the GP mean β·i0 + c_s. */
+  borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[] };
   groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
   timing: ResultTiming;
   config: ResultConfig;
@@ -75,6 +76,8 @@ export interface ExplainOutcome {
   result: ExplainResult;
   map: Float32Array;
   priorMap?: Float32Array;
+  /** BOREx/BO on an image: the posterior σ map (methods/borex.ts uncertaintyMap), written as uncertainty.npy. */
+  uncertainty?: Float32Array;
   photo: RgbImage;
   geometry: InputGeometry;
 }
@@ -93,7 +96,7 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
   const label = chooseLabel(request.label, classifier.labels, probabilities);
   const target = itemTarget(classifier, input, request.baseline, label);
   throwIfCancelled(control.signal);
-  const output = await computeItemMap(target, request.config, control, { cache });
+  const output = await computeItemMap(target, request.config, control, { cache, uncertainty: true });
 
   const metricsStarted = performance.now();
   const gt = request.groundTruth ? groundTruthFor(request.groundTruth, classifier, label, input) : undefined;
@@ -118,7 +121,12 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
     metrics: scored.metrics,
     curves: scored.curves,
     prior,
-    borex: output.borex && { samples: output.borex.samples, lengthScale: output.borex.lengthScale, modelCalls: output.borex.modelCalls },
+    borex: output.borex && {
+      samples: output.borex.samples,
+      lengthScale: output.borex.lengthScale,
+      modelCalls: output.borex.modelCalls,
+      ...(output.borex.priorWeight !== undefined ? { priorWeight: output.borex.priorWeight, priorOffsets: output.borex.priorOffsets } : {}),
+    },
     groundTruth,
     timing: {
       total_ms: performance.now() - started,
@@ -130,7 +138,7 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
     config: { ...request.config, baseline: request.baseline, resizeFilter: filter, metrics: request.metrics },
     versions: versions(),
   };
-  return { result, map: output.map, priorMap: output.prior?.map, photo, geometry: input.geometry };
+  return { result, map: output.map, priorMap: output.prior?.map, uncertainty: output.borex?.uncertainty, photo, geometry: input.geometry };
 }
 
 /** Boxes of the explained class in model-input pixels, or undefined when none apply. */

@@ -71,6 +71,10 @@ export interface MethodRecord {
   curves?: { insertion: number[]; deletion: number[] };
   /** The map's file, relative to the run directory. */
   map?: string;
+  /** The seed the map was made with, where it is not its method's config seed (per-item streams). */
+  seed?: number;
+  /** BOREx with a learned prior weight: the fitted β of the GP mean β·i0. */
+  priorWeight?: number;
 }
 
 export interface TimingRecord {

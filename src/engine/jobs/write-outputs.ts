@@ -18,7 +18,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
 }
 
 /** Every file `writeExplainOutputs` may write (result.json first: it marks a folder complete). */
-export const EXPLAIN_OUTPUT_FILES = ['result.json', 'saliency.npy', 'overlay.png', 'prior.npy', 'prior-overlay.png'] as const;
+export const EXPLAIN_OUTPUT_FILES = ['result.json', 'saliency.npy', 'overlay.png', 'prior.npy', 'prior-overlay.png', 'uncertainty.npy'] as const;
 
 /** Removes an earlier run's outputs from a folder about to be written again (result.json first). */
 export function removeOutputs(outDir: string, names: readonly string[]): void {
@@ -32,7 +32,7 @@ export function removeOutputs(outDir: string, names: readonly string[]): void {
  * ready, so a stale prior.npy never sits beside a result without a prior.
  */
 export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcome, options: { replace?: boolean } = {}): Promise<string[]> {
-  const { result, map, priorMap, photo, geometry } = outcome;
+  const { result, map, priorMap, uncertainty, photo, geometry } = outcome;
   const shape = [result.model.input.height, result.model.input.width];
   const draw = (m: Float32Array, method: string, signed: boolean) =>
     renderOverlay(photo, m, geometry, {
@@ -48,6 +48,8 @@ export async function writeExplainOutputs(outDir: string, outcome: ExplainOutcom
   if (priorMap && result.prior) {
     outputs.push(['prior.npy', encodeNpy(priorMap, shape)], ['prior-overlay.png', await draw(priorMap, `prior ${result.prior.method}`, result.prior.signed)]);
   }
+  // BOREx/BO: the posterior σ per pixel, aggregated like the map (float32 H×W).
+  if (uncertainty) outputs.push(['uncertainty.npy', encodeNpy(uncertainty, shape)]);
   outputs.push(['result.json', JSON.stringify(result, null, 2) + '\n']);
   fs.mkdirSync(outDir, { recursive: true });
   if (options.replace) removeOutputs(outDir, EXPLAIN_OUTPUT_FILES);

@@ -4,6 +4,7 @@ import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type Ima
 import { BorexCache } from './borex-cache.ts';
 import type { CandidatePosterior } from '../gp/candidate-posterior.ts';
 import { fitLengthScale } from '../gp/fit.ts';
+import { fitLengthScaleAndPriorWeight, type PriorMean } from '../gp/prior-weight.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
 import { predictMeanOnGrid } from '../gp/grid-mean.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
@@ -54,6 +55,13 @@ export interface BorexParams {
   candidateStride: number;
   /** The prior is scaled so that mean |i0| equals this. */
   priorMeanAbs: number;
+  /**
+   * How much the GP mean trusts the prior: 'fixed' (undefined: the paper and public code, mean
+   * = i0) or 'learned' (mean = β·i0 + c_s, β ≥ 0 and one offset per mask size fitted with ℓ by
+   * marginal likelihood at every refit, gp/prior-weight.ts; images only). Absent from configs
+   * that do not set it.
+   */
+  priorWeight?: 'fixed' | 'learned';
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
@@ -99,6 +107,8 @@ export const CLIP_DEFAULTS: ClipBoxParams = {
   frameStride: 2,
 };
 
+export const PRIOR_WEIGHTS = ['fixed', 'learned'] as const;
+
 export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
   iterations: 50,
   halfSizes: [30, 45, 60, 75],
@@ -137,6 +147,15 @@ export interface BorexSample {
 export interface BorexOutput {
   /** [H,W] or, for a clip, [T,H,W] (frame-major). */
   map: Float32Array;
+  /** With `priorWeight: 'learned'`: the final β of the GP mean β·i0 + c_s. */
+  priorWeight?: number;
+  /** With `priorWeight: 'learned'`: the final per-size offsets c_s (in halfSizes order). */
+  priorOffsets?: number[];
+  /**
+   * Images, when asked for: the posterior σ of the GP at every pixel and size, aggregated like
+   * the map (uncertaintyMap), [H,W].
+   */
+  uncertainty?: Float32Array;
   samples: BorexSample[];
   lengthScale: number[];
   gpMs: number;
@@ -149,8 +168,17 @@ export interface BorexOutput {
  * (borex-cache.ts). Progress samples are (row, col, halfSize) triples for images and
  * (row, col, halfSize, n, t) tuples for clips.
  */
-export async function borex(target: ExplainTarget, prior: Float32Array | null, params: BorexParams, control: JobControl = {}, cache: BorexCache = new BorexCache()): Promise<BorexOutput> {
+export async function borex(
+  target: ExplainTarget,
+  prior: Float32Array | null,
+  params: BorexParams,
+  control: JobControl = {},
+  cache: BorexCache = new BorexCache(),
+  outputs: { uncertainty?: boolean } = {},
+): Promise<BorexOutput> {
   validate(params);
+  const learned = params.priorWeight === 'learned';
+  if (learned && target.dims.length !== 3) throw usageError('BOREx: a learned prior weight is implemented for images only, not for clips');
   const { classifier, x, baseline, dims, label } = target;
   const random = new Random(params.seed);
   const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
@@ -175,6 +203,15 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
   if (!params.flip) unmaskedScore = (await classifier.classify(x, 1))[label];
   const samples: BorexSample[] = [];
   const z = new Float64Array(geometry.gpDims);
+  // The GP mean besides μ: i0 (fixed), or β·i0 + c_s re-fitted with ℓ (learned), starting at
+  // β = 1, c = 0. The acquisition adds it at each candidate: the searchPrior itself while fixed.
+  const groups = geometry.groups;
+  let mean: PriorMean = { priorWeight: 1, offsets: new Float64Array(groups) };
+  let searchPrior = geometry.searchPrior;
+  const observed: number[] = [];
+  const priorAt: number[] = [];
+  const groupOf: number[] = [];
+  const residualOf = (i: number) => observed[i] - mean.priorWeight * priorAt[i] - mean.offsets[groupOf[i]];
 
   for (let t = 0; t < params.iterations; t++) {
     throwIfCancelled(control.signal);
@@ -184,7 +221,7 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
         : geometry.candidate(
             timed(() => {
               geometry.posterior.update(gp);
-              return acquisitionArgmax(geometry.posterior.mean, geometry.posterior.std, geometry.searchPrior, geometry.searchCount, { kappa: params.kappa, kind: params.acquisition });
+              return acquisitionArgmax(geometry.posterior.mean, geometry.posterior.std, searchPrior, geometry.searchCount, { kappa: params.kappa, kind: params.acquisition });
             }).index,
           );
 
@@ -200,7 +237,11 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
       y = unmaskedScore - p[label];
     }
     if (params.gain > 0) y = Math.tanh((params.gain * y) / 2);
-    const residual = y - i0[box.priorIndex];
+    const h = i0[box.priorIndex];
+    observed.push(y);
+    priorAt.push(h);
+    groupOf.push(box.group);
+    const residual = learned ? residualOf(t) : y - h;
     samples.push({ ...box.sample, y, residual });
 
     timed(() => {
@@ -208,16 +249,42 @@ export async function borex(target: ExplainTarget, prior: Float32Array | null, p
       geometry.point(box, t === 0 ? 0 : 1, random, z);
       gp.addObservation(z, residual);
       if ((t + 1) % params.refitEvery === 0) {
-        fitLengthScale(gp, { initial: params.refitFrom === 'initial' ? geometry.lengthScale : undefined, lower: geometry.lower, upper: geometry.upper });
+        const bounds = { lower: geometry.lower, upper: geometry.upper };
+        const initial = params.refitFrom === 'initial' ? geometry.lengthScale : gp.lengthScale;
+        if (!learned) fitLengthScale(gp, { initial: params.refitFrom === 'initial' ? geometry.lengthScale : undefined, ...bounds });
+        else {
+          const basis = { h: priorAt, group: groupOf, groups };
+          const fit = fitLengthScaleAndPriorWeight(gp.observationPoints(), observed, basis, gp.size, gp.dims, initial, { signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance }, bounds);
+          gp.setLengthScale(fit.lengthScale);
+          mean = fit.mean;
+          gp.setTargets(observed.map((_, i) => residualOf(i)));
+          searchPrior = meanOnCandidates(geometry.searchPrior, mean, searchPrior === geometry.searchPrior ? undefined : searchPrior);
+        }
       }
     });
 
     const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
-    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp)), samples: samplesArray(samples) } : {});
+    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples) } : {});
   }
 
-  const map = timed(() => geometry.finalMap(gp));
-  return { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
+  const map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
+  const out: BorexOutput = { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
+  if (learned) {
+    out.priorWeight = mean.priorWeight;
+    out.priorOffsets = Array.from(mean.offsets);
+    // The residuals the final GP holds (β changed after the early samples were taken).
+    samples.forEach((sample, i) => (sample.residual = residualOf(i)));
+  }
+  if (outputs.uncertainty && geometry.uncertaintyMap) out.uncertainty = timed(() => geometry.uncertaintyMap!(gp));
+  return out;
+}
+
+/** β·i0 + c_s per search candidate (index = centre·p + s, as the image candidates are ordered), into `into` (allocated when absent). */
+function meanOnCandidates(prior: Float64Array, mean: PriorMean, into?: Float64Array): Float64Array {
+  const out = into ?? new Float64Array(prior.length);
+  const p = mean.offsets.length;
+  for (let i = 0; i < prior.length; i++) out[i] = mean.priorWeight * prior[i] + mean.offsets[i % p];
+  return out;
 }
 
 /** One box BOREx queries: the mask, where its prior value is, and how it is recorded. */
@@ -225,12 +292,16 @@ interface QueryBox {
   box: Box;
   /** Index into i0 of the box's centre (pixel, or voxel at the box's centre frame). */
   priorIndex: number;
+  /** Its size's index (images: into halfSizes), the group of the learned per-size offset. */
+  group: number;
   sample: Omit<BorexSample, 'y' | 'residual'>;
 }
 
 /** What the loop needs from a rank: its candidate sets, first box, GP points and final map. */
 interface BoxGeometry {
   i0: Float32Array;
+  /** Mask sizes (the learned offsets' groups). */
+  groups: number;
   gpDims: number;
   lengthScale: number[];
   lower: number | number[];
@@ -242,9 +313,12 @@ interface BoxGeometry {
   candidate(index: number): QueryBox;
   /** Writes the GP input of `box` into z, with jitter scaled by j (0 or 1). */
   point(box: QueryBox, j: number, random: Random, z: Float64Array): void;
-  finalMap(gp: GaussianProcess): Float32Array;
+  /** The map of μ + i0, or μ + β·i0 + c_s with a learned prior weight (`mean`). */
+  finalMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
   /** The live map sent with progress, same dims as the final map (may be coarser inside). */
-  previewMap(gp: GaussianProcess): Float32Array;
+  previewMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
+  /** Images: σ per pixel, aggregated like the map (absent for clips: not implemented). */
+  uncertaintyMap?(gp: GaussianProcess): Float32Array;
 }
 
 function boxGeometry(dims: readonly number[], prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
@@ -264,10 +338,11 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
   const { search, full, posterior } = cache.imageSets(H, W, halfPx, stride, unit, unitW);
   const square = (row: number, col: number, k: number): QueryBox => {
     const s = halfPx[k];
-    return { box: centredBox([H, W], [row, col], [s, s]), priorIndex: row * W + col, sample: { row, col, halfSize: s } };
+    return { box: centredBox([H, W], [row, col], [s, s]), priorIndex: row * W + col, group: k, sample: { row, col, halfSize: s } };
   };
   return {
     i0,
+    groups: halfPx.length,
     gpDims: 3,
     lengthScale: params.lengthScale,
     lower: params.lengthScaleBounds[0],
@@ -289,8 +364,9 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
       z[1] = sample.col * unitW + j * params.jitter[1] * random.normal();
       z[2] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
     },
-    finalMap: (gp) => finalMap(gp, full, i0, H, W, halfPx, params.aggregate),
-    previewMap: (gp) => finalMap(gp, full, i0, H, W, halfPx, params.aggregate),
+    finalMap: (gp, mean) => finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate),
+    previewMap: (gp, mean) => finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate),
+    uncertaintyMap: (gp) => uncertaintyMap(gp, full, H, W, halfPx, params.aggregate),
   };
 }
 
@@ -327,6 +403,7 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
     return {
       box: { start: [n, ...square.start], end: [Math.min(T, n + t), ...square.end] },
       priorIndex: priorFrame(n, t, T) * plane + row * W + col,
+      group: k * D + d,
       sample: { row, col, halfSize: s, frame: n, frames: t },
     };
   };
@@ -378,6 +455,7 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
   };
   return {
     i0,
+    groups: P,
     gpDims: 5,
     lengthScale,
     lower: [lower, lower, 1, lower, 1],
@@ -416,16 +494,42 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
   };
 }
 
-/** μ_total = μ + i0 at every pixel and size (`full` in row-major pixel order), aggregated into the map. */
-function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, H: number, W: number, halfPx: number[], aggregate: Aggregate): Float32Array {
+/**
+ * μ_total = μ + i0 (or μ + β·i0 + c_s with a learned `mean`) at every pixel and size (`full` in
+ * row-major pixel order), aggregated into the map.
+ */
+function finalMap(gp: GaussianProcess, full: ImageCandidates, i0: Float32Array, mean: PriorMean | undefined, H: number, W: number, halfPx: number[], aggregate: Aggregate): Float32Array {
   const totals = new Float64Array(full.count);
   gp.predictMean(full.points, full.count, totals);
   const p = halfPx.length;
   for (let q = 0; q < full.pixel.length; q++) {
+    if (mean) {
+      const v = mean.priorWeight * i0[full.pixel[q]];
+      for (let k = 0; k < p; k++) totals[q * p + k] += v + mean.offsets[k];
+      continue;
+    }
+    // Fixed: i0 itself, the public code's arithmetic, bit for bit.
     const v = i0[full.pixel[q]];
     for (let k = 0; k < p; k++) totals[q * p + k] += v;
   }
   return aggregateMap(totals, H, W, halfPx, aggregate);
+}
+
+/**
+ * The map's uncertainty: the GP's posterior σ(λ, s) of the square centred at every pixel λ and
+ * half-width s, aggregated with the map's own rule. The map is a non-negative weighted sum of
+ * μ(c, s) over squares (every aggregate is linear), so this σ-weighted sum is an upper bound on
+ * the posterior σ of the map's value at λ (Minkowski: sd(Σ w_j f_j) ≤ Σ w_j sd(f_j)), reached when
+ * the squares it averages are fully correlated, as neighbouring squares nearly are at ℓ ≈ 12 px.
+ * The exact σ would need every pair of the ~10⁵ squares behind a pixel; the bound needs σ at each
+ * square once: O(H·W·p·n²/2), ~0.4 s at 224² and n = 50. σ is the latent σ (no noise), in the
+ * units of the map (the squashed observation, before any display scaling).
+ */
+export function uncertaintyMap(gp: GaussianProcess, full: ImageCandidates, H: number, W: number, halfPx: number[], aggregate: Aggregate): Float32Array {
+  const mean = new Float64Array(full.count);
+  const std = new Float64Array(full.count);
+  gp.predict(full.points, full.count, mean, std);
+  return aggregateMap(std, H, W, halfPx, aggregate);
 }
 
 /** i0 scaled so that mean |i0| = target; all-zero or absent priors stay zero. */
@@ -467,6 +571,7 @@ function validate(p: BorexParams): void {
   if (!(p.gain >= 0)) throw bad(`the gain must be ≥ 0, got ${p.gain}`);
   if (!(Number.isInteger(p.refitEvery) && p.refitEvery >= 1)) throw bad('refitEvery must be a positive integer');
   if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
+  if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
 }

@@ -27,7 +27,7 @@ export interface SaliencyMap {
 export interface MethodOutput extends SaliencyMap {
   /** For refinements: the prior that was refined. */
   prior?: SaliencyMap & { method: PriorSource };
-  borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number };
+  borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number; priorWeight?: number; priorOffsets?: number[]; uncertainty?: Float32Array };
 }
 
 /** What a caller may hand a method beyond target and config. */
@@ -36,6 +36,8 @@ export interface MethodContext {
   prior?: SaliencyMap;
   /** Candidate sets kept between BOREx runs of one geometry, owned by the caller. */
   cache?: BorexCache;
+  /** BOREx on an image: also the posterior σ map (MethodOutput.borex.uncertainty). */
+  uncertainty?: boolean;
 }
 
 export async function computeMap(target: ExplainTarget, config: MethodConfig, control: JobControl = {}, context: MethodContext = {}): Promise<MethodOutput> {
@@ -49,13 +51,20 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
       const params = { ...(config.borex ?? borexParamsFor(config.method, {}, config.preset)), seed: config.seed };
       const priorName: PriorSource = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
       const prior = priorName === 'none' ? undefined : (context.prior ?? (await priorMap(target, config, priorName, control, context.cache)));
-      const out = await borex(target, prior?.map ?? null, params, control, context.cache);
+      const out = await borex(target, prior?.map ?? null, params, control, context.cache, { uncertainty: context.uncertainty });
       return {
         map: out.map,
         dims,
         signed: prior?.signed ?? false,
         prior: prior && { method: priorName, map: prior.map, dims: prior.dims, signed: prior.signed },
-        borex: { samples: out.samples, lengthScale: out.lengthScale, gpMs: out.gpMs, modelCalls: out.modelCalls },
+        borex: {
+          samples: out.samples,
+          lengthScale: out.lengthScale,
+          gpMs: out.gpMs,
+          modelCalls: out.modelCalls,
+          ...(out.priorWeight !== undefined ? { priorWeight: out.priorWeight, priorOffsets: out.priorOffsets } : {}),
+          ...(out.uncertainty ? { uncertainty: out.uncertainty } : {}),
+        },
       };
     }
     case 'gradcam':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { methodFileName, parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
+import { methodFileName, parseMethodId, resolveMethods, splitSeed } from '../../../src/engine/jobs/batch-methods.ts';
+import { itemSeed } from '../../../src/engine/jobs/batch.ts';
 import { BO_DEFAULTS, BOREX_DEFAULTS } from '../../../src/engine/methods/borex.ts';
 import { RISE_PRESETS } from '../../../src/engine/methods/rise.ts';
 
@@ -60,5 +61,46 @@ describe('batch method ids', () => {
 
   it('names map files without colons', () => {
     expect(methodFileName('borex:rise+no-flip')).toBe('borex_rise+no-flip');
+  });
+});
+
+describe('seeds as an axis and the learned prior weight', () => {
+  it('--seeds: each seed-dependent method once per seed as ID@sSEED, its prior the same seed, Grad-CAM++ once', () => {
+    const ms = resolveMethods('borex:rise,gradcampp,borex:gradcampp', { ...settings, seeds: [0, 2] });
+    expect(ms.map((m) => [m.id, m.priorId ?? null, m.seed ?? null, m.config.seed])).toEqual([
+      ['rise@s0', null, 0, 0],
+      ['borex:rise@s0', 'rise@s0', 0, 0],
+      ['gradcampp', null, null, 0], // seed-free: recorded with the first seed, which it does not use
+      ['borex:gradcampp@s0', 'gradcampp', 0, 0],
+      ['rise@s2', null, 2, 2],
+      ['borex:rise@s2', 'rise@s2', 2, 2],
+      ['borex:gradcampp@s2', 'gradcampp', 2, 2],
+    ]);
+    expect(ms[0].implicit).toBe(true);
+    expect(splitSeed('borex:rise+no-flip@s12')).toEqual({ base: 'borex:rise+no-flip', seed: 12 });
+    expect(splitSeed('borex:rise')).toEqual({ base: 'borex:rise' });
+    expect(() => resolveMethods('rise', { ...settings, seeds: [1, 1] })).toThrow(expect.objectContaining({ kind: 'usage' }));
+  });
+
+  it('a one-seed run keeps plain ids and configs (no priorId change in meaning, no seed field)', () => {
+    const ms = resolveMethods('borex:rise', settings);
+    expect(ms.map((m) => [m.id, m.priorId ?? null, m.seed ?? null])).toEqual([
+      ['rise', null, null],
+      ['borex:rise', 'rise', null],
+    ]);
+  });
+
+  it('+learned sets priorWeight learned; configs without it carry no priorWeight key', () => {
+    const ms = resolveMethods('borex:rise,borex:rise+learned', settings);
+    expect(ms.find((m) => m.id === 'borex:rise+learned')!.config.borex).toEqual({ ...BOREX_DEFAULTS, candidateStride: 1, priorWeight: 'learned' });
+    expect('priorWeight' in ms.find((m) => m.id === 'borex:rise')!.config.borex!).toBe(false);
+  });
+
+  it('per-item streams: the item seed is a fixed function of (seed, key)', () => {
+    expect(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane')).toBe(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane'));
+    const seeds = new Set(['a#cat', 'a#dog', 'b#cat'].flatMap((k) => [0, 1, 2].map((s) => itemSeed(s, k))));
+    expect(seeds.size).toBe(9);
+    // Pinned: changing the derivation would silently change every per-item-streams run.
+    expect(itemSeed(0, 'a#cat')).toBe(1902158709);
   });
 });

@@ -110,3 +110,57 @@ describe('prior scaling and aggregation', () => {
     expect(Array.from(aggregateMap(two, 1, 4, [1, 2], 'mean'))).toEqual([1, 5, 9, 13]);
   });
 });
+
+describe('BOREx with a learned prior weight (GP mean β·i0 + c_s)', () => {
+  /** A prior on the evidence region itself. */
+  function goodPrior(): Float32Array {
+    const p = new Float32Array(H * W);
+    const [r0, r1, c0, c1] = REGION;
+    const rc = (r0 + r1) / 2;
+    const cc = (c0 + c1) / 2;
+    for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) p[r * W + c] = Math.exp(-((r - rc) ** 2 + (c - cc) ** 2) / 300);
+    return p;
+  }
+
+  it('trusts a prior on the evidence more than one far from it, and reports β and the offsets', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    const learned = { ...fast, iterations: 20, priorWeight: 'learned' as const };
+    const good = await borex(whiteTarget(model), goodPrior(), learned);
+    const wrong = await borex(whiteTarget(model), wrongPrior(), learned);
+    expect(good.priorWeight).toBeGreaterThan(0);
+    expect(good.priorWeight!).toBeGreaterThan(wrong.priorWeight!);
+    expect(good.priorOffsets).toHaveLength(fast.halfSizes.length);
+    expect(model.inRegion(argmax(good.map))).toBe(true);
+    // The samples' residuals are those of the final mean.
+    const s = good.samples[3];
+    const i0 = scalePrior(goodPrior(), H * W, fast.priorMeanAbs);
+    const k = fast.halfSizes.map((v) => Math.max(1, Math.round((v * H) / 224))).indexOf(s.halfSize);
+    expect(s.residual).toBeCloseTo(s.y - good.priorWeight! * i0[s.row * W + s.col] - good.priorOffsets![k], 12);
+  });
+
+  it('fixed (the default) reports no β, and is the same map as before the option existed', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    const a = await borex(whiteTarget(model), wrongPrior(), { ...fast, iterations: 6 });
+    const b = await borex(whiteTarget(model), wrongPrior(), { ...fast, iterations: 6, priorWeight: 'fixed' });
+    expect(a.priorWeight).toBeUndefined();
+    expect(Array.from(b.map)).toEqual(Array.from(a.map));
+  });
+
+  it('refuses an unknown prior weight as a usage error', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    await expect(borex(whiteTarget(model), null, { ...fast, priorWeight: 'maybe' as never })).rejects.toMatchObject({ kind: 'usage' });
+  });
+
+  it('exports σ per pixel when asked: in (0, 1], lowest near the queried squares', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    const out = await borex(whiteTarget(model), wrongPrior(), { ...fast, iterations: 8 }, {}, undefined, { uncertainty: true });
+    expect(out.uncertainty).toHaveLength(H * W);
+    const u = out.uncertainty!;
+    expect(Math.min(...u)).toBeGreaterThan(0);
+    expect(Math.max(...u)).toBeLessThanOrEqual(1);
+    const first = out.samples[0];
+    expect(u[first.row * W + first.col]).toBeLessThan(Math.max(...u));
+    const none = await borex(whiteTarget(model), wrongPrior(), { ...fast, iterations: 2 });
+    expect(none.uncertainty).toBeUndefined();
+  });
+});
