@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { encodeVideo } from '../../src/engine/media/video/encode.ts';
 import { decodeFrames } from '../../src/engine/media/video/decode.ts';
 import { probeVideo } from '../../src/engine/media/video/probe.ts';
+import { encodeNpy } from '../../src/engine/render/npy.ts';
 import type { JobEvent, OpenedVideo, VideoExplainDone } from '../../src/shared/api.ts';
 import { fromWire } from '../../src/shared/wire.ts';
 import { readNpy, tempDir } from '../helpers/cli.ts';
@@ -208,6 +209,21 @@ describe('video jobs through borex serve with motion-v1', () => {
     }
     const noPrior = await serve.api('export-video', { jobId: 'nosuchjob' });
     expect(noPrior.status).toBe(404);
+  });
+
+  it('refines a prior imported from a T×H×W .npy (openPrior, prior "file")', async () => {
+    const prior = new Float32Array(T * S * S);
+    for (const t of EVIDENCE) for (let y = 22; y < 42; y++) prior.fill(1, (t * S + y) * S + 10, (t * S + y) * S + 40);
+    const up = await serve.upload('priors', 'mine.npy', Buffer.from(encodeNpy(prior, [T, S, S])));
+    expect(up.status, JSON.stringify(up.json)).toBe(200);
+    const jobId = await start('explain-video', { videoId: video.id, model: 'motion-v1', method: 'borex', prior: 'file', priorFileId: (up.json as { id: string }).id, preset: 'paper', advanced: { iterations: 4 } });
+    const done = (await ended(jobId)) as Extract<JobEvent, { type: 'video-done' }>;
+    expect(done.type, JSON.stringify(done).slice(0, 300)).toBe('video-done');
+    expect(Array.from(done.priorMaps![0])).toEqual(Array.from(prior));
+    expect(done.result.clips[0].prior!.frameImportance.map((v) => v > 0)).toEqual(Array.from({ length: T }, (_, i) => EVIDENCE.includes(i)));
+    expect(done.result.clips[0].borex!.modelCalls).toBe(8);
+    const missing = await serve.api('explain-video', { videoId: video.id, model: 'motion-v1', method: 'borex', prior: 'file', preset: 'paper' });
+    expect(missing.status).toBe(400);
   });
 
   it('windows a long video (window T, stride S): one clip each, every event tagged with its clip, [clips,T,H,W] saved, one merged export', async () => {
