@@ -45,6 +45,7 @@ import type { FileInput } from '../shared/calls.ts';
 import { imageMime, isPriorMapFile, mediaKindOf, OPENABLE_IMAGE_FORMATS, PRIOR_MAP_EXTENSIONS, type MediaInfo } from '../shared/media.ts';
 import { asBorexError } from '../engine/errors.ts';
 import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
+import { readPriorFile } from '../engine/methods/imported-prior.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
 import { isClipLayout, isClipSpec, type Layout } from '../engine/model/spec.ts';
@@ -194,7 +195,7 @@ export class ApiBackend {
     return 'path' in file ? this.addImagePath(file.path) : this.addImageBytes(asBuffer(file.bytes), file.name);
   }
 
-  openPrior(file: FileInput): { id: string; name: string } {
+  openPrior(file: FileInput): Promise<{ id: string; name: string }> {
     return 'path' in file ? this.addPriorPath(file.path) : this.addPriorBytes(asBuffer(file.bytes), file.name);
   }
 
@@ -218,6 +219,7 @@ export class ApiBackend {
   /** Serve mode: an uploaded photo, stored under the session's work directory. */
   async addImageBytes(bytes: Buffer, name: string): Promise<ImageInfo> {
     const meta = await probe(bytes, name);
+    await checkDecodes(bytes, name);
     const id = newId();
     const file = path.join(this.workDir, 'images', `${id}.${meta.ext}`);
     fs.writeFileSync(file, bytes);
@@ -227,11 +229,12 @@ export class ApiBackend {
   /** App mode: a photo on disk, its path already re-checked by the main process. */
   async addImagePath(file: string): Promise<ImageInfo> {
     const meta = await probe(file, path.basename(file));
+    await checkDecodes(file, path.basename(file));
     return this.register(newId(), file, path.basename(file), meta);
   }
 
-  /** Serve mode: an uploaded prior map; the engine reads and checks it when a job uses it. */
-  addPriorBytes(bytes: Buffer, name: string): { id: string; name: string } {
+  /** Serve mode: an uploaded prior map, read and checked by the engine's reader now (a bad one is refused at open). */
+  async addPriorBytes(bytes: Buffer, name: string): Promise<{ id: string; name: string }> {
     if (!isPriorMapFile(name)) throw new ApiError('bad-input', `${name}: a prior map must be ${PRIOR_MAP_EXTENSIONS.join(', ')}`);
     const id = newId();
     // Kept under its own name (in a folder of its own): result.json records where the prior came from.
@@ -239,13 +242,31 @@ export class ApiBackend {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, path.basename(name).replace(/[^A-Za-z0-9._ -]+/g, '_'));
     fs.writeFileSync(file, bytes);
+    try {
+      await checkPriorFile(file, name);
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     return this.registerPrior(id, file, name);
   }
 
-  /** App mode: a prior map on disk, its path already re-checked by main. */
-  addPriorPath(file: string): { id: string; name: string } {
+  /** App mode: a prior map on disk, its path already re-checked by main; read and checked now. */
+  async addPriorPath(file: string): Promise<{ id: string; name: string }> {
     if (!isPriorMapFile(file)) throw new ApiError('bad-input', `${file}: a prior map must be ${PRIOR_MAP_EXTENSIONS.join(', ')}`);
+    await checkPriorFile(file, file);
     return this.registerPrior(newId(), file, path.basename(file));
+  }
+
+  /**
+   * A failure's message in the user's words: the session's stored copies (upload ids, temp
+   * folders) named by the file names the user gave them.
+   */
+  private userWords(message: string): string {
+    let out = message;
+    for (const { file, info } of this.images.values()) out = out.split(file).join(info.name);
+    for (const { file, name } of this.priors.values()) out = out.split(file).join(name);
+    return out;
   }
 
   private registerPrior(id: string, file: string, name: string): { id: string; name: string } {
@@ -264,7 +285,10 @@ export class ApiBackend {
     const image = this.imageFile(req.imageId);
     const model = this.modelSource(req.model);
     const { result } = this.host.run({ kind: 'classify', image, model });
-    return (await result.catch((e: unknown) => Promise.reject(asBorexError(e)))) as ClassifyResponse;
+    return (await result.catch((e: unknown) => {
+      const err = asBorexError(e);
+      return Promise.reject(new ApiError(err.kind, this.userWords(err.message)));
+    })) as ClassifyResponse;
   }
 
   explain(raw: unknown): JobStarted {
@@ -298,7 +322,7 @@ export class ApiBackend {
       (err: unknown) => {
         const e = asBorexError(err);
         job.state = 'failed';
-        emit({ type: 'failed', jobId, kind: e.kind, message: e.message });
+        emit({ type: 'failed', jobId, kind: e.kind, message: this.userWords(e.message) });
       },
     );
     return { jobId };
@@ -554,6 +578,38 @@ async function probe(input: Buffer | string, name: string): Promise<{ format: st
   const over = overPixelLimit(meta.width, meta.height);
   if (over) throw new ApiError('bad-input', `${name}: ${over}`);
   return { format: meta.format, ext: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
+}
+
+/**
+ * A photo is decoded whole once when it is opened (small: shrink-on-load), so a truncated or
+ * corrupt one is refused now, naming the user's file, rather than drawn in slivers and failing later.
+ */
+async function checkDecodes(input: Buffer | string, name: string): Promise<void> {
+  try {
+    await sharp(input, { failOn: 'truncated', limitInputPixels: false }).resize({ width: 64, height: 64, fit: 'inside' }).raw().toBuffer();
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split('\n')[0].replace(/^Vips\w*: /, '') : String(err);
+    throw new ApiError('bad-input', `${name}: the photo is truncated or corrupt (${why}); it cannot be opened`);
+  }
+}
+
+/** A prior map read as a job would read it; a file that is not one is refused naming the user's file. */
+async function checkPriorFile(file: string, name: string): Promise<void> {
+  try {
+    await readPriorFile(file, 2);
+  } catch (err) {
+    const e = asBorexError(err);
+    // A clip's prior (T×H×W .npy) is also a prior: the video view imports those.
+    if (path.extname(file).toLowerCase() === '.npy' && /shape \[\d+, \d+, \d+\]/.test(e.message)) {
+      try {
+        await readPriorFile(file, 3);
+        return;
+      } catch {
+        /* the first reason stands */
+      }
+    }
+    throw new ApiError('bad-input', e.message.split(file).join(name));
+  }
 }
 
 /** The folder a batch of photos added one by one runs over: this layout's `jobs/<id>/input`, in a session's work directory. */

@@ -129,7 +129,11 @@ describe('borex serve (fake engine)', () => {
     expect(JSON.parse(classified.body).top5[0].name).toBe('one');
     // Prior maps: only map file types, and prior 'file' needs one.
     expect((await request(server.port, { method: 'POST', path: '/api/priors?name=evil.sh', headers: auth(), body: 'x' })).status).toBe(422);
-    const prior = await request(server.port, { method: 'POST', path: '/api/priors?name=../../p.npy', headers: auth(), body: 'x' });
+    // A prior is read when it is chosen: garbage is refused naming the user's file (not the stored copy).
+    const garbage = await request(server.port, { method: 'POST', path: '/api/priors?name=../../p.npy', headers: auth(), body: 'x' });
+    expect(garbage.status).toBe(422);
+    expect(JSON.parse(garbage.body).error.message).toMatch(/^p\.npy: not usable as a prior: /);
+    const prior = await request(server.port, { method: 'POST', path: '/api/priors?name=../../p.npy', headers: auth(), body: npyFloat32(32, 32, Array.from({ length: 1024 }, (_, i) => i)) });
     expect(JSON.parse(prior.body)).toMatchObject({ name: 'p.npy' });
     const explain = { imageId: id, model: 'mobilenetv2-12-int8', method: 'borex', prior: 'file', preset: 'paper' };
     const noFile = await json('explain', explain);
@@ -251,3 +255,11 @@ describe('borex serve (fake engine)', () => {
     ws.close();
   });
 });
+
+/** A float32 H×W .npy (format 1.0), as numpy writes it (over 4 KB: the engine's reader fails on smaller ones, a Buffer-pool alignment bug reported separately). */
+function npyFloat32(h: number, w: number, values: number[]): Buffer {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${h}, ${w}), }`;
+  header = header.padEnd(64 - 10 - 1, ' ') + '\n';
+  const prefix = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([header.length & 0xff, header.length >> 8])]);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(values).buffer)]);
+}
