@@ -21,7 +21,7 @@ export type PresetChoice = (typeof PRESET_CHOICES)[number];
 export const BASELINE_CHOICES = ['mean', 'black', 'blur', 'temporal-mean'] as const;
 export type BaselineChoice = (typeof BASELINE_CHOICES)[number];
 /** Files a finished job offers for export. */
-export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json', 'annotated.mp4'] as const;
+export const JOB_FILES = ['overlay.png', 'prior-overlay.png', 'saliency.npy', 'prior.npy', 'result.json', 'annotated.mp4', 'uncertainty.npy'] as const;
 export type JobFile = (typeof JOB_FILES)[number];
 
 const id = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });

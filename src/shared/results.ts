@@ -241,6 +241,8 @@ export interface ExplainDone {
   result: ResultSummary;
   map: Float32Array;
   priorMap?: Float32Array;
+  /** BOREx/BO: the posterior σ per pixel, aggregated like the map (uncertainty.npy; the map's dims). */
+  uncertainty?: Float32Array;
   geometry: Geometry;
   files: JobFile[];
 }

@@ -49,7 +49,7 @@ describe('explain --out (issue 14, item 5)', () => {
     const out = path.join(tempDir('out-'), 'run');
     const first = borex(['explain', SAMPLE, '--model', 'shapes-v1', '--method', 'borex', '--prior', 'gradcampp', '--iterations', '3', '--out', out]);
     expect(first.code, first.stderr).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['overlay.png', 'prior-overlay.png', 'prior.npy', 'result.json', 'saliency.npy']);
+    expect(fs.readdirSync(out).sort()).toEqual(['overlay.png', 'prior-overlay.png', 'prior.npy', 'result.json', 'saliency.npy', 'uncertainty.npy']);
     fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
     expect(explain(out).code).toBe(2);
     const r = explain(out, '--force');

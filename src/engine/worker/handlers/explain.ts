@@ -54,6 +54,7 @@ export async function explain(job: Extract<HostJob, { kind: 'explain' }>, models
     result: outcome.result,
     map: outcome.map,
     priorMap: outcome.priorMap,
+    ...(outcome.uncertainty ? { uncertainty: outcome.uncertainty } : {}),
     geometry: outcome.geometry,
     files: written.map((f) => path.basename(f) as JobFile),
   };
