@@ -13,7 +13,7 @@ import { encodeVideo } from '../../../src/engine/media/video/encode.ts';
 import { engineRequest } from '../../../src/engine/worker/handlers/explain.ts';
 import { appProtocolHandler } from '../../../src/main/app-protocol.ts';
 import type { ExplainRequest } from '../../../src/shared/api.ts';
-import { tempDir } from '../../helpers/cli.ts';
+import { borex, tempDir } from '../../helpers/cli.ts';
 import { FakeHost } from '../api/fake-host.ts';
 
 describe('answerRange', () => {
@@ -78,6 +78,14 @@ describe('videos in the app (opened by path)', () => {
     expect(t.name).toBe('far.tube.csv');
     expect(() => backend.explainVideo({ videoId: v.id, model: 'motion-v1', method: 'rise', prior: 'none', preset: 'paper', tubeId: t.id })).toThrow(/^.*far\.tube\.csv: /);
     expect(() => backend.openTube({ path: path.join(dir, 'boxes.xml') })).toThrow('boxes.xml: a tube file is .json');
+  });
+});
+
+describe('borex serve --max-video-bytes', () => {
+  it('must be a positive integer (usage error, exit 2, before anything starts)', () => {
+    const r = borex(['serve', '--max-video-bytes', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--max-video-bytes must be an integer ≥ 1, got "0"');
   });
 });
 
