@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiBackend } from '../../app/backend.ts';
-import { WorkerHost } from '../../engine/worker/worker-host.ts';
+import { ProcessHost } from '../../engine/worker/process-host.ts';
 import { intOption, parse } from '../args.ts';
 import { startServer, type RunningServer } from '../serve/server.ts';
 import { usageError } from '../../engine/errors.ts';
@@ -34,7 +34,9 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'borex-serve-'));
   const removeWorkDir = () => fs.rmSync(workDir, { recursive: true, force: true });
   process.once('exit', removeWorkDir);
-  const host = new WorkerHost({ settings: { threads } });
+  // The engine in its own process: stopping a worker thread inside onnxruntime aborts the whole
+  // process (worker/process-host.ts), so a killed or stuck engine must not share the server's.
+  const host = new ProcessHost({ settings: { threads } });
   const backend = new ApiBackend(host, workDir, 'http', { runsDir: path.resolve(values.runs ?? 'borex-runs') });
   let stopping = false;
   try {
