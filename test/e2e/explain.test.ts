@@ -21,6 +21,8 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
   let page: Page;
   const problems: string[] = [];
   const runsDir = tempDir('borex-e2e-runs-');
+  /** The explain view's own controls (the Video view has a settings panel with the same test ids). */
+  const ev = () => page.getByTestId('explain-view');
   const shot = (name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 
   beforeAll(async () => {
@@ -66,16 +68,18 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
   });
 
   it('runs RISE → BOREx with live updates; three maps, both curves, AUCs equal result.json', async () => {
-    await page.getByTestId('method').selectOption('borex');
-    await page.getByTestId('prior').selectOption('rise');
-    await page.getByTestId('preset').selectOption('paper');
-    await page.getByRole('button', { name: /Advanced/ }).click();
-    await page.getByTestId('iterations').fill('20');
+    await ev().getByTestId('method').selectOption('borex');
+    await ev().getByTestId('prior').selectOption('rise');
+    await ev().getByTestId('preset').selectOption('paper');
+    await ev().getByRole('button', { name: /Advanced/ }).click();
+    await ev().getByTestId('iterations').fill('20');
     await page.getByTestId('run').click();
     // The prior is drawn as soon as the engine has it, while BOREx still runs (before the job's done event).
     await page.waitForSelector('[data-job-state=running] [data-testid=panel-prior] canvas[data-has-map=true]', { timeout: 120_000 });
     // While BOREx runs, the refined panel draws its map so far.
     await page.waitForSelector('[data-job-state=running] [data-testid=panel-refined] canvas[data-has-map=true]', { timeout: 120_000 });
+    // The live map has its colour bar, in the chosen normalisation (rank by default).
+    await page.waitForSelector('[data-job-state=running] [data-testid=colorbar]:has-text("BOREx so far")', { timeout: 60_000 });
     await shot('explain-live');
     await page.waitForSelector('[data-job-state=done]', { timeout: 240_000 });
     for (const panel of ['prior', 'refined']) expect(await page.locator(`[data-testid=panel-${panel}] canvas`).getAttribute('data-has-map')).toBe('true');
@@ -101,12 +105,30 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-result.json').click()]);
     expect(download.suggestedFilename()).toBe('result.json');
     expect(JSON.parse(fs.readFileSync((await download.path())!, 'utf8'))).toEqual(result);
-    // Shared normalisation puts prior and refined on one colour scale.
-    const bars = page.getByTestId('colorbar');
-    expect(await bars.nth(0).textContent()).not.toBe((await bars.nth(1).textContent())!.replace('refined', 'prior'));
-    await page.getByTestId('normalisation').selectOption('shared');
-    expect(await bars.nth(0).textContent()).toBe((await bars.nth(1).textContent())!.replace('refined', 'prior'));
+    // Rank (the default) puts any two maps on one 0–100 % scale; the bars say what the values are.
+    const bars = page.getByTestId('explain-view').getByTestId('colorbar');
+    const range = (i: number) => bars.nth(i).getAttribute('data-range');
+    expect([await range(0), await range(1)]).toEqual(['0,1', '0,1']);
+    expect(await bars.nth(1).textContent()).toContain('0 %50 %100 %');
+    expect(await bars.nth(0).getByTestId('colorbar-meaning').textContent()).toBe("percentile of the map's pixels (100 % = most important)");
+    // Values: each map its own range, with its unit; the signed refined map centred on 0, and no exponents.
     await page.getByTestId('normalisation').selectOption('per-image');
+    expect(await bars.nth(0).getByTestId('colorbar-meaning').textContent()).toBe('mean class probability with the pixel kept');
+    expect(await bars.nth(1).getByTestId('colorbar-meaning').textContent()).toBe('signed: predicted probability drop when hidden (GP mean, squashed)');
+    const [lo, hi] = (await range(1))!.split(',').map(Number);
+    expect(lo).toBe(-hi);
+    expect(await range(0)).not.toBe(await range(1));
+    for (const i of [0, 1]) expect(await bars.nth(i).textContent()).not.toMatch(/\de[-+]\d/);
+    // Shared normalisation puts prior and refined on one colour scale.
+    await page.getByTestId('normalisation').selectOption('shared');
+    expect(await range(0)).toBe(await range(1));
+    // Blue–white–red on the unsigned prior: white is 0 (a range symmetric about 0), not its midpoint.
+    await page.getByTestId('normalisation').selectOption('per-image');
+    await page.getByTestId('colormap').selectOption('diverging');
+    const [plo, phi] = (await range(0))!.split(',').map(Number);
+    expect(plo).toBe(-phi);
+    await page.getByTestId('colormap').selectOption('auto');
+    await page.getByTestId('normalisation').selectOption('rank');
     await page.setViewportSize({ width: 1600, height: 1150 });
     await shot('explain-result');
   }, 360_000);
@@ -115,10 +137,10 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     const jobId = await page.getByTestId('explain-view').getAttribute('data-job-id');
     const npy = path.join(tempDir('borex-e2e-prior-'), 'imported-prior.npy');
     fs.writeFileSync(npy, Buffer.from(await (await fetch(`${served.origin}/api/jobs/${jobId}/files/saliency.npy?token=${served.token}`)).arrayBuffer()));
-    await page.getByTestId('prior').selectOption('file');
-    await page.getByTestId('prior-input').setInputFiles(npy);
-    await expect.poll(() => page.getByTestId('prior-file').textContent()).toBe('imported-prior.npy');
-    await page.getByTestId('iterations').fill('5');
+    await ev().getByTestId('prior').selectOption('file');
+    await ev().getByTestId('prior-input').setInputFiles(npy);
+    await expect.poll(() => ev().getByTestId('prior-file').textContent()).toBe('imported-prior.npy');
+    await ev().getByTestId('iterations').fill('5');
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-job-state=done]', { timeout: 120_000 });
     const next = await page.getByTestId('explain-view').getAttribute('data-job-id');
@@ -126,8 +148,8 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     const result = (await (await fetch(`${served.origin}/api/jobs/${next}/files/result.json?token=${served.token}`)).json()) as { prior: { method: string }; config: { prior: string } };
     expect(JSON.stringify(result.prior.method) + result.config.prior).toContain('imported-prior.npy');
     expect(await page.locator('[data-testid=panel-prior] canvas').getAttribute('data-has-map')).toBe('true');
-    await page.getByTestId('prior').selectOption('rise');
-    await page.getByTestId('iterations').fill('20');
+    await ev().getByTestId('prior').selectOption('rise');
+    await ev().getByTestId('iterations').fill('20');
   }, 300_000);
 
   it('zooms all three panels together and changes the colour map', async () => {
@@ -145,7 +167,7 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
   });
 
   it('cancels a running job', async () => {
-    await page.getByTestId('preset').selectOption('quality'); // 6000 RISE masks: long enough to cancel
+    await ev().getByTestId('preset').selectOption('quality'); // 6000 RISE masks: long enough to cancel
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-job-state=running] [data-testid=progress]');
     await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/rise [1-9]\d*\//);
@@ -162,8 +184,8 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
       const jobId = await page.getByTestId('explain-view').getAttribute('data-job-id');
       return (await (await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`)).json()) as { metrics: { fRp: number }; groundTruth: { source: string; class?: string } };
     };
-    await page.getByTestId('method').selectOption('rise');
-    await page.getByTestId('preset').selectOption('paper');
+    await ev().getByTestId('method').selectOption('rise');
+    await ev().getByTestId('preset').selectOption('paper');
     await page.getByTestId('draw-box').click();
     const box = (await page.locator('[data-testid=panel-original] canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.35);

@@ -1,10 +1,10 @@
 import type { Geometry } from '../../../shared/api.ts';
-import { colormapTable, mapRange, type ColormapName } from '../../../shared/colormaps.ts';
+import { colormapTable, type ColormapName } from '../../../shared/colormaps.ts';
 
 export type ColormapChoice = 'auto' | ColormapName;
 /** How the colour-map picker names each map (every map the engine has gets a name here). */
 export const COLORMAP_LABELS: Record<ColormapName, string> = { turbo: 'turbo', jet: 'jet', diverging: 'blue–white–red' };
-export type Normalisation = 'per-image' | 'shared';
+export { ranges, type Normalisation } from './normalise.ts';
 
 /** turbo for ordinary maps, blue–white–red for signed ones, unless the user picked a map. */
 export function colormapFor(choice: ColormapChoice, signed: boolean): ColormapName {
@@ -37,21 +37,6 @@ export function inputWindow(g: Geometry): { x: number; y: number; w: number; h: 
   const sx = g.photoWidth / g.resizedWidth;
   const sy = g.photoHeight / g.resizedHeight;
   return { x: g.cropLeft * sx, y: g.cropTop * sy, w: g.width * sx, h: g.height * sy, sx, sy };
-}
-
-/** Value ranges of prior and refined maps: each its own, or one shared by both. */
-export function ranges(maps: { map?: Float32Array; signed: boolean }[], normalisation: Normalisation): ([number, number] | undefined)[] {
-  const own = maps.map((m) => (m.map ? mapRange(m.map, m.signed) : undefined));
-  if (normalisation === 'per-image') return own;
-  const present = own.filter((r): r is [number, number] => r !== undefined);
-  if (present.length === 0) return own;
-  const shared: [number, number] = [Math.min(...present.map((r) => r[0])), Math.max(...present.map((r) => r[1]))];
-  if (maps.some((m) => m.signed)) {
-    const a = Math.max(Math.abs(shared[0]), Math.abs(shared[1]));
-    shared[0] = -a;
-    shared[1] = a;
-  }
-  return own.map((r) => (r ? shared : undefined));
 }
 
 export function formatEta(ms: number | undefined): string {
