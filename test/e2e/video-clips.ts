@@ -18,10 +18,10 @@ export function squareTube(direction: 1 | -1 = -1): Record<string, [number, numb
   return Object.fromEntries(EVIDENCE_FRAMES.map((k) => [String(k), [[squareX(k, direction), 22, squareX(k, direction) + 20, 42]]]));
 }
 
-/** Left (−1) or right (+1): lossless H.264, 24 fps, 64². */
-export async function squareClip(out: string, direction: 1 | -1 = -1, fps = 24): Promise<string> {
+/** Left (−1) or right (+1): lossless H.264, 24 fps, 64²; `count` frames (grey after the square's). */
+export async function squareClip(out: string, direction: 1 | -1 = -1, fps = 24, count = MOTION_FRAMES): Promise<string> {
   const frames: Uint8Array[] = [];
-  for (let k = 0; k < MOTION_FRAMES; k++) {
+  for (let k = 0; k < count; k++) {
     const f = new Uint8Array(S * S * 3).fill(110);
     if (EVIDENCE_FRAMES.includes(k)) {
       const x0 = squareX(k, direction);

@@ -32,20 +32,18 @@ function nbReadFrames(file: string): number {
 }
 
 /** The frame under the highest point drawn on a track canvas (its line colour), as the timeline maps x to frames. */
-function trackPeakFrame(page: Page, testid: string, rgb: [number, number, number], frames: number): Promise<number> {
-  return page.evaluate(
-    ([id, [r, g, b], n]) => {
-      const c = document.querySelector(`[data-testid=${id}]`) as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let y = 0; y < c.height; y++)
-        for (let x = 0; x < c.width; x++) {
-          const i = (y * c.width + x) * 4;
-          if (Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8) return Math.round((x * (n - 1)) / (c.width - 1));
-        }
-      return -1;
-    },
-    [testid, rgb, frames] as [string, [number, number, number], number],
-  );
+function trackPeakFrame(page: Page, testid: string, [r, g, b]: [number, number, number], frames: number): Promise<number> {
+  // Runs in the page, as a string: the tests' own tsconfig has no DOM types.
+  return page.evaluate<number>(`(() => {
+    const c = document.querySelector('[data-testid=${testid}]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let y = 0; y < c.height; y++)
+      for (let x = 0; x < c.width; x++) {
+        const i = (y * c.width + x) * 4;
+        if (Math.abs(d[i] - ${r}) < 8 && Math.abs(d[i + 1] - ${g}) < 8 && Math.abs(d[i + 2] - ${b}) < 8) return Math.round((x * ${frames - 1}) / (c.width - 1));
+      }
+    return -1;
+  })()`);
 }
 
 describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chromium', () => {
@@ -185,6 +183,33 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     expect(npy.suggestedFilename()).toBe('saliency.npy');
   }, 300_000);
 
+  it('windows (T 16, stride 24 over 48 frames): one result per window; frames no window covers are hatched, not zero', async () => {
+    await page.getByTestId('video-input').setInputFiles(await squareClip(path.join(work, 'square-48.mp4'), -1, 24, 48));
+    await expect.poll(() => view().getAttribute('data-frames'), { timeout: 30_000 }).toBe('48');
+    await view().getByTestId('method').selectOption('rise');
+    await page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1).fill('200'); // RISE masks N: 3 clips
+    await page.getByTestId('video-window').fill('16');
+    await page.getByTestId('video-stride').fill('24');
+    await page.getByTestId('video-run').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=done]', { timeout: 180_000 });
+    const result = await resultOf((await view().getAttribute('data-job-id'))!);
+    expect(result.sampling).toEqual({ window: 16, stride: 24 });
+    expect(result.clips.map((c) => [c.frames[0], c.frames.at(-1)])).toEqual([[0, 15], [24, 39], [32, 47]]);
+    expect(await page.getByTestId('track-refined').count()).toBe(1);
+    const refined = page.locator('[data-testid=video-refined] canvas');
+    for (const [k, unseen] of [[5, 'false'], [30, 'false'], [45, 'false'], [20, 'true']] as const) {
+      await page.getByTestId('frame-box').fill(String(k));
+      await page.getByTestId('frame-box').press('Enter');
+      await expect.poll(() => shownFrame(page)).toBe(k);
+      expect(await refined.getAttribute('data-unseen')).toBe(unseen);
+      expect(await refined.getAttribute('data-has-map')).toBe(unseen === 'true' ? 'false' : 'true');
+    }
+    expect(await page.getByTestId('video-refined-badge').textContent()).toBe('never seen by the model');
+    await shot('video-windows');
+    await page.getByTestId('video-stride').fill('');
+    await page.getByTestId('video-window').fill('');
+  }, 240_000);
+
   it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
     await page.getByTestId('video-input').setInputFiles(asset(AVI));
     await expect.poll(() => page.getByTestId('video-name').textContent(), { timeout: 30_000 }).toBe('test.avi');
@@ -201,15 +226,13 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     expect(Buffer.compare(first, await original.screenshot())).not.toBe(0);
     await shot('video-proxy');
 
+    // A drop on the window, made in the page (as a string: the tests' own tsconfig has no DOM types).
     const drop = (name: string, text: string) =>
-      page.evaluate(
-        ([n, t]) => {
-          const dt = new DataTransfer();
-          dt.items.add(new File([t], n, { type: '' }));
-          window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-        },
-        [name, text] as [string, string],
-      );
+      page.evaluate(`(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([${JSON.stringify(text)}], ${JSON.stringify(name)}));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      })()`);
     await drop('notes.txt', 'not a video');
     await expect.poll(() => page.getByTestId('app-notice').textContent()).toContain('notes.txt: not something BOREx Studio opens');
     await drop('broken.mp4', 'this is text, not an MP4');

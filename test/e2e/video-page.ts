@@ -9,32 +9,30 @@ import { HEIGHT, WIDTH } from '../../tools/video/index-clip.ts';
  * at zoom 1, so the pattern is scaled by canvas size / clip size.
  */
 export function readCanvasIndex(page: Page, testid = 'video-original'): Promise<number> {
-  return page.evaluate(
-    ([id, w0, h0]) => {
-      const canvas = document.querySelector(`[data-testid=${id}] canvas`) as HTMLCanvasElement;
-      const { width, height } = canvas;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
-      const sx = width / w0;
-      const sy = height / h0;
-      let k = 0;
-      for (let bit = 0; bit < 16; bit++) {
-        const cx = 32 + (bit % 4) * 16 + 8;
-        const cy = 16 + Math.floor(bit / 4) * 16 + 8;
-        let sum = 0;
-        let n = 0;
-        for (let y = Math.floor((cy - 4) * sy); y < Math.ceil((cy + 4) * sy); y++) {
-          for (let x = Math.floor((cx - 4) * sx); x < Math.ceil((cx + 4) * sx); x++) {
-            const i = (y * width + x) * 4;
-            sum += data[i] + data[i + 1] + data[i + 2];
-            n += 3;
-          }
+  // Runs in the page, as a string: the tests' own tsconfig has no DOM types.
+  return page.evaluate<number>(`(() => {
+    const canvas = document.querySelector('[data-testid=${testid}] canvas');
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const sx = width / ${WIDTH};
+    const sy = height / ${HEIGHT};
+    let k = 0;
+    for (let bit = 0; bit < 16; bit++) {
+      const cx = 32 + (bit % 4) * 16 + 8;
+      const cy = 16 + Math.floor(bit / 4) * 16 + 8;
+      let sum = 0;
+      let n = 0;
+      for (let y = Math.floor((cy - 4) * sy); y < Math.ceil((cy + 4) * sy); y++) {
+        for (let x = Math.floor((cx - 4) * sx); x < Math.ceil((cx + 4) * sx); x++) {
+          const i = (y * width + x) * 4;
+          sum += data[i] + data[i + 1] + data[i + 2];
+          n += 3;
         }
-        k = (k << 1) | (sum / n > 128 ? 1 : 0);
       }
-      return k;
-    },
-    [testid, WIDTH, HEIGHT] as [string, number, number],
-  );
+      k = (k << 1) | (sum / n > 128 ? 1 : 0);
+    }
+    return k;
+  })()`);
 }
 
 /** The frame the view says it shows (its data-frame, the "frame k / N" label). */

@@ -27,8 +27,17 @@ export const VIDEO_SHORTCUTS: readonly [string, string][] = [
 
 export const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 
+/** The part of a KeyboardEvent the table reads (declared here: the tests' type-check has no DOM). */
+export interface KeyPress {
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}
+
 /** The action of a key press, or undefined for a key the video view leaves alone. */
-export function videoAction(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>): VideoAction | undefined {
+export function videoAction(e: KeyPress): VideoAction | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
   const hop = e.shiftKey ? 10 : 1;
   switch (e.key) {
