@@ -29,6 +29,7 @@ import {
   type ModelListing,
   type OpenedFolder,
   type OpenedRun,
+  type RunComparison,
   type OpenedTube,
   type OpenedVideo,
   type RunListing,
@@ -37,6 +38,7 @@ import { overPixelLimit } from '../engine/image/decode.ts';
 import { listBatchInput } from '../engine/jobs/batch-input.ts';
 import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batch-resume.ts';
 import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
+import { compareRuns, loadRuns, paperPairs } from '../engine/jobs/compare.ts';
 import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
 import { probeVideoMedia } from './probe-video.ts';
@@ -131,6 +133,16 @@ export class ApiBackend {
     const m = readRunManifest(dir);
     const methods = ((m.spec as { methods?: { id: string }[] }).methods ?? []).map((x) => x.id);
     return { runId, methods, items: readRunItems(dir).map(batchItem) };
+  }
+
+  /** A run's paired Wilcoxon tests, as `borex compare RUN_DIR` computes them (the paper's pairs its methods allow). */
+  compareRun(raw: unknown): RunComparison {
+    const { runId } = runRequest(raw, '');
+    const runs = loadRuns([this.runDir(runId)]);
+    const pairs = paperPairs(runs.methods);
+    if (pairs.length === 0) return { runId, rows: [], note: `no method of this run is paired with its refinement (it has ${runs.methods.join(', ')}); run e.g. rise with borex:rise` };
+    const rows = compareRuns(runs, pairs).rows.map(({ table, name, baseline, candidate, subset, metric, alternative, n, meanBaseline, meanCandidate, medianDifference, shareImproved, pValue, note }) => ({ table, name, baseline, candidate, subset, metric, alternative, n, meanBaseline, meanCandidate, medianDifference, shareImproved, pValue, note }));
+    return { runId, rows };
   }
 
   /**

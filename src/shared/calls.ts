@@ -25,6 +25,7 @@ import type {
   ModelListing,
   OpenedFolder,
   OpenedRun,
+  RunComparison,
   OpenedTube,
   OpenedVideo,
   RunListing,
@@ -79,6 +80,8 @@ export const CALLS = {
   batch: json(batchRequest, reply<BatchStarted>(), { startsJob: true }),
   runs: json(nothing, reply<{ dir: string; runs: RunListing[] }>()),
   openRun: json(runRequest, reply<OpenedRun>()),
+  /** A run's Wilcoxon tables, as `borex compare RUN_DIR` computes them. */
+  compareRun: json(runRequest, reply<RunComparison>()),
   resumeRun: json(resumeRunRequest, reply<BatchStarted>(), { startsJob: true }),
   /** The one way to cancel a job (serve's WebSocket `cancel` frame is relayed to it). */
   cancel: json(jobRequest, reply<{ cancelled: boolean }>()),

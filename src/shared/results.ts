@@ -179,6 +179,36 @@ export interface RunListing {
   remaining: number;
 }
 
+/**
+ * A run's paired tests, as `borex compare RUN_DIR` computes them (src/engine/jobs/compare.ts): the
+ * rows of the paper's Tables 1 and 2 its methods allow, one per pair and metric, each a one-sided
+ * Wilcoxon signed-rank test of candidate against baseline over the items where both succeeded.
+ */
+export interface RunComparison {
+  runId: string;
+  rows: {
+    table: string;
+    /** The row's name in the paper's tables ("RISE", "no-flip", …). */
+    name: string;
+    baseline: string;
+    candidate: string;
+    subset?: string;
+    metric: 'fRp' | 'f1' | 'insertion' | 'deletion';
+    alternative: 'greater' | 'less';
+    n: number;
+    meanBaseline?: number;
+    meanCandidate?: number;
+    medianDifference?: number;
+    /** Share of pairs improved in the test's direction. */
+    shareImproved?: number;
+    pValue?: number;
+    /** Why there is no test (no pairs, all differences zero). */
+    note?: string;
+  }[];
+  /** Why there are no rows (the run has no method paired with its refinement). */
+  note?: string;
+}
+
 export interface OpenedRun {
   runId: string;
   methods: string[];

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { borex, tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
 
 const DOG = 'images/darknet/dog.jpg';
@@ -206,6 +206,65 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
     expect(await page.getByTestId('top5').textContent()).not.toContain('malamute');
     await page.unroute('**/api/classify');
   }, 60_000);
+
+  it('says whether the refinement helped: Δ vs prior with a better/worse mark, equal to result.json', async () => {
+    const ev = page.getByTestId('explain-view');
+    await page.getByTestId('file-input').setInputFiles(asset(DOG));
+    await expect.poll(() => page.locator('[data-testid=top5] button.selected').textContent(), { timeout: 60_000 }).toContain('malamute');
+    await ev.getByTestId('method').selectOption('borex');
+    await ev.getByTestId('prior').selectOption('rise');
+    await ev.getByTestId('preset').selectOption('paper');
+    if (!(await ev.getByTestId('advanced').isVisible())) await ev.getByRole('button', { name: /Advanced/ }).click();
+    await ev.getByTestId('iterations').fill('10');
+    await ev.getByTestId('run').click();
+    await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=metrics-delta]', { timeout: 180_000 });
+    const jobId = await ev.getAttribute('data-job-id');
+    const result = (await (await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`)).json()) as { metrics: Record<string, number>; prior: { metrics: Record<string, number> } };
+    for (const [m, higherBetter] of [['insertion', true], ['deletion', false]] as const) {
+      const cell = ev.getByTestId(`delta-${m}`);
+      const d = result.metrics[m] - result.prior.metrics[m];
+      expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(d, 12);
+      const verdict = Math.abs(d) < 5e-4 ? 'same' : d > 0 === higherBetter ? 'better' : 'worse';
+      expect(await cell.getAttribute('data-verdict')).toBe(verdict);
+      expect(await cell.textContent()).toContain({ better: '▲ better', worse: '▼ worse', same: '= same' }[verdict]);
+    }
+    expect(await ev.getByTestId('verdict').textContent()).toMatch(/^The refinement /);
+    await ev.getByTestId('iterations').fill('');
+    await shot('explain-delta');
+  }, 240_000);
+
+  it('the batch table shows Δ per photo and the Wilcoxon table of borex compare', async () => {
+    await page.getByTestId('tab-batch').click();
+    const voc = VOC.map((v) => asset(`voc2012-subset/JPEGImages/${v}.jpg`));
+    await page.getByTestId('batch-files').setInputFiles(voc);
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(3);
+    await page.getByTestId('batch-method-borex:rise').check();
+    await page.getByTestId('batch-view').getByPlaceholder('50').fill('8');
+    await page.getByTestId('batch-run').click();
+    await page.waitForSelector('[data-testid=batch-view][data-job-state=done] [data-testid=compare-table]', { timeout: 240_000 });
+    const lines = newestRun();
+    // Δ per photo: borex:rise − rise on the same item, as items.jsonl holds them.
+    const cells = page.locator('[data-testid=delta-borex\\:rise-insertion]');
+    expect(await cells.count()).toBe(lines.length);
+    for (const [i, l] of lines.entries()) {
+      const d = l.methods!['borex:rise'].metrics.insertion - l.methods!.rise.metrics.insertion;
+      expect(Number(await cells.nth(i).getAttribute('data-value'))).toBeCloseTo(d, 12);
+    }
+    // The Wilcoxon rows are those of `borex compare RUN_DIR --format json` on this very run.
+    const runDir = path.join(runsDir, fs.readdirSync(runsDir).sort().at(-1)!);
+    const cli = borex(['compare', runDir, '--format', 'json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const expected = (JSON.parse(cli.stdout) as { rows: { baseline: string; candidate: string; metric: string; n: number; pValue?: number }[] }).rows.filter((r) => r.metric !== 'f1');
+    const rows = page.getByTestId('compare-row');
+    expect(await rows.count()).toBe(expected.length);
+    for (const [i, r] of expected.entries()) {
+      expect(await rows.nth(i).getAttribute('data-pair')).toBe(`${r.baseline}>${r.candidate}`);
+      expect(await rows.nth(i).getAttribute('data-metric')).toBe(r.metric);
+      expect(Number(await rows.nth(i).getAttribute('data-n'))).toBe(r.n);
+      expect(await rows.nth(i).getAttribute('data-p')).toBe(r.pValue === undefined ? '' : String(r.pValue));
+    }
+    await shot('batch-compare');
+  }, 300_000);
 
   it('logged no console errors or warnings', () => {
     // The refusals this file provokes are answered 422, which Chromium logs; anything else is a problem.
