@@ -1,6 +1,6 @@
 /**
  * Issue 14, item 7 continued: what one file may cost. Files read whole (photos, priors, VOC
- * annotations, box lists, tube files) are refused over a byte limit (engine/file-limits.ts,
+ * annotations, box lists, tube files, batch manifests) are refused over a byte limit (engine/file-limits.ts,
  * BOREX_MAX_FILE_BYTES), and a read never goes past it, so /dev/zero or a FIFO cannot fill
  * memory; a video's frames are held to the photo pixel limit (BOREX_MAX_PIXELS) and a clip's
  * decoded frames × pixels to BOREX_MAX_CLIP_PIXELS (media/video/probe.ts), before any decoding.
@@ -68,6 +68,12 @@ describe('byte limits on files read whole', () => {
     expect(b.code).toBe(3);
     expect(b.stderr).toBe(over(json, fs.statSync(json).size, 'box list', limit));
     expect(explain(['--boxes', json]).code).toBe(0); // the same file under the default limit
+
+    const manifest = path.join(dir, 'big.csv');
+    fs.writeFileSync(manifest, `image\n${sample}\n${'#'.repeat(limit)}\n`);
+    const m = borex(['batch', manifest, '--methods', 'gradcam', '--model', 'shapes-v1', '--out', path.join(dir, 'manifest-run')], env);
+    expect(m.code).toBe(3);
+    expect(m.stderr).toBe(over(manifest, fs.statSync(manifest).size, 'manifest', limit));
   });
 
   it('a tube file over the limit is refused before it is parsed', () => {

@@ -29,7 +29,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { badInput, usageError } from '../errors.ts';
+import { badInput, BorexError, usageError } from '../errors.ts';
+import { readWholeText } from '../file-limits.ts';
 import type { PhotoBox } from '../metrics/voc.ts';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, mediaKindOf, type MediaKind } from '../../shared/media.ts';
 
@@ -292,10 +293,12 @@ function findVocXml(e: BatchEntry, input: BatchInput): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
 }
 
+/** A manifest or annotation file, read whole within the byte limit (engine/file-limits.ts). */
 function readText(file: string, what: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readWholeText(file, what);
   } catch (err) {
+    if (err instanceof BorexError) throw err;
     throw badInput(file, `cannot read the ${what} (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
 }
