@@ -35,6 +35,7 @@ import {
   type RunListing,
 } from '../shared/api.ts';
 import { overPixelLimit } from '../engine/image/decode.ts';
+import { inlineMapBytes, videoDoneEvent } from './video-done.ts';
 import { listBatchInput } from '../engine/jobs/batch-input.ts';
 import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batch-resume.ts';
 import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
@@ -65,6 +66,8 @@ export interface BackendOptions {
   runsDir?: string;
   /** The environment catalogue models are looked up in (the app's model directory setting). */
   modelEnv?: () => NodeJS.ProcessEnv;
+  /** Maps of a video-done event past this many float32 bytes are not inlined (video-done.ts); default BOREX_VIDEO_DONE_INLINE_BYTES, else 2 MiB. */
+  inlineMapBytes?: number;
 }
 
 interface Job {
@@ -95,6 +98,7 @@ export class ApiBackend {
   /** Batch runs are written to, and past runs read from, `runsDir` (default: inside workDir). */
   readonly runsDir: string;
   private readonly modelEnv: () => NodeJS.ProcessEnv;
+  private readonly inlineMapBytes: number;
 
   constructor(
     private readonly host: EngineHost,
@@ -104,6 +108,7 @@ export class ApiBackend {
   ) {
     this.runsDir = path.resolve(options.runsDir ?? path.join(workDir, 'runs'));
     this.modelEnv = options.modelEnv ?? (() => process.env);
+    this.inlineMapBytes = options.inlineMapBytes ?? inlineMapBytes();
     this.userModels = new UserModels(host, workDir);
     this.videos = new SessionVideos(workDir);
     fs.mkdirSync(path.join(workDir, 'images'), { recursive: true });
@@ -471,7 +476,7 @@ export class ApiBackend {
       (value: VideoExplainDone, jobId, job) => {
         job.files = value.files;
         job.video = { videoId: video.id, done: value };
-        return { type: 'video-done', jobId, ...value };
+        return videoDoneEvent(jobId, value, this.inlineMapBytes);
       },
     );
   }

@@ -337,6 +337,12 @@ export interface VideoExplainDone {
   dims: [number, number, number];
   geometry: Geometry;
   files: JobFile[];
+  /**
+   * Set when the maps were too large to inline in the event (over the backend's bound, 2 MiB of
+   * float32 by default): `maps` is then empty and `priorMaps` absent, and the client reads them from
+   * the job's saliency.npy (and prior.npy) through fileUrl — the same values, [T,H,W] or [clips,T,H,W].
+   */
+  mapsOmitted?: { bytes: number; limit: number };
 }
 
 /** A finished makeProxy job: variant 'proxy' of the video now plays; `pts` are the proxy's own frame times. */
