@@ -16,7 +16,7 @@ import { binaryPath } from '../../src/engine/media/video/binaries.ts';
 import { probeVideo } from '../../src/engine/media/video/probe.ts';
 import type { VideoResultSummary } from '../../src/shared/api.ts';
 import { asset, assetStatus } from '../helpers/assets.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
 import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip, squareTube } from './video-clips.ts';
 import { shownFrame } from './video-page.ts';
@@ -209,6 +209,18 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await page.getByTestId('video-stride').fill('');
     await page.getByTestId('video-window').fill('');
   }, 240_000);
+
+  it('your own clip model (a copy of motion-v1 with its spec and labels) is listed and chosen in the video view', async () => {
+    const dir = tempDir('borex-e2e-my-clip-');
+    for (const ext of ['onnx', 'borex.json', 'labels.txt']) fs.copyFileSync(path.join(ROOT, `resources/models/motion-v1.${ext}`), path.join(dir, `my-motion.${ext}`));
+    await page.getByTestId('video-model-input').setInputFiles(['onnx', 'borex.json', 'labels.txt'].map((ext) => path.join(dir, `my-motion.${ext}`)));
+    await expect.poll(() => page.getByTestId('app-notice').textContent(), { timeout: 60_000 }).toMatch(/^Opened my-motion\.onnx: 4 classes/);
+    await expect.poll(() => page.locator('[data-testid=video-model] option:checked').textContent(), { timeout: 60_000 }).toBe('my-motion.onnx (your model)');
+    expect(await page.getByTestId('video-model').inputValue()).toMatch(/^user:/);
+    // Photo models are not offered for a video.
+    expect(await page.locator('[data-testid=video-model] option').allTextContents()).not.toContain('mobilenetv2-12-int8');
+    await page.getByTestId('video-model').selectOption('motion-v1');
+  });
 
   it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
     await page.getByTestId('video-input').setInputFiles(asset(AVI));
