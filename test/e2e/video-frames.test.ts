@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIndexClip, type ClipKind } from '../../tools/video/index-clip.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { VIDEO_SHORTCUTS } from '../../src/renderer/src/lib/video/keys.ts';
 import { clickScrubber, expectShown, readCanvasIndex } from './video-page.ts';
 
 const N = 40;
@@ -44,6 +45,14 @@ describe.skipIf(skip)('video view: frame-exact players in Chromium', () => {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(served.url);
     await page.getByTestId('tab-video').click();
+  });
+
+  it('the ? sheet lists the video keys', async () => {
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('shortcut-video').count()).toBe(VIDEO_SHORTCUTS.length);
+    expect(await page.getByTestId('shortcuts').textContent()).toContain('Shift+→ / Shift+←ten frames on / back');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcuts').count()).toBe(0);
   });
 
   afterAll(async () => {
