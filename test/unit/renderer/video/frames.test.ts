@@ -1,6 +1,6 @@
 /** The video view's frame math (src/renderer/src/lib/video/frames.ts) on the frame-index clips' own time tables. */
 import { describe, expect, it } from 'vitest';
-import { clampFrame, formatTimestamp, frameAt, frameAtX, frameOfMediaTime, frameTimes, seekTime, xOfFrame } from '../../../../src/renderer/src/lib/video/frames.ts';
+import { clampFrame, formatTimestamp, frameAt, frameAtX, frameOfMediaTime, frameTimes, frameTimesOf, seekTime, xOfFrame } from '../../../../src/renderer/src/lib/video/frames.ts';
 import { vfrTimes } from '../../../../tools/video/index-clip.ts';
 
 const N = 60;
@@ -46,6 +46,12 @@ describe('frame times', () => {
     const t = frameTimes([1.5, 1.54, 1.58], 0.12);
     expect(Array.from(t.starts)).toEqual([0, 0.040000000000000036, 0.08000000000000007]);
     expect(t.end).toBe(0.12);
+  });
+  it('from the API\'s pts and durations (OpenedVideo): the end is the last frame\'s own end', () => {
+    const t = frameTimesOf([0.5, 0.54, 0.64], [0.04, 0.1, 0.02]);
+    expect(t.end).toBeCloseTo(0.16, 12);
+    expect(seekTime(t, 2)).toBeCloseTo(0.15, 12);
+    expect(seekTime(t, 1)).toBeCloseTo(0.09, 12);
   });
   it('a duration short of the last frame gets one more gap', () => {
     expect(frameTimes([0, 0.1, 0.2], 0.2).end).toBeCloseTo(0.3, 12);
