@@ -51,7 +51,7 @@ import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
 import { readPriorFile } from '../engine/methods/imported-prior.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
-import { isClipLayout, isClipSpec, type Layout } from '../engine/model/spec.ts';
+import { isClipSpec } from '../engine/model/spec.ts';
 import { versions } from '../engine/versions.ts';
 import type { ExportSource, HostJob, ModelSource } from '../engine/worker/protocol.ts';
 import type { BatchDone, ExplainDone, ExportDone, ProxyDone, VideoExplainDone } from '../shared/api.ts';
@@ -191,7 +191,7 @@ export class ApiBackend {
     // `clip`: the model explains videos (a clip layout), so the Video view lists it and the Explain view does not.
     const catalogue = CATALOGUE.map((e) => ({ name: e.name, description: e.description, available: isAvailable(e.name, env), clip: isClipSpec(e.spec) }));
     const firstAvailable = catalogue.find((m) => m.available)?.name;
-    const models: ModelListing[] = [...catalogue, ...this.userModels.listings().map((m) => ({ ...m, clip: m.user ? isClipLayout(m.user.input.layout as Layout) : false }))];
+    const models: ModelListing[] = [...catalogue, ...this.userModels.listings()];
     return {
       apiVersion: API_VERSION,
       version: versions()['borex-studio'],

@@ -7,6 +7,7 @@ import { ApiError } from '../shared/errors.ts';
 import { isLabelsFile, isModelFile, isSpecFile } from '../shared/model-files.ts';
 import { asBorexError, BorexError } from '../engine/errors.ts';
 import { sha256File } from '../engine/model/model-store.ts';
+import { isClipLayout, type Layout } from '../engine/model/spec.ts';
 import type { ModelSource, OpenedModel } from '../engine/worker/protocol.ts';
 import type { EngineHost } from '../engine/worker/worker-host.ts';
 
@@ -152,6 +153,8 @@ export class UserModels {
       name: source.key,
       description: `${fileName}: ${opened.classes} classes, ${opened.input.width}×${opened.input.height} input (${opened.input.resize}), spec from ${specSource}, ${labels ? `labels from ${labels}` : 'classes shown by index'}`,
       available: true,
+      // A clip layout: the Video view lists it, the Explain view does not.
+      clip: isClipLayout(opened.input.layout as Layout),
       user: { fileName, modelName: opened.name, classes: opened.classes, input: opened.input, specSource, labels, warnings: opened.warnings.map((w) => rename(w, shownAs)) },
     };
     this.models.set(source.key, { source, listing });
