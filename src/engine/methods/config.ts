@@ -44,12 +44,6 @@ export interface MethodOptions {
   /** For bo/borex: overrides of the method's defaults. */
   borex?: Partial<BorexParams>;
   /**
-   * Whether the preset picks BOREx's candidate stride (paper: 1), as in the CLI and batch (the
-   * default). The app's explain has always kept the method's default stride whatever the preset;
-   * it passes false so this re-layering changes none of its results.
-   */
-  strideFromPreset?: boolean;
-  /**
    * The input is a clip [C,T,H,W]: bo/borex's config then carries BOREx-3D's own parameters
    * (`borex.clip`: durations, frame length scales, jitter, search grid) resolved, so result.json
    * records every one. Image configs are unchanged (no `clip` key).
@@ -61,7 +55,7 @@ export function methodConfig(o: MethodOptions): MethodConfig {
   const config: MethodConfig = { method: o.method, preset: o.preset, seed: o.seed ?? 0, rise: riseParamsFor(o.preset, o.rise ?? {}) };
   if (o.method === 'bo' || o.method === 'borex') {
     config.prior = o.method === 'bo' ? 'none' : (o.prior ?? 'rise');
-    config.borex = borexParamsFor(o.method, o.borex ?? {}, o.strideFromPreset === false ? undefined : o.preset);
+    config.borex = borexParamsFor(o.method, o.borex ?? {}, o.preset);
     if (o.clip) config.borex.clip = { ...CLIP_DEFAULTS, ...definedOnly(o.borex?.clip ?? {}) };
   }
   return config;

@@ -19,7 +19,8 @@ describe('methodConfig: one config from preset + overrides', () => {
     expect(bo.borex).toEqual(BO_DEFAULTS);
   });
 
-  it("the app's explain keeps the method's own stride whatever the preset (strideFromPreset: false)", () => {
-    expect(methodConfig({ method: 'borex', preset: 'paper', strideFromPreset: false }).borex!.candidateStride).toBe(BOREX_DEFAULTS.candidateStride);
+  it('every other preset searches at the method default stride (the app, the CLI and batch alike)', () => {
+    expect(methodConfig({ method: 'borex', preset: 'default' }).borex!.candidateStride).toBe(BOREX_DEFAULTS.candidateStride);
+    expect(BOREX_DEFAULTS.candidateStride).toBeGreaterThan(1);
   });
 });

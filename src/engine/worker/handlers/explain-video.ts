@@ -40,7 +40,6 @@ export async function explainVideoJob(job: Extract<HostJob, { kind: 'explain-vid
     rise: { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability },
     prior: r.prior === 'file' ? job.priorFile : r.prior,
     borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes },
-    strideFromPreset: false,
     clip: true,
   });
   if (r.method === 'borex' && r.prior === 'file' && !job.priorFile) throw usageError('prior "file" needs an imported map (priorFileId)');

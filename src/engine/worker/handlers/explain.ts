@@ -29,7 +29,6 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
     rise: { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability },
     prior: r.prior === 'file' ? priorFile : r.prior,
     borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes },
-    strideFromPreset: false,
   });
   let groundTruth: GroundTruth | undefined;
   if (r.groundTruth?.type === 'boxes') groundTruth = { boxes: r.groundTruth.boxes, source: 'drawn by hand' };
