@@ -125,6 +125,8 @@ export interface EncodeArgs {
   even: 'pad' | 'require';
   preset: string;
   crf: number;
+  /** Frames from one keyframe to the next (x264 -g); default 12. 1: every frame a keyframe (the app's proxy). */
+  keyframeInterval?: number;
   version: FfmpegVersion;
 }
 
@@ -142,7 +144,7 @@ function inputArgs(a: EncodeArgs): string[] {
 }
 
 function x264Args(a: EncodeArgs): string[] {
-  return ['-c:v', 'libx264', '-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p', '-g', '12', ...BT601_TAGS];
+  return ['-c:v', 'libx264', '-preset', a.preset, '-crf', String(a.crf), '-pix_fmt', 'yuv420p', '-g', String(a.keyframeInterval ?? 12), ...BT601_TAGS];
 }
 
 /** Constant frame rate: rgb24 on stdin → H.264 MP4 at `out`, progress key=value on stdout. */

@@ -1,5 +1,5 @@
 /**
- * Encode rgb24 frames (H×W×3 bytes each) to H.264 yuv420p MP4: libx264, keyframe every 12 frames,
+ * Encode rgb24 frames (H×W×3 bytes each) to H.264 yuv420p MP4: libx264, keyframe every 12 frames (or keyframeInterval),
  * faststart, even size (odd sizes padded with one black column/row, or refused), SAR kept,
  * BT.601 limited range tagged. Constant rate by default; with `timestamps`, each frame keeps its
  * own time (variable rate: encoded to Matroska with setpts, then remuxed to MP4 — see args.ts).
@@ -28,6 +28,8 @@ export interface EncodeOptions {
   /** libx264 preset; default veryfast (video.md: 309 fps at 340×256). */
   preset?: string;
   crf?: number;
+  /** Frames from one keyframe to the next; default 12 (1: all-intra, for frame-exact seeking in a browser). */
+  keyframeInterval?: number;
   /** Frames to be written, for progress totals (defaults to timestamps.length). */
   totalFrames?: number;
   signal?: AbortSignal;
@@ -79,6 +81,7 @@ export async function createVideoWriter(out: string, o: EncodeOptions): Promise<
     even: o.even ?? 'pad',
     preset: o.preset ?? 'veryfast',
     crf: o.crf ?? 18,
+    keyframeInterval: o.keyframeInterval,
     version: await ffmpegVersion(),
   };
   const ts = o.timestamps ? Array.from(o.timestamps, (t, _i) => t - (o.timestamps as ArrayLike<number>)[0]) : undefined;

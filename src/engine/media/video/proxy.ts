@@ -2,9 +2,11 @@
  * An H.264 proxy for a video the browser cannot play (AVI, MPEG-4 Part 2, HEVC, Matroska…: VideoInfo
  * .browserPlayable false), so the app can show it frame-exactly: same decoded frames (count and
  * order from the decoder, as probeVideo counts them), same timestamps (variable rate kept), same
- * stored size (odd sizes padded by one black column/row) and SAR; H.264 yuv420p, keyframe every
- * 12 frames, faststart, BT.601 tagged (the encoder's defaults). Video only: the app's frame view
- * needs no sound.
+ * stored size (odd sizes padded by one black column/row) and SAR; H.264 yuv420p with every frame a
+ * keyframe (the view seeks to single frames: Chromium then decodes one frame per seek, where
+ * keyframes every 12 frames made 720p seeks in headless Chromium about twice as slow, see
+ * BENCHMARKS.md "video-view"; the file is larger), faststart, BT.601 tagged. Video only: the app's
+ * frame view needs no sound.
  *
  * Frames go decode → rgb24 → encode through the video layer (one spawn point, its encoder), not a
  * direct ffmpeg transcode, so the proxy's frame k is by construction the engine's frame k. The
@@ -31,6 +33,7 @@ export async function makeProxy(file: string, info: VideoInfo, out: string, opti
     fps: info.avgFrameRate ?? info.rFrameRate ?? 25,
     timestamps: info.variableFrameRate ? info.pts : undefined,
     totalFrames: N,
+    keyframeInterval: 1,
     signal,
   });
   const every = Math.max(1, Math.floor(N / 100));
