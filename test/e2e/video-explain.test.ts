@@ -196,6 +196,7 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     expect(result.sampling).toEqual({ window: 16, stride: 24 });
     expect(result.clips.map((c) => [c.frames[0], c.frames.at(-1)])).toEqual([[0, 15], [24, 39], [32, 47]]);
     expect(await page.getByTestId('track-refined').count()).toBe(1);
+    expect(await page.getByTestId('scrubber').getAttribute('data-windows')).toBe('3');
     const refined = page.locator('[data-testid=video-refined] canvas');
     for (const [k, unseen] of [[5, 'false'], [30, 'false'], [45, 'false'], [20, 'true']] as const) {
       await page.getByTestId('frame-box').fill(String(k));
@@ -247,6 +248,8 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
       })()`);
     await drop('notes.txt', 'not a video');
     await expect.poll(() => page.getByTestId('app-notice').textContent()).toContain('notes.txt: not something BOREx Studio opens');
+    await drop('square.tube.json', JSON.stringify(squareTube(-1))); // on the video tab: a tube file
+    await expect.poll(() => page.getByTestId('tube-status').textContent(), { timeout: 30_000 }).toBe('square.tube.json: scored when the run ends');
     await drop('broken.mp4', 'this is text, not an MP4');
     await expect.poll(() => page.getByTestId('video-error').textContent(), { timeout: 30_000 }).toMatch(/^broken\.mp4: /);
     expect(problems).toEqual([]);
