@@ -170,7 +170,7 @@ describe.skipIf(skip)('explain view in Chromium against borex serve', () => {
     await ev().getByTestId('preset').selectOption('quality'); // 6000 RISE masks: long enough to cancel
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-job-state=running] [data-testid=progress]');
-    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/rise [1-9]\d*\//);
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/^\s*step 1 of 3: RISE masks [1-9]\d*\/6000/);
     await page.getByTestId('cancel').click();
     await page.waitForSelector('[data-job-state=cancelled]', { timeout: 20_000 });
     expect(await page.getByTestId('cancelled').textContent()).toContain('Cancelled');

@@ -117,7 +117,7 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       expect(Number(await page.getByTestId('mean-rise').getAttribute(`data-${metric}`))).toBeCloseTo(mean, 12);
     }
-    await shot('batch');
+    await shot('batch-duplicates');
   }, 300_000);
 
   it('a VOC folder chosen in the browser keeps its Annotations: F and the pointing game per photo', async () => {
@@ -254,7 +254,10 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
     const runDir = path.join(runsDir, fs.readdirSync(runsDir).sort().at(-1)!);
     const cli = borex(['compare', runDir, '--format', 'json']);
     expect(cli.code, cli.stderr).toBe(0);
-    const expected = (JSON.parse(cli.stdout) as { rows: { baseline: string; candidate: string; metric: string; n: number; pValue?: number }[] }).rows.filter((r) => r.metric !== 'f1');
+    const all = (JSON.parse(cli.stdout) as { rows: { baseline: string; candidate: string; metric: string; n: number; pValue?: number }[] }).rows.filter((r) => r.metric !== 'f1');
+    const expected = all.filter((r) => r.n > 0); // F without boxes: no items, said under the table
+    expect(all.filter((r) => r.n === 0).map((r) => r.metric)).toEqual(['fRp']);
+    expect(await page.getByTestId('compare-untested').textContent()).toBe('Not tested — F (F_rp) ↑: no item with both maps and ground-truth boxes.');
     const rows = page.getByTestId('compare-row');
     expect(await rows.count()).toBe(expected.length);
     for (const [i, r] of expected.entries()) {
@@ -264,7 +267,30 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
       expect(await rows.nth(i).getAttribute('data-p')).toBe(r.pValue === undefined ? '' : String(r.pValue));
     }
     await shot('batch-compare');
+    // Sortable: by rise's insertion, then reversed.
+    const insertions = lines.map((l) => l.methods!.rise.metrics.insertion);
+    const shownNames = () => page.locator('[data-testid=batch-row] td:first-child').allTextContents();
+    const byIns = lines.map((l, i) => ({ name: l.image, v: insertions[i] })).sort((a, b) => a.v - b.v).map((x) => x.name);
+    await page.getByTestId('sort-rise-insertion').click();
+    expect(await shownNames()).toEqual(byIns);
+    await page.getByTestId('sort-rise-insertion').click();
+    expect(await shownNames()).toEqual([...byIns].reverse());
+    await page.getByTestId('sort-photo').click();
+    expect(await shownNames()).toEqual([...byIns].sort());
   }, 300_000);
+
+  it('screenshots at 1024, 1440 and 1920 px (docs/screenshots is refreshed from these by hand)', async () => {
+    for (const width of [1024, 1440, 1920]) {
+      await page.setViewportSize({ width, height: width === 1024 ? 768 : width === 1440 ? 900 : 1080 });
+      await page.getByTestId('tab-batch').click();
+      await shot(`workbench-batch-${width}`);
+      await page.getByTestId('tab-explain').click();
+      await shot(`workbench-explain-${width}`);
+      // Nothing cut off at the right: the page never scrolls sideways.
+      expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    }
+    await page.setViewportSize({ width: 1600, height: 1000 });
+  }, 60_000);
 
   it('logged no console errors or warnings', () => {
     // The refusals this file provokes are answered 422, which Chromium logs; anything else is a problem.
