@@ -2,8 +2,9 @@
  * `npm run bench`: model throughput vs RISE throughput (same run, ratio), RISE peak memory at
  * N = 8000, per-image times of the RISE presets and of BOREx at defaults with MobileNetV2; then
  * the video benchmarks, each in its own process (bench/video.ts: decode, RISE-3D, BOREx-3D, clip
- * search stride; bench/video-export.ts: annotated MP4 export fps and memory), which write their
- * own sections. `npm run bench -- --video` runs only the video ones.
+ * search stride; bench/video-export.ts: annotated MP4 export fps and memory; bench/video-view.ts:
+ * the video view in Chromium, seeks on a 720p proxy and the UI while a clip is explained), which
+ * write their own sections. `npm run bench -- --video` runs only the video ones.
  * Needs ../shared/assets (BOREX_MODEL_DIR defaults to ../shared/assets/models).
  */
 import { execFileSync } from 'node:child_process';
@@ -71,6 +72,7 @@ function runScript(script: string, args: string[]): void {
 if (!process.argv.includes('--video')) await imageBenchmarks();
 runScript('bench/video.ts', ['--write']);
 runScript('bench/video-export.ts', ['--write']);
+runScript('bench/video-view.ts', ['--write']);
 
 async function imageBenchmarks(): Promise<void> {
   const lines: string[] = [`## Engine throughput and timing (MobileNetV2 int8)`, '', `Machine: ${machineLine()} · load average at start ${os.loadavg()[0].toFixed(1)}`, ''];
