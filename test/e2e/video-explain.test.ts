@@ -223,6 +223,20 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await page.getByTestId('video-model').selectOption('motion-v1');
   });
 
+  it('the proxy job shows its progress and can be cancelled, then made again', async () => {
+    const avi = path.join(work, 'long-640.avi');
+    spawnSync(binaryPath('ffmpeg'), ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=16', '-c:v', 'mpeg4', '-q:v', '5', avi]);
+    await page.getByTestId('video-input').setInputFiles(avi);
+    await page.waitForSelector('[data-testid=proxy-progress]', { timeout: 30_000 });
+    expect(await page.getByTestId('proxy-progress').textContent()).toMatch(/Making an H\.264 proxy.*\/400 frames/);
+    await page.getByTestId('cancel-proxy').click();
+    await expect.poll(() => view().getAttribute('data-proxy-state'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await view().getAttribute('data-variant')).toBe('');
+    await page.getByRole('button', { name: 'Make it again' }).click();
+    await expect.poll(() => view().getAttribute('data-variant'), { timeout: 180_000 }).toBe('proxy');
+    expect(await view().getAttribute('data-frames')).toBe('400');
+  }, 240_000);
+
   it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
     await page.getByTestId('video-input').setInputFiles(asset(AVI));
     await expect.poll(() => page.getByTestId('video-name').textContent(), { timeout: 30_000 }).toBe('test.avi');
