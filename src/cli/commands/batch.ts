@@ -11,6 +11,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
+import { checkClipLength, CLIP_SAMPLING_OPTIONS, clipSamplingOverrides } from './video.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
 export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
@@ -44,6 +45,9 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --baseline mean|black|blur|temporal-mean (default: the model spec's, else mean)  --metric-step N  --insertion-start blur|baseline  --no-metrics
   --resize-filter linear|lanczos3|cubic|nearest
   --resize stretch|shorter-side-crop   override the model spec's resize (as explain's --resize)
+  --frames T              videos: frames per clip, sampled uniformly (default: the model spec's)
+  --window T --stride S   videos: clips of T consecutive frames every S frames, one item each (VIDEO#wN);
+                          T and the sampling are recorded in run.json: a --resume with others is refused
   --maps npy|none         write every map as float32 .npy under maps/ (default npy)
   --threads N --batch-size N --provider cpu|cuda|webgpu
 ${MAX_PIXELS_USAGE}
@@ -73,6 +77,7 @@ const OPTIONS = {
   annotations: { type: 'string' },
   'class-map': { type: 'string' },
   maps: { type: 'string' },
+  ...CLIP_SAMPLING_OPTIONS,
 } as const;
 
 export async function batchCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -106,8 +111,11 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);
   const json = o.json ?? false;
   const warn = warner(json);
-  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, { resize: choiceOption(o.resize, 'resize', ['stretch', 'shorter-side-crop'] as const) }, runtimeOptions(o, warn));
+  const sampling = clipSamplingOverrides(o);
+  if (!videos && Object.keys(sampling).length > 0) throw usageError(`--frames, --window and --stride choose the frames of videos: ${input.path} holds images`);
+  const { resolved, classifier } = await loadModel(o.model ?? DEFAULT_MODEL, { resize: choiceOption(o.resize, 'resize', ['stretch', 'shorter-side-crop'] as const), ...sampling }, runtimeOptions(o, warn));
   try {
+    checkClipLength(resolved.name, classifier.spec, sampling, o.window !== undefined);
     let classMap = o['class-map'] && path.resolve(o['class-map']);
     // A class map chooses classes for photos' dataset boxes; a clip's tube has no class.
     if (!classMap && !videos && classifier.numClasses === 1000) classMap = findLabelsFile('voc_imagenet_map.txt', [path.dirname(resolved.file)]);

@@ -22,7 +22,8 @@ export const VIDEO_USAGE = `borex video VIDEO [options]      explain a clip clas
   --baseline mean|black|blur|temporal-mean   occlusion baseline (default: the model spec's, else
                           mean; temporal-mean = each pixel's mean over the clip, for motion models)
   --tube FILE             ground truth per frame: JSON {"frame": [[x0,y0,x1,y1],...]} or CSV
-                          frame,x0,y0,x1,y1, in video pixels (recall/precision/F, pointing game)
+                          frame,x0,y0,x1,y1, in video pixels, upright as a player shows it
+                          (recall/precision/F, pointing game)
   --layout NCTHW|NTCHW|NTHWC and the other model spec overrides of explain
   --export FILE.mp4       the video at its own size and rate with the saliency blended per frame
   --side-by-side          in the export: prior | refined (refinements only)
@@ -33,12 +34,17 @@ export const VIDEO_USAGE = `borex video VIDEO [options]      explain a clip clas
   --force                 write into a non-empty --out, replacing the video results in it
   --json                  progress as JSON lines on stderr, the result JSON on stdout`;
 
-const OPTIONS = {
-  ...SHARED_OPTIONS,
-  ...METHOD_OPTIONS,
+/** --frames / --window --stride: shared by `borex video` and `borex batch` over clips. */
+export const CLIP_SAMPLING_OPTIONS = {
   frames: { type: 'string' },
   window: { type: 'string' },
   stride: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...SHARED_OPTIONS,
+  ...METHOD_OPTIONS,
+  ...CLIP_SAMPLING_OPTIONS,
   tube: { type: 'string' },
   export: { type: 'string' },
   'side-by-side': { type: 'boolean' },
@@ -73,9 +79,7 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   const overrides = clipOverrides(o);
   const { resolved, classifier } = await loadModel(o.model ?? 'motion-v1', overrides, runtimeOptions(o, warner(json)));
   try {
-    // A fixed T in the model's input wins over the spec: say so rather than run other clips than asked.
-    const frames = inputDims(classifier.spec)[1];
-    if (overrides.frames !== undefined && overrides.frames !== frames) throw usageError(`${resolved.name} takes clips of ${frames} frames (its input fixes T); --${o.window ? 'window' : 'frames'} ${overrides.frames} does not fit`);
+    checkClipLength(resolved.name, classifier.spec, overrides, o.window !== undefined);
     const outcome = await explainVideo(
       classifier,
       { name: resolved.name, path: resolved.file, sha256: resolved.sha256 },
@@ -104,14 +108,29 @@ export async function videoCommand(argv: string[], signal: AbortSignal): Promise
   }
 }
 
+/**
+ * A fixed T in the model's input wins over the spec: say so rather than run other clips than asked
+ * (checked once the model is loaded, as its input dims decide).
+ */
+export function checkClipLength(model: string, spec: ModelSpec, overrides: Partial<ModelSpec>, windowed: boolean): void {
+  const frames = inputDims(spec)[1];
+  if (overrides.frames !== undefined && overrides.frames !== frames) throw usageError(`${model} takes clips of ${frames} frames (its input fixes T); --${windowed ? 'window' : 'frames'} ${overrides.frames} does not fit`);
+}
+
 /** The spec overrides of explain, the clip layouts, and --frames / --window --stride. */
 function clipOverrides(o: { [k: string]: string | boolean | undefined }): Partial<ModelSpec> {
   const spec = specOverrides(o, ['NCTHW', 'NTCHW', 'NTHWC'] as const);
+  return { ...spec, ...clipSamplingOverrides(o) };
+}
+
+/** --frames T, or --window T --stride S, as model spec overrides (frames, sampling). */
+export function clipSamplingOverrides(o: { frames?: unknown; window?: unknown; stride?: unknown }): Partial<ModelSpec> {
   const frames = intOption(o.frames as string | undefined, 'frames', 1);
   const window = intOption(o.window as string | undefined, 'window', 1);
   const stride = intOption(o.stride as string | undefined, 'stride', 1);
   if ((window === undefined) !== (stride === undefined)) throw usageError('--window T and --stride S go together');
   if (window !== undefined && frames !== undefined && window !== frames) throw usageError(`--window (${window}) is the clip length: it must equal --frames (${frames}) when both are given`);
   const T = window ?? frames;
-  return { ...spec, ...(T !== undefined ? { frames: T } : {}), ...(window !== undefined ? { sampling: { window, stride: stride! } } : {}) };
+  // --frames alone samples uniformly (as its usage says), whatever sampling the spec names.
+  return { ...(T !== undefined ? { frames: T } : {}), ...(window !== undefined ? { sampling: { window, stride: stride! } } : frames !== undefined ? { sampling: 'uniform' as const } : {}) };
 }
