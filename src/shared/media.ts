@@ -65,12 +65,12 @@ export interface VideoMediaInfo {
   codec: string;
   /** ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
   container: string;
-  /** Stored size (what decoding gives); shown `displayWidth` wide (the sample aspect ratio). */
+  /** Upright size (what decoding gives: a rotated phone video is turned upright); shown `displayWidth` wide (the sample aspect ratio). */
   width: number;
   height: number;
   displayWidth: number;
   sar: { num: number; den: number };
-  /** Clockwise degrees to show it upright. */
+  /** The file's rotation: clockwise degrees from its stored frames to upright (already applied to width/height and decoded frames). */
   rotation: number;
   /** Decoded frames (= ffprobe's nb_read_frames) and seconds from the first frame to the end of the last. */
   frameCount: number;

@@ -87,19 +87,43 @@ export interface DecodeArgs {
   stream: number;
   /** Sorted distinct frame indices; undefined = every frame. */
   indices?: readonly number[];
-  /** Scale inside ffmpeg to this size. */
+  /** Scale inside ffmpeg to this size (upright). */
   size?: { width: number; height: number };
+  /** The file's rotation (probe's, clockwise degrees): frames are turned upright after the selection. */
+  rotation?: number;
   version: FfmpegVersion;
 }
 
 /**
- * Decode to raw rgb24 on stdout. Stored pixels (-noautorotate; probe reports the rotation),
- * passthrough sync so no frame is duplicated or dropped, selection before scaling, and
- * -frames:v so ffmpeg stops after the last wanted frame.
+ * The filters that turn stored frames upright for a clockwise rotation of 0/90/180/270 degrees
+ * (the rotation probe read from the display matrix). Explicit rather than ffmpeg's autorotate, so
+ * the turn is exactly the one probe reported (ffprobe 6.1 and the bundled ffmpeg 4.1 are
+ * different builds) and the sizes the engine expects are the sizes that come out. Pure.
+ */
+export function uprightFilters(rotation: number | undefined): string[] {
+  switch (rotation ?? 0) {
+    case 0:
+      return [];
+    case 90:
+      return ['transpose=clock'];
+    case 180:
+      return ['hflip', 'vflip'];
+    case 270:
+      return ['transpose=cclock'];
+    default:
+      throw new Error(`rotation must be 0, 90, 180 or 270 degrees, got ${rotation}`);
+  }
+}
+
+/**
+ * Decode to raw rgb24 on stdout. Upright pixels: -noautorotate, then the probe's rotation applied
+ * explicitly (uprightFilters); passthrough sync so no frame is duplicated or dropped, selection
+ * before turning and scaling, and -frames:v so ffmpeg stops after the last wanted frame.
  */
 export function decodeArgs(a: DecodeArgs): string[] {
   const filters: string[] = [];
   if (a.indices) filters.push(`select='${selectExpression(a.indices)}'`);
+  filters.push(...uprightFilters(a.rotation));
   if (a.size) filters.push(`scale=${a.size.width}:${a.size.height}`);
   return [
     '-nostdin', '-v', 'error', '-noautorotate',

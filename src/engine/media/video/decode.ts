@@ -1,6 +1,7 @@
 /**
  * Decode chosen frames BY INDEX (the k-th frame the decoder outputs, as counted by probeVideo) to
- * rgb24, H×W×3 bytes per frame, optionally scaled inside ffmpeg. Streams: one frame in memory at a
+ * rgb24, H×W×3 bytes per frame, upright (the file's rotation applied: info.width × info.height),
+ * optionally scaled inside ffmpeg. Streams: one frame in memory at a
  * time in streamFrames; decodeFrames keeps only the frames asked for.
  */
 import { badInput, BorexError } from '../../errors.ts';
@@ -9,7 +10,7 @@ import { probeVideo, type VideoInfo } from './probe.ts';
 import { ffmpegVersion, lastLines, startTool, ToolFailure } from './spawn.ts';
 
 export interface DecodeOptions {
-  /** Scale inside ffmpeg to this size (e.g. 224×224). Default: the stored size. */
+  /** Scale inside ffmpeg to this size (e.g. 224×224). Default: the upright size (info.width × info.height). */
   size?: { width: number; height: number };
   signal?: AbortSignal;
   /** A probe already made of this file (saves one ffprobe pass). */
@@ -63,7 +64,7 @@ export async function* streamFrames(
   const height = options.size?.height ?? info.height;
   const frameBytes = width * height * 3;
   const version = await ffmpegVersion();
-  const run = startTool('ffmpeg', decodeArgs({ file, stream: info.stream, indices: wanted, size: options.size, version }), options);
+  const run = startTool('ffmpeg', decodeArgs({ file, stream: info.stream, indices: wanted, size: options.size, rotation: info.rotation, version }), options);
   let data = new Uint8Array(frameBytes);
   let filled = 0;
   let k = 0;

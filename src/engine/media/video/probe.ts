@@ -1,5 +1,5 @@
 /**
- * What a video file holds, from ffprobe: the video stream, its codec, stored size, SAR, rotation,
+ * What a video file holds, from ffprobe: the video stream, its codec, upright and stored size, SAR, rotation,
  * colour tags, and the timestamp of every DECODED frame (so frame k means the k-th frame the
  * decoder outputs, never time × fps). Bad input becomes a BorexError naming the file.
  *
@@ -30,13 +30,20 @@ export interface VideoInfo {
   codec: string;
   /** ffprobe's format_name, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "avi". */
   container: string;
-  /** Stored (coded) size: what rgb24 decoding gives. */
+  /**
+   * Upright size: what rgb24 decoding gives (decode.ts applies the rotation), what a player shows,
+   * what the model, the maps, tubes and the export use. The stored size swapped when rotation is
+   * 90 or 270.
+   */
   width: number;
   height: number;
-  /** Sample aspect ratio; 1:1 when the file says nothing. Display width = width × sar. */
+  /** Coded size as stored in the file (before the rotation). */
+  storedWidth: number;
+  storedHeight: number;
+  /** Sample aspect ratio of the upright frames (the stored one inverted for 90/270); 1:1 when the file says nothing. Display width = width × sar. */
   sar: Rational;
   displayWidth: number;
-  /** Clockwise degrees to show it upright (0, 90, 180, 270); frames are decoded as stored. */
+  /** The file's rotation: clockwise degrees to show the stored frames upright (0, 90, 180, 270); decoding applies it. */
   rotation: number;
   colour: ColourTags;
   pixFmt?: string;
@@ -237,17 +244,27 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   let variable = false;
   for (let i = 2; i < n && !variable; i++) variable = Math.abs(pts[i] - pts[i - 1] - (pts[1] - pts[0])) > 1e-4;
 
-  const sar = parseRational(s.sample_aspect_ratio) ?? { num: 1, den: 1 };
+  const storedSar = parseRational(s.sample_aspect_ratio) ?? { num: 1, den: 1 };
+  const rotation = rotationOf(s);
+  // A phone's portrait video is stored landscape with a display matrix: frames are decoded upright
+  // (decode.ts), so every size the engine hands on is the upright one; a quarter turn swaps the
+  // sides and the pixel aspect with them.
+  const quarter = rotation === 90 || rotation === 270;
+  const width = quarter ? s.height : s.width;
+  const height = quarter ? s.width : s.height;
+  const sar = quarter ? { num: storedSar.den, den: storedSar.num } : storedSar;
   return {
     file,
     stream: s.index,
     codec,
     container,
-    width: s.width,
-    height: s.height,
+    width,
+    height,
+    storedWidth: s.width,
+    storedHeight: s.height,
     sar,
-    displayWidth: Math.round((s.width * sar.num) / sar.den),
-    rotation: rotationOf(s),
+    displayWidth: Math.round((width * sar.num) / sar.den),
+    rotation,
     colour: { space: s.color_space, primaries: s.color_primaries, transfer: s.color_transfer, range: s.color_range },
     pixFmt: s.pix_fmt,
     frameCount: n,

@@ -11,6 +11,7 @@ import {
   remuxArgs,
   selectExpression,
   vfrSetpts,
+  uprightFilters,
   type EncodeArgs,
 } from '../../../../src/engine/media/video/args.ts';
 
@@ -76,6 +77,13 @@ describe('decode arguments', () => {
       '-nostdin', '-v', 'error', '-noautorotate', '-i', 'in.avi', '-map', '0:1', '-an', '-sn', '-dn',
       '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
     ]);
+  });
+  it('turns a rotated video upright after the selection and before the scale', () => {
+    expect([0, 90, 180, 270].map((r) => uprightFilters(r))).toEqual([[], ['transpose=clock'], ['hflip', 'vflip'], ['transpose=cclock']]);
+    expect(() => uprightFilters(45)).toThrow('rotation must be 0, 90, 180 or 270 degrees, got 45');
+    const args = decodeArgs({ file: 'phone.mp4', stream: 0, indices: [2], size: { width: 112, height: 224 }, rotation: 90, version: V41 });
+    expect(args[args.indexOf('-vf') + 1]).toBe("select='eq(n,2)',transpose=clock,scale=112:224");
+    expect(args).toContain('-noautorotate');
   });
 });
 

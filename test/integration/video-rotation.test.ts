@@ -1,0 +1,140 @@
+/**
+ * A phone video: frames stored landscape with a display matrix saying how to turn them. The engine
+ * decodes them upright (what a player shows), so the model, the maps and the export see the
+ * picture the user sees, and the annotated MP4 is written upright with no rotation of its own.
+ *
+ * The clips are made here: a 320×240 encode with a red block at stored x 20..79, y 100..139, then
+ * remuxed by the bundled ffmpeg with `-metadata:s:v:0 rotate=R` (its MP4 muxer writes the display
+ * matrix; ffprobe 6.1 reads rotate=90 back as a matrix of +90°, i.e. 270° clockwise to show it).
+ * Turned a quarter counter-clockwise, stored (x, y) lands at upright (y, 319 − x): the block at
+ * x 100..139, y 240..299 of a 240×320 picture.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readClip } from '../../src/engine/media/video/clip.ts';
+import { binaryPath, decodeFrames, encodeVideo, probeVideo } from '../../src/engine/media/video/index.ts';
+import { colormapTable } from '../../src/engine/render/colormap.ts';
+import { exportAnnotatedVideo } from '../../src/engine/render/video-overlay.ts';
+import { CLIP_SPEC } from '../helpers/synthetic-clip.ts';
+import { removeTempDirs, tempDir } from '../helpers/cli.ts';
+
+const SW = 320;
+const SH = 240;
+const N = 12;
+const BLOCK = { x: [20, 80], y: [100, 140] };
+
+let dir: string;
+let stored: string;
+const rotated: Record<string, string> = {};
+
+function remux(src: string, tag: number, out: string): void {
+  const r = spawnSync(binaryPath('ffmpeg'), ['-nostdin', '-v', 'error', '-y', '-i', src, '-c', 'copy', '-metadata:s:v:0', `rotate=${tag}`, out]);
+  if (r.status !== 0) throw new Error(`remux failed: ${r.stderr}`);
+}
+
+/** ffmpeg's own autorotate (no -noautorotate), frame 0 as rgb24: what a player shows. */
+function ffmpegUpright(file: string): Buffer {
+  const r = spawnSync(binaryPath('ffmpeg'), ['-nostdin', '-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`decode failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  dir = tempDir('borex-video-rotation-');
+  const frames: Uint8Array[] = [];
+  for (let k = 0; k < N; k++) {
+    const f = new Uint8Array(SW * SH * 3).fill(60);
+    for (let y = BLOCK.y[0]; y < BLOCK.y[1]; y++)
+      for (let x = BLOCK.x[0]; x < BLOCK.x[1]; x++) f.set([230, 20, 20], (y * SW + x) * 3);
+    frames.push(f);
+  }
+  stored = path.join(dir, 'stored.mp4');
+  await encodeVideo(stored, frames, { width: SW, height: SH, fps: 25 });
+  for (const tag of [90, 180, 270]) {
+    rotated[tag] = path.join(dir, `rotate${tag}.mp4`);
+    remux(stored, tag, rotated[tag]);
+  }
+}, 60_000);
+
+afterAll(() => removeTempDirs());
+
+/** Bounding box [x0, x1) × [y0, y1) of the pixels where `hit` holds. */
+function bbox(width: number, height: number, hit: (x: number, y: number) => boolean): number[] {
+  let [x0, y0, x1, y1] = [width, height, 0, 0];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (hit(x, y)) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x + 1);
+        y1 = Math.max(y1, y + 1);
+      }
+  return [x0, x1, y0, y1];
+}
+
+const red = (d: Uint8Array, width: number) => (x: number, y: number) => d[(y * width + x) * 3] > 150 && d[(y * width + x) * 3 + 1] < 90;
+
+describe('rotated videos are decoded upright', () => {
+  it('probe: the upright size, the stored size and the rotation', async () => {
+    const expected: Record<string, [number, number, number]> = { '90': [270, 240, 320], '180': [180, 320, 240], '270': [90, 240, 320] };
+    for (const [tag, [rotation, width, height]] of Object.entries(expected)) {
+      const info = await probeVideo(rotated[tag]);
+      expect([info.rotation, info.width, info.height, info.storedWidth, info.storedHeight, info.displayWidth, info.frameCount]).toEqual([rotation, width, height, SW, SH, width, N]);
+    }
+  });
+
+  it('decoded frames equal ffmpeg\'s own autorotate byte for byte (what a player shows), the block where the turn puts it', async () => {
+    const blocks: Record<string, number[]> = {
+      '90': [100, 140, 240, 300], // 270° clockwise: (x, y) → (y, 319 − x)
+      '180': [240, 300, 100, 140], // (x, y) → (319 − x, 239 − y)
+      '270': [100, 140, 20, 80], // 90° clockwise: (x, y) → (239 − y, x)
+    };
+    for (const [tag, box] of Object.entries(blocks)) {
+      const info = await probeVideo(rotated[tag]);
+      const [frame] = await decodeFrames(rotated[tag], [0], { info });
+      expect(Buffer.from(frame).equals(ffmpegUpright(rotated[tag])), `rotate=${tag}`).toBe(true);
+      expect(bbox(info.width, info.height, red(frame, info.width)), `rotate=${tag}`).toEqual(box);
+    }
+  });
+
+  it('the model gets upright frames: the block at its upright place in the [3,T,H,W] input', async () => {
+    const info = await probeVideo(rotated[90]);
+    // Stretch to 60 wide × 80 high: a quarter of the upright 240×320 on each side.
+    const input = await readClip(info, CLIP_SPEC(2, 80, 60), [0, 6]);
+    const plane = 80 * 60;
+    const hit = (x: number, y: number) => input.tensor[y * 60 + x] > 0.6 && input.tensor[2 * 2 * plane + y * 60 + x] < 0.35;
+    expect(bbox(60, 80, hit)).toEqual([25, 35, 60, 75]);
+  });
+});
+
+describe('the annotated export of a rotated video', () => {
+  it('is written upright (no rotation of its own), its map on the block\'s pixels', async () => {
+    const file = rotated[90];
+    const info = await probeVideo(file);
+    const T = 4;
+    const frames = [1, 4, 7, 10];
+    const input = await readClip(info, CLIP_SPEC(T, 80, 60), frames);
+    // The map is the model input's own red: 1 where the model saw the block, 0 elsewhere.
+    const plane = 80 * 60;
+    const saliency = new Float32Array(T * plane);
+    for (let t = 0; t < T; t++) for (let i = 0; i < plane; i++) saliency[t * plane + i] = input.tensor[t * plane + i] > 0.6 && input.tensor[(2 * T + t) * plane + i] < 0.35 ? 1 : 0;
+    const out = path.join(dir, 'export.mp4');
+    await exportAnnotatedVideo({ video: file, info, saliency, frameIndices: frames, geometry: input.geometry, label: { name: 'block', probability: 0.9 }, opacity: 1, out });
+    const back = await probeVideo(out);
+    expect([back.rotation, back.width, back.height, back.frameCount]).toEqual([0, 240, 320, N]);
+    // Opacity 1: the map alone. turbo(1) is dark red, turbo(0) dark blue: the hot pixels are the block's.
+    const hot = colormapTable('turbo').subarray(255 * 3, 256 * 3);
+    const [frame] = await decodeFrames(out, [4], { info: back });
+    const isHot = (x: number, y: number) => {
+      const i = (y * back.width + x) * 3;
+      return Math.abs(frame[i] - hot[0]) < 40 && frame[i + 2] < 40;
+    };
+    // Left of x 180: the colour bar (hot at its top) sits at the right edge.
+    const [x0, x1, y0, y1] = bbox(180, 320, isHot);
+    // The block is at x 100..139, y 240..299; the map at the model's 60×80 carries back within a model pixel (4 px).
+    for (const [got, want] of [[x0, 100], [x1, 140], [y0, 240], [y1, 300]]) expect(Math.abs(got - want), `bbox ${[x0, x1, y0, y1]}`).toBeLessThanOrEqual(4);
+    fs.rmSync(out);
+  });
+});
