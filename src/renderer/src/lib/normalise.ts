@@ -76,8 +76,12 @@ export function ticks(range: [number, number], normalisation: Normalisation): { 
   return values.map((v) => ({ at: hi > lo ? (v - lo) / (hi - lo) : 0, text: tickText(v) }));
 }
 
+// One formatter for every tick: toLocaleString with options builds a new ICU formatter per call
+// (several ms under load; the video view's bars are re-labelled on every live map).
+const TICK_FORMAT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3, useGrouping: false });
+
 /** A number as a colour bar shows it: three significant digits, never exponent notation. */
 export function tickText(v: number): string {
   if (v === 0) return '0';
-  return v.toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: false }).replace('-', '−');
+  return TICK_FORMAT.format(v).replace('-', '−');
 }
