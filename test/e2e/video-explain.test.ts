@@ -54,6 +54,12 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
   const clip = path.join(work, 'square-left.mp4');
   const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   const view = () => page.getByTestId('video-view');
+  /** The RISE masks field of the video view's advanced panel (opened if it is closed). */
+  const masksField = async () => {
+    const toggle = view().getByRole('button', { name: /Advanced/ });
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    return page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1);
+  };
   const resultOf = async (jobId: string) => (await (await fetch(`${served.origin}/api/jobs/${jobId}/files/result.json?token=${served.token}`)).json()) as VideoResultSummary;
 
   beforeAll(async () => {
@@ -82,8 +88,7 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     expect(await page.getByTestId('video-model').inputValue()).toBe('motion-v1');
     await view().getByTestId('method').selectOption('rise');
     await view().getByTestId('preset').selectOption('paper');
-    await view().getByRole('button', { name: /Advanced/ }).click();
-    await page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1).fill('500'); // RISE masks N
+    await (await masksField()).fill('500'); // RISE masks N
     // The square's boxes as a tube file: box metrics per clip.
     const tubeFile = path.join(work, 'square-left.tube.json');
     fs.writeFileSync(tubeFile, JSON.stringify(squareTube(-1)));
@@ -187,7 +192,7 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await page.getByTestId('video-input').setInputFiles(await squareClip(path.join(work, 'square-48.mp4'), -1, 24, 48));
     await expect.poll(() => view().getAttribute('data-frames'), { timeout: 30_000 }).toBe('48');
     await view().getByTestId('method').selectOption('rise');
-    await page.locator('[data-testid=video-view] [data-testid=advanced] input').nth(1).fill('200'); // RISE masks N: 3 clips
+    await (await masksField()).fill('200'); // RISE masks N: 3 clips
     await page.getByTestId('video-window').fill('16');
     await page.getByTestId('video-stride').fill('24');
     await page.getByTestId('video-run').click();
@@ -223,7 +228,7 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await page.getByTestId('video-model').selectOption('motion-v1');
   });
 
-  it('the proxy job shows its progress and can be cancelled, then made again', async () => {
+  it('the proxy job shows its progress and can be cancelled, then made again; an export cancelled leaves no MP4', async () => {
     const avi = path.join(work, 'long-640.avi');
     spawnSync(binaryPath('ffmpeg'), ['-y', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=16', '-c:v', 'mpeg4', '-q:v', '5', avi]);
     await page.getByTestId('video-input').setInputFiles(avi);
@@ -235,7 +240,19 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     await page.getByRole('button', { name: 'Make it again' }).click();
     await expect.poll(() => view().getAttribute('data-variant'), { timeout: 180_000 }).toBe('proxy');
     expect(await view().getAttribute('data-frames')).toBe('400');
-  }, 240_000);
+    // An export of its 400 frames, cancelled while it runs: no MP4 to download.
+    await view().getByTestId('method').selectOption('rise');
+    await (await masksField()).fill('100');
+    await page.getByTestId('video-run').click();
+    await page.waitForSelector('[data-testid=video-view][data-job-state=done]', { timeout: 180_000 });
+    await page.getByTestId('export-layout').selectOption('original-map');
+    await page.getByTestId('export-video').click();
+    await page.waitForSelector('[data-testid=export-progress]', { timeout: 60_000 });
+    await page.getByTestId('export-cancel').click();
+    await expect.poll(() => view().getAttribute('data-export-state'), { timeout: 60_000 }).toBe('cancelled');
+    expect(await page.getByTestId('export-cancelled').textContent()).toBe('export cancelled');
+    expect(await page.getByTestId('download-annotated.mp4').count()).toBe(0);
+  }, 300_000);
 
   it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
     await page.getByTestId('video-input').setInputFiles(asset(AVI));
