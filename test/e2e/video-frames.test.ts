@@ -44,7 +44,20 @@ describe.skipIf(skip)('video view: frame-exact players in Chromium', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(served.url);
-    await page.getByTestId('tab-video').click();
+  });
+
+  it('a video dropped on the Explain tab opens in the Video tab', async () => {
+    expect(await page.getByTestId('video-view').count()).toBe(0); // made when its tab first opens
+    const base64 = fs.readFileSync(clip('25')).toString('base64');
+    await page.evaluate(`(() => {
+      const bytes = Uint8Array.from(atob('${base64}'), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped-index.mp4'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    await expect.poll(() => page.getByTestId('video-name').textContent(), { timeout: 30_000 }).toBe('dropped-index.mp4');
+    expect(await page.getByTestId('tab-video').getAttribute('class')).toContain('active');
+    await expect.poll(() => readCanvasIndex(page), { timeout: 20_000 }).toBe(0);
   });
 
   it('the ? sheet lists the video keys', async () => {
