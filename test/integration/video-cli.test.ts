@@ -11,6 +11,7 @@ import { encodeVideo } from '../../src/engine/media/video/encode.ts';
 import { probeVideo } from '../../src/engine/media/video/probe.ts';
 import { CLIP_SPEC, weightedClipModel } from '../helpers/synthetic-clip.ts';
 import { borex, readNpy, tempDir } from '../helpers/cli.ts';
+import { stampBandHeight } from '../../src/engine/render/video-stamps.ts';
 
 const T = 8;
 const H = 48;
@@ -87,7 +88,8 @@ describe('borex video', () => {
     expect(c.groundTruth.voxels).toBe(4 * 20 * 24);
 
     const probed = await probeVideo(exported);
-    expect([probed.frameCount, probed.width, probed.height, probed.codec]).toEqual([N_FRAMES, W, H, 'h264']);
+    // 64×48 is a tiny video: the stamps are in a band under the picture (render/video-stamps.ts).
+    expect([probed.frameCount, probed.width, probed.height, probed.codec]).toEqual([N_FRAMES, W, H + stampBandHeight(W, H, false, false), 'h264']);
     expect(fs.readdirSync(out).sort()).toEqual(['result.json', 'saliency.npy']);
   });
 

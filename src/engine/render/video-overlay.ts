@@ -1,10 +1,12 @@
 /**
- * The annotated MP4: the ORIGINAL video at its own stored size, frame count, timestamps and SAR,
+ * The annotated MP4: the ORIGINAL video at its own (upright) size, frame count, timestamps and SAR,
  * every frame blended with the saliency of the nearest sampled frame (video-map.ts), carried back
  * through the inverse of the preprocessing (outside the model's window hatched as "not seen"),
  * one colour scale for the whole clip, a colour bar, the label and confidence in an embedded
  * bitmap font, a timeline with a tick per sampled frame and a playhead, and a marker on the frames
- * the model sampled; optionally prior | refined side by side (double width).
+ * the model sampled; optionally prior | refined side by side (double width). Under 160×120 the
+ * picture is left as blended and those annotations go to a black band under it (video-stamps.ts):
+ * the MP4 is then taller than the video by stampBandHeight rows.
  *
  * Streams: one decoded frame and two output frames in memory, whatever the video's length. What is
  * constant is prepared once per clip (axis taps, blend table, stamps); each sampled frame's map is
@@ -19,7 +21,7 @@ import { ProgressReporter, type ProgressListener } from '../progress.ts';
 import { applyStamp, blendFrame, blendTable, premultiply } from './blend.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
 import { clipRange, nearestSampled, timelineX, VideoMapResampler } from './video-map.ts';
-import { originalStamps, panelStamps, type PanelStamps } from './video-stamps.ts';
+import { originalStamps, panelStamps, stampBandHeight, type PanelStamps } from './video-stamps.ts';
 
 export interface AnnotatedVideoOptions {
   /** The video file, as given by the user (named in messages). */
@@ -102,14 +104,17 @@ export async function exportAnnotatedVideo(o: AnnotatedVideoOptions): Promise<En
     ? [{ map: 'prior' in o.sideBySide ? o.sideBySide.prior : undefined, title: o.sideBySide.titles[0] }, { map: o.saliency, title: o.sideBySide.titles[1] }]
     : [{ map: o.saliency, title: undefined }];
   const panels: Panel[] = sources.map(({ map, title }) => {
-    if (!map) return { lo: 0, hi: 0, stamps: originalStamps(W, H, N, o.frameIndices, title ?? 'original'), entries: new Uint16Array(0), pre: new Uint8Array(0) };
+    if (!map) return { lo: 0, hi: 0, stamps: originalStamps(W, H, N, o.frameIndices, title ?? 'original', resampler.hasUnseen), entries: new Uint16Array(0), pre: new Uint8Array(0) };
     const [lo, hi] = clipRange(map, o.symmetric ?? false);
     const stamps = panelStamps(W, H, N, o.frameIndices, colormap, { title, label: o.label, lo, hi, unseen: resampler.hasUnseen });
     return { map, lo, hi, stamps, entries: new Uint16Array(W * H), pre: new Uint8Array(W * H * 3) };
   });
   const seen = resampler.seenRect;
   const outW = W * panels.length;
-  const frameBytes = outW * H * 3;
+  // A tiny video keeps its picture: the stamps go to a band of `band` rows under it (video-stamps.ts).
+  const band = stampBandHeight(W, H, o.sideBySide !== undefined, resampler.hasUnseen);
+  const outH = H + band;
+  const frameBytes = outW * outH * 3;
   // Two output frames: one is being piped to the encoder while the next is blended.
   const outputs = [new Uint8Array(frameBytes), new Uint8Array(frameBytes)];
   // Side by side: each panel is blended in the decoded frame's own layout (the word-wise blend
@@ -119,7 +124,7 @@ export async function exportAnnotatedVideo(o: AnnotatedVideoOptions): Promise<En
 
   const writer: VideoWriter = await createVideoWriter(o.out, {
     width: outW,
-    height: H,
+    height: outH,
     sar: info.sar,
     fps: info.avgFrameRate ?? info.rFrameRate ?? 25,
     timestamps: info.variableFrameRate ? info.pts : undefined,
@@ -151,11 +156,12 @@ export async function exportAnnotatedVideo(o: AnnotatedVideoOptions): Promise<En
         } else {
           blendFrame(frame.data, p.pre, out, W, H, seen, table);
         }
-        for (const s of p.stamps.always) applyStamp(out, outW, H, s, x);
-        if (isSampled[k]) applyStamp(out, outW, H, p.stamps.sampled, x);
+        // (In a band, its first stamp is the band's opaque black: last frame's playhead is gone.)
+        for (const s of p.stamps.always) applyStamp(out, outW, outH, s, x);
+        if (isSampled[k]) applyStamp(out, outW, outH, p.stamps.sampled, x);
         const head = p.stamps.playhead;
         head.x = Math.min(Math.max(timelineX(k, N, W) - (head.width >> 1), 0), W - head.width);
-        applyStamp(out, outW, H, head, x);
+        applyStamp(out, outW, outH, head, x);
       }
       await pending;
       pending = writer.write(out);
