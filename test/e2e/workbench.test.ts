@@ -178,6 +178,10 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
     expect(await ev.getByTestId('prior-file').textContent()).not.toContain('my prior.npy');
     await ev.getByTestId('prior').selectOption('rise');
 
+    // A VOC annotation of another photo (another size) is refused by the boxes, naming both.
+    await ev.getByTestId('voc-input').setInputFiles(asset('voc2012-subset/Annotations/2007_000032.xml'));
+    expect(await ev.locator('[data-testid=error][data-at=boxes]').textContent()).toBe('2007_000032.xml: this annotation is for a 500×281 photo (2007_000032.jpg), not eagle.jpg (773×512); load the XML of the photo in view');
+    expect(await ev.getByTestId('boxes-status').textContent()).toBe('none');
     // An out-of-range field is refused by its label in plain words, by the run button, before anything is sent.
     if (!(await ev.getByTestId('advanced').isVisible())) await ev.getByRole('button', { name: /Advanced/ }).click();
     await ev.getByTestId('iterations').fill('1001');
@@ -285,6 +289,10 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
       await page.getByTestId('tab-batch').click();
       await shot(`workbench-batch-${width}`);
       await page.getByTestId('tab-explain').click();
+      // The curves refit their cells once the view shows (a ResizeObserver): no plot wider than its cell.
+      await expect
+        .poll(() => page.evaluate<boolean>(`[...document.querySelectorAll('[data-testid=explain-view] .plot')].every((p) => { const svg = p.querySelector('svg'); return !svg || svg.getBoundingClientRect().width <= p.getBoundingClientRect().width + 1; })`), { timeout: 10_000 })
+        .toBe(true);
       await shot(`workbench-explain-${width}`);
       // Nothing cut off at the right: the page never scrolls sideways.
       expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);

@@ -12,6 +12,7 @@ declare module 'plotly.js-basic-dist-min' {
   const Plotly: {
     react(el: HTMLElement, data: Trace[], layout: Record<string, unknown>, config: Record<string, unknown>): Promise<void>;
     purge(el: HTMLElement): void;
+    Plots: { resize(el: HTMLElement): Promise<void> };
   };
   export default Plotly;
 }

@@ -45,6 +45,14 @@ export function formatEta(ms: number | undefined): string {
   return s < 60 ? `about ${s} s left` : `about ${Math.floor(s / 60)} min ${s % 60} s left`;
 }
 
+/** What a VOC XML says it annotates: `<filename>` and `<size>` (absent fields undefined). */
+export function vocPhoto(xml: string): { filename?: string; width?: number; height?: number } {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const text = (sel: string) => doc.querySelector(sel)?.textContent?.trim() || undefined;
+  const num = (sel: string) => (text(sel) === undefined ? undefined : Number(text(sel)));
+  return { filename: text('annotation > filename'), width: num('annotation > size > width'), height: num('annotation > size > height') };
+}
+
 /** Boxes [x0, y0, x1, y1) of every object in a VOC XML annotation (drawn before a run). */
 export function vocBoxes(xml: string): [number, number, number, number][] {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
