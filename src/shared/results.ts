@@ -318,7 +318,7 @@ export interface ClipSummary {
 /** The part of a video job's result.json the UI reads (the engine's VideoExplainResult is checked to fit it). */
 export interface VideoResultSummary {
   video: string;
-  videoInfo: { codec: string; width: number; height: number; sar: [number, number]; frameCount: number; duration: number; variableFrameRate: boolean; browserPlayable: boolean };
+  videoInfo: { codec: string; width: number; height: number; /** The file's rotation (clockwise degrees), already applied: width × height are upright. */ rotation: number; sar: [number, number]; frameCount: number; duration: number; variableFrameRate: boolean; browserPlayable: boolean };
   model: { name: string; sha256: string; input: { frames: number; height: number; width: number; layout: string; resize: string } };
   method: string;
   sampling: 'uniform' | { window: number; stride: number };

@@ -57,7 +57,7 @@ export interface ClipResult {
 /** result.json of `borex video`. */
 export interface VideoExplainResult {
   video: string;
-  videoInfo: { codec: string; width: number; height: number; sar: [number, number]; frameCount: number; duration: number; variableFrameRate: boolean; browserPlayable: boolean };
+  videoInfo: { codec: string; width: number; height: number; /** The file's rotation (clockwise degrees), already applied: width × height are upright. */ rotation: number; sar: [number, number]; frameCount: number; duration: number; variableFrameRate: boolean; browserPlayable: boolean };
   model: ModelInfo & { input: { frames: number; height: number; width: number; layout: string; resize: string } };
   method: string;
   sampling: 'uniform' | { window: number; stride: number };
@@ -151,6 +151,7 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
       codec: info.codec,
       width: info.width,
       height: info.height,
+      rotation: info.rotation,
       sar: [info.sar.num, info.sar.den],
       frameCount: info.frameCount,
       duration: info.duration,
