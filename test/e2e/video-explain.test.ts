@@ -22,7 +22,8 @@ import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip, squareTube } from './video-
 import { shownFrame } from './video-page.ts';
 
 const AVI = 'video/mmaction2/test.avi';
-const skip = assetStatus(AVI).skip || chromiumStatus().skip;
+const DEMO = 'video/mmaction2/demo.mp4';
+const skip = assetStatus(AVI, DEMO).skip || chromiumStatus().skip;
 const work = tempDir('borex-e2e-video-');
 
 /** ffprobe's own decoded-frame count. */
@@ -253,6 +254,16 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
     expect(await page.getByTestId('export-cancelled').textContent()).toBe('export cancelled');
     expect(await page.getByTestId('download-annotated.mp4').count()).toBe(0);
   }, 300_000);
+
+  it('a video with a sample aspect ratio (demo.mp4: 340×256 stored, SAR 64:51) is shown at its display shape', async () => {
+    await page.getByTestId('video-input').setInputFiles(asset(DEMO));
+    await expect.poll(() => view().getAttribute('data-frames'), { timeout: 30_000 }).toBe('280');
+    expect(await view().getAttribute('data-variant')).toBe('original');
+    const canvas = page.locator('[data-testid=video-original] canvas');
+    // 560 wide at 427:256 (Chromium's display width), not 340:256.
+    expect(await canvas.getAttribute('height')).toBe(String(Math.round((560 * 256) / 427)));
+    expect(await page.getByTestId('video-facts').textContent()).toContain('340×256 (shown 427 wide)');
+  });
 
   it('an AVI plays through its proxy; a non-video drop and a broken .mp4 get messages naming them', async () => {
     await page.getByTestId('video-input').setInputFiles(asset(AVI));
