@@ -15,7 +15,8 @@
  *       partial maps and boxes drawn as they come); the ratio is taken in the same run.
  *
  *   npm run build:ui && node bin/run-ts.mjs bench/video-view.ts [--write]
- *   (also run by `npm run bench -- --video`). --write replaces the section video-view of BENCHMARKS.md.
+ *   (also run by `npm run bench -- --video`). --write replaces the section video-view of BENCHMARKS.md;
+ *   every seek's and key press's times go to $TMPDIR/borex-video-view-bench.json.
  *
  * Not under `nice`: it is a latency benchmark; the load average at start and end is recorded.
  */
