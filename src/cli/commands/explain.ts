@@ -94,6 +94,7 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       console.log(`${r.method} on ${path.basename(image)}: ${r.label.name} (class ${r.label.index}, p=${r.label.probability.toFixed(3)})`);
       if (r.prior?.metrics) console.log(`prior (${r.prior.method}): ${formatMetrics(r.prior.metrics)}`);
       if (r.metrics) console.log(`${r.prior ? 'refined: ' : ''}${formatMetrics(r.metrics)}`);
+      if (r.borex?.priorWeight !== undefined) console.log(`learned prior weight β = ${r.borex.priorWeight.toFixed(3)}`);
       const gp = r.timing.gp_ms > 0 ? `, GP ${(r.timing.gp_ms / 1000).toFixed(2)} s` : '';
       console.log(`${r.timing.model_calls} model calls, ${(r.timing.total_ms / 1000).toFixed(2)} s (model ${(r.timing.model_ms / 1000).toFixed(2)} s${gp})`);
       console.log(`wrote ${files.join(', ')}`);
