@@ -39,6 +39,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --seeds LIST            seeds as an axis, e.g. 0,1,2: every seed-dependent method once per seed, as
                           method ID@sSEED (rise@s1, borex:rise@s1); compare reports each seed and the spread
   --per-item-streams      derive each item's seed from (seed, image, class) instead of one stream per run
+  --uncertainty           also write each BOREx/BO map's posterior σ (maps/.../ID.uncertainty.npy, images)
   --boxes voc|coco|csv    ground truth format; --annotations PATH  (VOC folder, COCO .json, box .csv)
   --class-map FILE        "IMAGENET_INDEX CLASS" lines choosing the class explained per dataset class
                           (default for 1000-class models: labels/voc_imagenet_map.txt)
@@ -67,6 +68,7 @@ const OPTIONS = {
   preset: { type: 'string' },
   seeds: { type: 'string' },
   'per-item-streams': { type: 'boolean' },
+  uncertainty: { type: 'boolean' },
   iterations: { type: 'string' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
@@ -89,6 +91,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
   if (positionals.length !== 1) throw usageError(`batch takes exactly one DIR or MANIFEST\n${BATCH_USAGE}`);
   if (!o.methods) throw usageError(`batch needs --methods, e.g. --methods rise,borex:rise\n${BATCH_USAGE}`);
   applyPixelLimit(o['max-pixels']);
+  if (o.uncertainty && o.maps === 'none') throw usageError('--uncertainty writes σ maps beside the maps: it needs --maps npy');
   if (o['retry-failed'] && !o.resume) throw usageError('--retry-failed redoes the failed items of a run: use it with --resume');
   const preset = parsePreset(o.preset ?? 'paper');
   const input = listBatchInput(positionals[0], { boxes: choiceOption(o.boxes, 'boxes', BOX_FORMATS), annotations: o.annotations });
@@ -130,6 +133,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       maps: choiceOption(o.maps, 'maps', ['npy', 'none'] as const) ?? 'npy',
       shard,
       ...(o['per-item-streams'] ? { streams: 'per-item' as const } : {}),
+      ...(o.uncertainty ? { uncertainty: true } : {}),
     };
     const outDir = path.resolve(o.out ?? path.join('borex-runs', path.parse(input.path).name + (shard ? `-shard${shard.index}of${shard.count}` : '')));
     const started = Date.now();

@@ -64,6 +64,8 @@ export interface BatchSpec {
    * image and class), so a mask set's luck averages out within one run (itemSeed).
    */
   streams?: 'run' | 'per-item';
+  /** Also write each image BOREx/BO map's posterior σ map (uncertainty.npy beside its map); needs maps 'npy'. */
+  uncertainty?: boolean;
 }
 
 /**
@@ -160,6 +162,7 @@ function photoSpecRecord(spec: BatchSpec, classifier: Classifier, model: ModelIn
     maps: spec.maps,
     // Recorded only when not the default, so a default run's run.json is as it always was.
     ...(spec.streams === 'per-item' ? { streams: 'per-item' } : {}),
+    ...(spec.uncertainty ? { uncertainty: true } : {}),
   };
 }
 
@@ -356,7 +359,7 @@ async function runMethods(
         prior = p;
       }
       const config = itemConfig(spec, method, item.key);
-      const out = await computeItemMap(target, config, stepControl, { prior, cache });
+      const out = await computeItemMap(target, config, stepControl, { prior, cache, uncertainty: spec.uncertainty });
       if (out.borex) mt.gp_ms = out.borex.gpMs;
       computed.set(method.id, out);
       const s0 = performance.now();
@@ -371,6 +374,10 @@ async function runMethods(
       if (spec.maps === 'npy') {
         rec.map = `${item.mapDir}/${methodFileName(method.id)}.npy`;
         maps.push({ file: rec.map, map: out.map, shape: [...out.dims] });
+        if (out.borex?.uncertainty) {
+          rec.uncertainty = `${item.mapDir}/${methodFileName(method.id)}.uncertainty.npy`;
+          maps.push({ file: rec.uncertainty, map: out.borex.uncertainty, shape: [...out.dims] });
+        }
       }
       methods[method.id] = rec;
     } catch (err) {

@@ -73,8 +73,10 @@ export interface MethodRecord {
   map?: string;
   /** The seed the map was made with, where it is not its method's config seed (per-item streams). */
   seed?: number;
-  /** BOREx with a learned prior weight: the fitted β of the GP mean β·i0. */
+  /** BOREx with a learned prior weight: the fitted β of the GP mean β·i0 + c_s. */
   priorWeight?: number;
+  /** batch --uncertainty: the map's posterior σ map file (image BOREx/BO), relative to the run directory. */
+  uncertainty?: string;
 }
 
 export interface TimingRecord {

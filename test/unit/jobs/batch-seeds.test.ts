@@ -77,3 +77,19 @@ describe('batch: seeds as an axis, per-item streams, learned prior weight', () =
     }
   });
 });
+
+describe('batch --uncertainty', () => {
+  it('writes each BOREx map σ beside it (values in (0, 1]); off by default', async () => {
+    const out = await run(spec('borex:rise', {}, { uncertainty: true }));
+    const [item] = readRunItems(out);
+    const rec = item.methods!['borex:rise'];
+    expect(rec.uncertainty).toBe(rec.map!.replace(/\.npy$/, '.uncertainty.npy'));
+    const bytes = mapBytes(out, rec.uncertainty!);
+    const sigma = new Float32Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 4 * 32 * 32, bytes.byteOffset + bytes.length));
+    expect(Math.min(...sigma)).toBeGreaterThan(0);
+    expect(Math.max(...sigma)).toBeLessThanOrEqual(1);
+    expect(item.methods!.rise.uncertainty).toBeUndefined();
+    const plain = await run(spec('borex:rise', {}));
+    expect(readRunItems(plain)[0].methods!['borex:rise'].uncertainty).toBeUndefined();
+  });
+});
