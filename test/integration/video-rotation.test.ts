@@ -19,6 +19,7 @@ import { colormapTable } from '../../src/engine/render/colormap.ts';
 import { exportAnnotatedVideo } from '../../src/engine/render/video-overlay.ts';
 import { CLIP_SPEC, weightedClipModel } from '../helpers/synthetic-clip.ts';
 import { borex, readNpy, removeTempDirs, tempDir } from '../helpers/cli.ts';
+import { ASSETS, assetStatus } from '../helpers/assets.ts';
 
 const SW = 320;
 const SH = 240;
@@ -178,5 +179,34 @@ describe('borex video on a rotated video', () => {
     fs.writeFileSync(wide, JSON.stringify({ 0: [[200, 100, 300, 139]] }));
     const bad = borex(['video', rotated[90], '--model', model, '--method', 'rise', '--masks', '20', '--tube', wide, '--out', path.join(dir, 'bad-out')]);
     expect([bad.code, bad.stderr]).toEqual([3, expect.stringContaining("lies outside the video's 240×320 frame")]);
+  }, 120_000);
+});
+
+const demo = assetStatus('video/mmaction2/demo.mp4');
+
+describe.skipIf(demo.skip)('a real clip turned: mmaction2 demo.mp4 (340×256, SAR 64:51) tagged rotate=270', () => {
+  it('decodes as the exact quarter turn of its stored frames, the SAR inverted, and exports upright at that size and SAR', async () => {
+    const src = path.join(ASSETS, 'video/mmaction2/demo.mp4');
+    const turned = path.join(dir, 'demo-rotate270.mp4');
+    remux(src, 270, turned);
+    const [a, b] = [await probeVideo(src), await probeVideo(turned)];
+    expect([b.rotation, b.width, b.height, b.storedWidth, b.storedHeight, b.sar, b.displayWidth, b.frameCount]).toEqual([90, 256, 340, 340, 256, { num: 51, den: 64 }, 204, 280]);
+    expect([a.rotation, a.width, a.height, a.sar, a.displayWidth]).toEqual([0, 340, 256, { num: 64, den: 51 }, 427]);
+    // 90° clockwise: upright (x, y) = stored (y, 255 − x).
+    const [stored] = await decodeFrames(src, [100], { info: a });
+    const [upright] = await decodeFrames(turned, [100], { info: b });
+    let mismatches = 0;
+    for (let y = 0; y < 340; y++)
+      for (let x = 0; x < 256; x++)
+        for (let c = 0; c < 3; c++) if (upright[(y * 256 + x) * 3 + c] !== stored[((255 - x) * 340 + y) * 3 + c]) mismatches++;
+    expect(mismatches).toBe(0);
+    const out = path.join(dir, 'demo-export.mp4');
+    const T = 2;
+    const frames = [50, 200];
+    const g = { photoWidth: 256, photoHeight: 340, resizedWidth: 32, resizedHeight: 32, cropLeft: 0, cropTop: 0, width: 32, height: 32 };
+    await exportAnnotatedVideo({ video: turned, info: b, saliency: new Float32Array(T * 32 * 32).map((_, i) => i % 32), frameIndices: frames, geometry: g, label: { name: 'x', probability: 0.5 }, out });
+    const back = await probeVideo(out);
+    expect([back.rotation, back.width, back.height, back.sar, back.frameCount]).toEqual([0, 256, 340, { num: 51, den: 64 }, 280]);
+    fs.rmSync(out);
   }, 120_000);
 });
