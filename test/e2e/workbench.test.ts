@@ -94,15 +94,17 @@ describe.skipIf(skip)('the analyst\'s workbench in Chromium against borex serve'
     await page.getByTestId('batch-preset').selectOption('paper');
     await page.getByTestId('batch-run').click();
     // While it runs: one photo running at a time, the others queued.
-    const seen: { running: number; queued: number }[] = [];
+    const seen: { running: number; queued: number; progress: string }[] = [];
     while ((await page.getByTestId('batch-view').getAttribute('data-job-state')) !== 'done') {
       // Both counts from one look at the page (a string: this file is type-checked without the DOM).
-      seen.push(await page.evaluate<{ running: number; queued: number }>(`({ running: document.querySelectorAll('[data-testid=batch-row][data-state=running]').length, queued: document.querySelectorAll('[data-testid=batch-row][data-state=queued]').length })`));
+      seen.push(await page.evaluate<{ running: number; queued: number; progress: string }>(`({ running: document.querySelectorAll('[data-testid=batch-row][data-state=running]').length, queued: document.querySelectorAll('[data-testid=batch-row][data-state=queued]').length, progress: document.querySelector('[data-testid=batch-progress]')?.textContent ?? '' })`));
       if (seen.length > 2000) throw new Error('the batch did not end');
       await page.waitForTimeout(100);
     }
     expect(seen.every((s) => s.running <= 1)).toBe(true);
     expect(seen.some((s) => s.running === 1 && s.queued >= 1)).toBe(true);
+    // The progress line names the photo in flight.
+    expect(seen.some((s) => /^\d\/5 photos · now (2007_0000(32|33|68)|photo)\.jpg/.test(s.progress))).toBe(true);
     const rows = page.locator('[data-testid=batch-row]');
     expect(await rows.count()).toBe(5);
     expect(await page.locator('[data-testid=batch-row][data-state=done]').count()).toBe(5);

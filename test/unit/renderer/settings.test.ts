@@ -26,12 +26,16 @@ describe('advanced options', () => {
 
 describe('explain progress steps', () => {
   it('names the step and how many there are, so a new stage does not look like the end', async () => {
-    const { planStages, stepText } = await import('../../../src/renderer/src/lib/stages.ts');
+    const { overallProgress, planStages, stepText } = await import('../../../src/renderer/src/lib/stages.ts');
     const plan = planStages('borex', 'rise');
     expect(plan).toEqual(['rise', 'borex', 'insertion/deletion']);
     expect(stepText(plan, 'borex', 12, 50)).toBe('step 2 of 3: BOREx iterations 12/50');
     expect(stepText(plan, 'insertion/deletion', 1, 2)).toBe('step 3 of 3: scoring (insertion, deletion) 1/2');
     expect(planStages('borex', 'gradcampp')).toEqual(['borex', 'insertion/deletion']);
     expect(stepText(planStages('gradcam', 'none'), 'other', 1, 4)).toBe('other 1/4');
+    // The bar goes on across steps: the end of RISE is a third of the way, not the end.
+    expect(overallProgress(plan, 'rise', 100, 100)).toBeCloseTo(1 / 3, 12);
+    expect(overallProgress(plan, 'borex', 25, 50)).toBeCloseTo(0.5, 12);
+    expect(overallProgress(plan, 'insertion/deletion', 2, 2)).toBe(1);
   });
 });

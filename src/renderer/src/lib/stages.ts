@@ -21,3 +21,10 @@ export function stepText(plan: readonly string[], stage: string, done: number, t
   const what = `${WORDS[stage] ?? stage} ${done}/${total}`;
   return i < 0 ? what : `step ${i + 1} of ${plan.length}: ${what}`;
 }
+
+/** The whole job's share done, each step an equal part: the bar moves on across steps, never back to 0. */
+export function overallProgress(plan: readonly string[], stage: string, done: number, total: number): number {
+  const i = plan.indexOf(stage);
+  const within = total > 0 ? Math.min(done / total, 1) : 0;
+  return i < 0 ? within : (i + within) / plan.length;
+}
