@@ -20,6 +20,7 @@ import type { JobEvent, OpenedVideo, VideoExplainDone } from '../../src/shared/a
 import { fromWire } from '../../src/shared/wire.ts';
 import { readNpy, tempDir } from '../helpers/cli.ts';
 import { startServe, type Serve } from '../fault/child.ts';
+import { stampBandHeight } from '../../src/engine/render/video-stamps.ts';
 
 const N = 32;
 const S = 64;
@@ -195,7 +196,8 @@ describe('video jobs through borex serve with motion-v1', () => {
       const mp4 = await probeVideo(await download(jobId, 'annotated.mp4'));
       expect(mp4.frameCount).toBe(source.frameCount);
       expect(mp4.duration).toBeCloseTo(source.duration, 6);
-      expect(mp4).toMatchObject({ width, height: S, codec: 'h264' });
+      // 64×64 is a tiny video: the stamps are in a band under the picture (render/video-stamps.ts).
+      expect(mp4).toMatchObject({ width, height: S + stampBandHeight(S, S, layout !== 'single', false), codec: 'h264' });
       if (layout === 'original-map') {
         // Left: the plain video (the square's pixels as encoded, ~235, no colour); right: blended.
         const [frame] = await decodeFrames(mp4.file, [16], { info: mp4 });
