@@ -2,6 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import WebSocket from 'ws';
+import type { JobEvent } from '../../src/shared/api.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 export interface Child {
@@ -59,6 +62,35 @@ export async function startServe(env: NodeJS.ProcessEnv = {}, args: string[] = [
     api: async (call, body) => answer(await fetch(`${base}/${call}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) })),
     upload: async (route, name, bytes) => answer(await fetch(`${base}/${route}?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: bytes })),
   };
+}
+
+/**
+ * One `borex serve` for the enclosing describe block: started before its tests, stopped with
+ * SIGINT (and waited for) after them. Call the returned function inside a test to get it.
+ */
+export function serveForTests(env: NodeJS.ProcessEnv = {}, args: string[] = [], nodeArgs: string[] = []): () => Serve {
+  let serve: Serve | undefined;
+  beforeAll(async () => {
+    serve = await startServe(env, args, nodeArgs);
+  }, 120_000);
+  afterAll(async () => {
+    if (!serve) return;
+    serve.child.kill('SIGINT');
+    await serve.exited;
+  });
+  return () => {
+    if (!serve) throw new Error('borex serve did not start (see the beforeAll error)');
+    return serve;
+  };
+}
+
+/** A WebSocket on serve's /api/events, once open, and every job event it has received so far. */
+export async function jobEvents(serve: Serve): Promise<{ ws: WebSocket; events: JobEvent[] }> {
+  const events: JobEvent[] = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api/events?token=${serve.token}`, { origin: `http://127.0.0.1:${serve.port}` });
+  ws.on('message', (d: Buffer) => events.push(JSON.parse(d.toString()) as JobEvent));
+  await new Promise((r) => ws.once('open', r));
+  return { ws, events };
 }
 
 /** A raw TCP connection upgraded to a WebSocket on /api/events by hand, so that any bytes can follow. */

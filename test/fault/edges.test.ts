@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appProtocolHandler } from '../../src/main/app-protocol.ts';
 import { ApiError } from '../../src/shared/errors.ts';
 import { explainRequest, MAX_ITERATIONS, socketMessage } from '../../src/shared/requests.ts';
 import { borex, ROOT, tempDir } from '../helpers/cli.ts';
-import { startServe, type Serve } from './child.ts';
+import { serveForTests } from './child.ts';
 
 const dir = tempDir('edges-');
 const sample = path.join(ROOT, 'resources/samples/shapes-01-circle.png');
@@ -41,16 +41,10 @@ function refusal(run: () => unknown): ApiError {
 
 describe('inconsistent edges (issue 14, item 8)', () => {
   describe('a malformed % escape is a 400', () => {
-    let serve: Serve;
-    beforeAll(async () => {
-      serve = await startServe();
-    }, 120_000);
-    afterAll(async () => {
-      serve.child.kill('SIGINT');
-      await serve.exited;
-    });
+    const live = serveForTests();
 
     it('serve: GET /%E0%A4%A and /%zz answer 400 with the error body, and the server still answers', async () => {
+      const serve = live();
       for (const p of ['/%E0%A4%A', '/%zz', '/assets/%']) {
         const r = await rawGet(serve.port, p);
         expect(r.status, p).toBe(400);

@@ -10,11 +10,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../src/shared/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
-import { startServe, type Serve } from './child.ts';
+import { jobEvents, serveForTests } from './child.ts';
 
 const png = fs.readFileSync(path.join(ROOT, 'resources/samples/shapes-01-circle.png'));
 
@@ -25,20 +24,11 @@ function childrenOf(pid: number): number[] {
 }
 
 describe('the engine killed mid-job (fault suite)', () => {
-  let serve: Serve;
-  beforeAll(async () => {
-    serve = await startServe();
-  }, 120_000);
-  afterAll(async () => {
-    serve.child.kill('SIGINT');
-    await serve.exited;
-  });
+  const live = serveForTests();
 
   it("serve's engine process killed with SIGKILL mid-job: the job fails with a message, the engine restarts, the queued and the next jobs finish", async () => {
-    const events: JobEvent[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api/events?token=${serve.token}`, { origin: `http://127.0.0.1:${serve.port}` });
-    ws.on('message', (d: Buffer) => events.push(JSON.parse(d.toString()) as JobEvent));
-    await new Promise((r) => ws.once('open', r));
+    const serve = live();
+    const { ws, events } = await jobEvents(serve);
     const end = (jobId: string) => events.find((e) => e.jobId === jobId && e.type !== 'progress');
     const wait = async (jobId: string) => {
       await vi.waitFor(() => expect(end(jobId)).toBeDefined(), { timeout: 120_000, interval: 50 });

@@ -8,11 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
-import type { JobEvent } from '../../src/shared/api.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { ROOT } from '../helpers/cli.ts';
-import { startServe, type Serve } from './child.ts';
+import { jobEvents, serveForTests } from './child.ts';
 
 const CLIENTS = 10;
 /** Per client and round; two rounds make the 200 calls and 20 jobs. */
@@ -27,20 +25,11 @@ function rssMb(pid: number): number {
 }
 
 describe('load on borex serve (fault suite)', () => {
-  let serve: Serve;
-  beforeAll(async () => {
-    serve = await startServe();
-  }, 120_000);
-  afterAll(async () => {
-    serve.child.kill('SIGINT');
-    await serve.exited;
-  });
+  const live = serveForTests();
 
   it('10 clients, 200 calls and 20 queued jobs in two rounds: all answered, all jobs done, memory flat', async () => {
-    const events: JobEvent[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api/events?token=${serve.token}`, { origin: `http://127.0.0.1:${serve.port}` });
-    ws.on('message', (d: Buffer) => events.push(JSON.parse(d.toString()) as JobEvent));
-    await new Promise((r) => ws.once('open', r));
+    const serve = live();
+    const { ws, events } = await jobEvents(serve);
     const png = fs.readFileSync(path.join(ROOT, 'resources/samples/shapes-02-square.png'));
 
     /** One client: its upload, its calls (each with the status it must get), its jobs. Returns what went wrong. */

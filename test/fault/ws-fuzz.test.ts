@@ -9,11 +9,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { JobEvent } from '../../src/shared/api.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { closedByServer, rawWebSocket, startServe, type Serve } from './child.ts';
+import { closedByServer, rawWebSocket, jobEvents, serveForTests } from './child.ts';
 
 /** mulberry32: a small seeded generator, so a failing case can be replayed. */
 function random(seed: number) {
@@ -88,20 +87,11 @@ function makeCase(kind: Kind, r: Rng): { bytes: Buffer; end: boolean } {
 }
 
 describe('WebSocket fuzz of borex serve (fault suite)', () => {
-  let serve: Serve;
-  beforeAll(async () => {
-    serve = await startServe();
-  }, 120_000);
-  afterAll(async () => {
-    serve.child.kill('SIGINT');
-    await serve.exited;
-  });
+  const live = serveForTests();
 
   it('160 seeded hostile connections: after each the server answers; no job is lost', async () => {
-    const events: JobEvent[] = [];
-    const good = new WebSocket(`ws://127.0.0.1:${serve.port}/api/events?token=${serve.token}`, { origin: `http://127.0.0.1:${serve.port}` });
-    good.on('message', (d: Buffer) => events.push(JSON.parse(d.toString()) as JobEvent));
-    await new Promise((res) => good.once('open', res));
+    const serve = live();
+    const { ws: good, events } = await jobEvents(serve);
     const png = fs.readFileSync(path.join(ROOT, 'resources/samples/shapes-01-circle.png'));
     const image = (await serve.upload('images', 'circle.png', png)).json as { id: string };
     const start = async (more: object) => ((await serve.api('explain', { imageId: image.id, model: 'shapes-v1', prior: 'none', preset: 'paper', ...more })).json as { jobId: string }).jobId;
