@@ -59,16 +59,21 @@ export const groundTruth = tagged({
 });
 export type GroundTruthInput = ReturnType<typeof groundTruth>;
 
-export const explainRequest = obj({
-  imageId: id,
+/** What to explain and how: the fields a photo's and a clip's explain requests share (same bounds). */
+const explainChoices = {
   model: modelRef,
   /** Class index to explain; the model's top-1 when absent. */
   label: optional(int(0, 100_000)),
   method: oneOf(METHOD_CHOICES),
   prior: oneOf(PRIOR_CHOICES),
-  /** For prior 'file': an imported map (see openPrior). */
+  /** For prior 'file': an imported map (see openPrior; a clip's is a [T,H,W] .npy). */
   priorFileId: optional(id),
   preset: oneOf(PRESET_CHOICES),
+};
+
+export const explainRequest = obj({
+  imageId: id,
+  ...explainChoices,
   advanced: optional(advancedOptions),
   groundTruth: optional(groundTruth),
 });
@@ -156,13 +161,7 @@ export type VideoRequest = ReturnType<typeof videoRequest>;
  */
 export const explainVideoRequest = obj({
   videoId: id,
-  model: modelRef,
-  label: optional(int(0, 100_000)),
-  method: oneOf(METHOD_CHOICES),
-  prior: oneOf(PRIOR_CHOICES),
-  /** For prior 'file': an imported [T,H,W] .npy (see openPrior). */
-  priorFileId: optional(id),
-  preset: oneOf(PRESET_CHOICES),
+  ...explainChoices,
   frames: optional(int(1, MAX_CLIP_FRAMES)),
   window: optional(obj({ frames: int(1, MAX_CLIP_FRAMES), stride: int(1, 1_000_000) })),
   advanced: optional(advancedOptions),
