@@ -10,18 +10,15 @@
  * /dev/zero, whose size stat cannot tell, is refused the same way instead of filling memory.
  */
 import fs from 'node:fs';
-import { badInput, BorexError } from './errors.ts';
+import { badInput } from './errors.ts';
+import { positiveIntFromEnv } from './limit-env.ts';
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_FILE_BYTES_ENV = 'BOREX_MAX_FILE_BYTES';
 
 /** The byte limit in force: BOREX_MAX_FILE_BYTES when set (a positive integer), else the default. */
 export function maxFileBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[MAX_FILE_BYTES_ENV];
-  if (text === undefined || text === '') return DEFAULT_MAX_FILE_BYTES;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new BorexError('usage', `${MAX_FILE_BYTES_ENV} must be a positive integer, got "${text}"`);
-  return n;
+  return positiveIntFromEnv(env, MAX_FILE_BYTES_ENV, DEFAULT_MAX_FILE_BYTES);
 }
 
 const mib = (n: number) => `${Number((n / 1024 / 1024).toPrecision(3))} MiB`;

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { DECODABLE_IMAGE_FORMATS } from '../../shared/media.ts';
 import { badInput, BorexError } from '../errors.ts';
 import { readWholeFile } from '../file-limits.ts';
+import { positiveIntFromEnv } from '../limit-env.ts';
 import { decodeBmp, isBmp } from './bmp.ts';
 
 /** A decoded photo: 8-bit RGB, interleaved (HWC), EXIF orientation applied, alpha flattened. */
@@ -23,11 +24,7 @@ export const MAX_PIXELS_ENV = 'BOREX_MAX_PIXELS';
 
 /** The pixel limit in force: BOREX_MAX_PIXELS when set (a positive integer), else the default. */
 export function maxPixels(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[MAX_PIXELS_ENV];
-  if (text === undefined || text === '') return DEFAULT_MAX_PIXELS;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new BorexError('usage', `${MAX_PIXELS_ENV} must be a positive integer, got "${text}"`);
-  return n;
+  return positiveIntFromEnv(env, MAX_PIXELS_ENV, DEFAULT_MAX_PIXELS);
 }
 
 /** Why a photo of width×height is refused under `limit`, or undefined when it is within it. */

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { badInput, BorexError } from '../../errors.ts';
 import { MAX_PIXELS_ENV, maxPixels } from '../../image/decode.ts';
+import { positiveIntFromEnv } from '../../limit-env.ts';
 import { parseRational, probeFramesArgs, probeStreamsArgs, type Rational } from './args.ts';
 import { lastLines, runTool, ToolFailure } from './spawn.ts';
 
@@ -164,12 +165,9 @@ function unreadable(file: string, err: unknown): BorexError {
 export const DEFAULT_MAX_CLIP_PIXELS = 256_000_000;
 export const MAX_CLIP_PIXELS_ENV = 'BOREX_MAX_CLIP_PIXELS';
 
+/** The clip limit in force: BOREX_MAX_CLIP_PIXELS when set (a positive integer), else the default. */
 export function maxClipPixels(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[MAX_CLIP_PIXELS_ENV];
-  if (text === undefined || text === '') return DEFAULT_MAX_CLIP_PIXELS;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new BorexError('usage', `${MAX_CLIP_PIXELS_ENV} must be a positive integer, got "${text}"`);
-  return n;
+  return positiveIntFromEnv(env, MAX_CLIP_PIXELS_ENV, DEFAULT_MAX_CLIP_PIXELS);
 }
 
 const mp = (n: number) => `${Number((n / 1e6).toPrecision(3))} megapixels`;
