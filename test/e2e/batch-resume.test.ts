@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');
 const PHOTOS = (JSON.parse(fs.readFileSync(path.join(SAMPLES, 'samples.json'), 'utf8')) as { file: string }[]).map((s) => s.file).sort();
@@ -23,8 +23,7 @@ const itemLines = (runDir: string) =>
     .map((l) => JSON.parse(l) as { entry: number; key: string; image: string; status: string });
 
 describe.skipIf(chromiumStatus().skip)('resuming a batch in Chromium against borex serve', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let app: AppPage | undefined;
   let page: Page;
   const problems: string[] = [];
   const runsDir = tempDir('borex-e2e-resume-runs-');
@@ -32,27 +31,23 @@ describe.skipIf(chromiumStatus().skip)('resuming a batch in Chromium against bor
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ensureUiBuilt();
-    served = await startServe({ BOREX_MODEL_DIR: '' }, ['--runs', runsDir]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      // The one refusal this test provokes is answered 422, which Chromium logs; anything else is a problem.
-      const expected = m.text().includes('status of 422') && m.location().url.includes('/api/resume-run');
-      if ((m.type() === 'error' || m.type() === 'warning') && !expected) problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+    app = await openApp({
+      env: { BOREX_MODEL_DIR: '' },
+      args: ['--runs', runsDir],
+      problems,
+      onlyServer: true,
+      tab: 'tab-batch',
+      watch: (p) =>
+        p.on('console', (m) => {
+          // The one refusal this test provokes is answered 422, which Chromium logs; anything else is a problem.
+          const expected = m.text().includes('status of 422') && m.location().url.includes('/api/resume-run');
+          if ((m.type() === 'error' || m.type() === 'warning') && !expected) problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+        }),
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(served.origin) && !r.url().startsWith(served.origin.replace('http', 'ws')) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`request elsewhere: ${r.url()}`);
-    });
-    await page.goto(served.url);
-    await page.getByTestId('tab-batch').click();
+    ({ page } = app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => app?.close());
 
   let runDir = '';
   let doneBefore = 0;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from '../helpers/cli.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,4 +74,51 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface AppPage {
+  served: Served;
+  page: Page;
+  /** Closes Chromium, then stops the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * The renderer built, `borex serve` started with `env` and `args`, and a fresh Chromium page on its
+ * URL (after `tab`'s button is clicked, if given). Errors thrown in the page go to `problems`; with
+ * `onlyServer`, so does every request to anywhere but the server (data: and blob: URLs aside).
+ * `watch` adds the test's own listeners before the page loads, so they see the first requests.
+ */
+export async function openApp(o: { env?: NodeJS.ProcessEnv; args?: string[]; problems: string[]; onlyServer?: boolean; watch?: (page: Page, served: Served) => void; tab?: string }): Promise<AppPage> {
+  await ensureUiBuilt();
+  const served = await startServe(o.env ?? {}, o.args ?? []);
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    o.watch?.(page, served);
+    page.on('pageerror', (e) => o.problems.push(`page error: ${e.message}`));
+    if (o.onlyServer) {
+      const ws = served.origin.replace('http', 'ws');
+      page.on('request', (r) => {
+        if (!r.url().startsWith(served.origin) && !r.url().startsWith(ws) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) o.problems.push(`request elsewhere: ${r.url()}`);
+      });
+    }
+    await page.goto(served.url);
+    if (o.tab) await page.getByTestId(o.tab).click();
+    const opened = browser;
+    return {
+      served,
+      page,
+      async close() {
+        await opened.close();
+        await served.stop();
+      },
+    };
+  } catch (err) {
+    // Nothing left running when the page could not be opened (afterAll has no handle to close).
+    await browser?.close();
+    await served.stop();
+    throw err;
+  }
 }

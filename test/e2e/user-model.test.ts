@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { FIXTURE_MODELS, tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage, type Served } from './browser.ts';
 
 const MODELS = path.join(RESOURCES_DIR, 'models');
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');
@@ -18,36 +18,32 @@ const square = samples.find((s) => s.label === 'square')!; // a square with a st
 const upload = (name: string, file: string, mimeType = 'application/octet-stream') => ({ name, mimeType, buffer: fs.readFileSync(file) });
 
 describe.skipIf(chromiumStatus().skip)('the user\'s own model in Chromium against borex serve', () => {
+  let app: AppPage | undefined;
   let served: Served;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const problems: string[] = [];
   const optionLabels = (testid: string) => page.getByTestId(testid).locator('option').allTextContents();
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ensureUiBuilt();
-    // No model directory: only the bundled catalogue model and what the user uploads.
-    served = await startServe({ BOREX_MODEL_DIR: '' }, ['--runs', tempDir('borex-e2e-user-runs-')]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (m) => {
-      // The one refusal this test provokes is answered 422, which Chromium logs; anything else is a problem.
-      const expected = m.text().includes('status of 422') && m.location().url.includes('/api/models?');
-      if ((m.type() === 'error' || m.type() === 'warning') && !expected) problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+    app = await openApp({
+      // No model directory: only the bundled catalogue model and what the user uploads.
+      env: { BOREX_MODEL_DIR: '' },
+      args: ['--runs', tempDir('borex-e2e-user-runs-')],
+      problems,
+      onlyServer: true,
+      watch: (p) =>
+        p.on('console', (m) => {
+          // The one refusal this test provokes is answered 422, which Chromium logs; anything else is a problem.
+          const expected = m.text().includes('status of 422') && m.location().url.includes('/api/models?');
+          if ((m.type() === 'error' || m.type() === 'warning') && !expected) problems.push(`${m.type()}: ${m.text()} (${m.location().url})`);
+        }),
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(served.origin) && !r.url().startsWith(served.origin.replace('http', 'ws')) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`request elsewhere: ${r.url()}`);
-    });
-    await page.goto(served.url);
+    ({ served, page } = app);
     await page.getByTestId('model').waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => app?.close());
 
   it('uploads a model with its spec and labels; it is chosen, and classifies a sample with its own labels', async () => {
     await page.getByTestId('model-input').setInputFiles([

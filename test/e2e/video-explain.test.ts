@@ -17,7 +17,7 @@ import { probeVideo } from '../../src/engine/media/video/probe.ts';
 import type { VideoResultSummary } from '../../src/shared/api.ts';
 import { asset, assetStatus } from '../helpers/assets.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage, type Served } from './browser.ts';
 import { EVIDENCE_FRAMES, MOTION_FRAMES, squareClip, squareTube } from './video-clips.ts';
 import { shownFrame } from './video-page.ts';
 
@@ -48,8 +48,8 @@ function trackPeakFrame(page: Page, testid: string, [r, g, b]: [number, number, 
 }
 
 describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chromium', () => {
+  let app: AppPage | undefined;
   let served: Served;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   const problems: string[] = [];
   const clip = path.join(work, 'square-left.mp4');
@@ -66,22 +66,11 @@ describe.skipIf(skip)('video view: explain, live BOREx-3D, export, proxy in Chro
   beforeAll(async () => {
     await squareClip(clip, -1);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ensureUiBuilt();
-    served = await startServe({}, ['--runs', tempDir('borex-e2e-video-runs-')]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(served.origin) && !r.url().startsWith(served.origin.replace('http', 'ws')) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`request elsewhere: ${r.url()}`);
-    });
-    await page.goto(served.url);
-    await page.getByTestId('tab-video').click();
+    app = await openApp({ args: ['--runs', tempDir('borex-e2e-video-runs-')], problems, onlyServer: true, tab: 'tab-video' });
+    ({ served, page } = app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => app?.close());
 
   it('RISE-3D on motion-v1: the track peaks on the frames the square moves in; clicking it seeks there', async () => {
     await page.getByTestId('video-input').setInputFiles(clip);

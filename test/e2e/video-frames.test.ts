@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIndexClip, type ClipKind } from '../../tools/video/index-clip.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, ensureUiBuilt, launchChromium, SCREENSHOTS, startServe, type Served } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 import { VIDEO_SHORTCUTS } from '../../src/renderer/src/lib/video/keys.ts';
 import { clickScrubber, expectShown, readCanvasIndex } from './video-page.ts';
 
@@ -30,20 +30,15 @@ function randomFrames(count: number, seed: number): number[] {
 }
 
 describe.skipIf(skip)('video view: frame-exact players in Chromium', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let app: AppPage | undefined;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
     for (const kind of ['25', 'ntsc', 'vfr'] as const) await makeIndexClip(clip(kind), kind, N);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ensureUiBuilt();
-    served = await startServe({}, ['--runs', tempDir('borex-e2e-video-runs-')]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(served.url);
+    app = await openApp({ args: ['--runs', tempDir('borex-e2e-video-runs-')], problems });
+    ({ page } = app);
   });
 
   it('a video dropped on the Explain tab opens in the Video tab', async () => {
@@ -68,10 +63,7 @@ describe.skipIf(skip)('video view: frame-exact players in Chromium', () => {
     await expect.poll(() => page.getByTestId('shortcuts').count()).toBe(0);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => app?.close());
 
   it.each(['25', 'ntsc', 'vfr'] as const)('at %s: → through every frame, then scrubber and frame-box seeks', async (kind) => {
     await page.getByTestId('video-input').setInputFiles(clip(kind));

@@ -8,15 +8,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, ensureUiBuilt, launchChromium, startServe, type Served } from './browser.ts';
+import { chromiumStatus, openApp, type AppPage } from './browser.ts';
 import { MOTION_FRAMES, squareClip } from './video-clips.ts';
 import { shownFrame } from './video-page.ts';
 
 const skip = chromiumStatus().skip;
 
 describe.skipIf(skip)('video view: maps too large for the done event are fetched', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let app: AppPage | undefined;
   let page: Page;
   const problems: string[] = [];
   const frames: string[] = [];
@@ -25,21 +24,20 @@ describe.skipIf(skip)('video view: maps too large for the done event are fetched
 
   beforeAll(async () => {
     await squareClip(clip, -1);
-    await ensureUiBuilt();
-    served = await startServe({ BOREX_VIDEO_DONE_INLINE_BYTES: '0' }, ['--runs', tempDir('borex-e2e-large-maps-runs-')]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => typeof f.payload === 'string' && f.payload.includes('"video-done"') && frames.push(f.payload)));
-    page.on('request', (r) => r.url().includes('.npy') && npyRequests.push(new URL(r.url()).pathname));
-    await page.goto(served.url);
-    await page.getByTestId('tab-video').click();
+    app = await openApp({
+      env: { BOREX_VIDEO_DONE_INLINE_BYTES: '0' },
+      args: ['--runs', tempDir('borex-e2e-large-maps-runs-')],
+      problems,
+      tab: 'tab-video',
+      watch: (p) => {
+        p.on('websocket', (ws) => ws.on('framereceived', (f) => typeof f.payload === 'string' && f.payload.includes('"video-done"') && frames.push(f.payload)));
+        p.on('request', (r) => r.url().includes('.npy') && npyRequests.push(new URL(r.url()).pathname));
+      },
+    });
+    ({ page } = app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  afterAll(() => app?.close());
 
   it('RISE-3D on motion-v1: no maps in the event, saliency.npy fetched, the refined map and its track drawn', async () => {
     await page.getByTestId('video-input').setInputFiles(clip);
