@@ -51,7 +51,8 @@ describe.skipIf(skip)('Batch view rows of a VOC folder with MobileNetV2', () => 
     }
     const folder = backend.addFolder(root);
     expect(folder).toMatchObject({ kind: 'voc-root', images: [`JPEGImages/${PLANE}.jpg`, `JPEGImages/${BUS_AND_CAR}.jpg`] });
-    const queue: BatchRow[] = folder.images.map((name) => ({ name, state: 'running', items: [] }));
+    // As BatchView queues a folder's photos for a job: queued, in the job.
+    const queue: BatchRow[] = folder.images.map((name) => ({ name, state: 'queued', inJob: true, items: [] }));
 
     // Cancelled once the plane is stored: the bus-and-car photo is still to do.
     const started = backend.batch({ folderId: folder.id, model: 'mobilenetv2-12-int8', methods: ['rise'], preset: 'paper' });
