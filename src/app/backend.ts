@@ -42,6 +42,8 @@ import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-st
 import { compareRuns, loadRuns, paperPairs } from '../engine/jobs/compare.ts';
 import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
+import { runGeometry, runItemMethods, runItemRecord, runPhotoFile, runThumbnails } from './run-item.ts';
+import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type RunThumbnails } from '../shared/run-item.ts';
 import { probeVideoMedia } from './probe-video.ts';
 import { ApiError } from '../shared/errors.ts';
 import type { FileInput } from '../shared/calls.ts';
@@ -139,6 +141,31 @@ export class ApiBackend {
     const methods = ((m.spec as { methods?: { id: string }[] }).methods ?? []).map((x) => x.id);
     return { runId, methods, items: readRunItems(dir).map(batchItem) };
   }
+
+  /**
+   * One item of a run for the Explain view (the Batch table's drill-down): its photo opened as a
+   * session photo (imageUrl shows it), where the model's input sat in it, and each method's map
+   * read from the run's .npy with its metrics and curves (src/app/run-item.ts).
+   */
+  async openRunItem(raw: unknown): Promise<OpenedRunItem> {
+    const { runId, key } = runItemRequest(raw, '');
+    const dir = this.runDir(runId);
+    const m = readRunManifest(dir);
+    if ((m.spec as { medium?: string }).medium === 'video') throw new ApiError('bad-request', `run ${runId} is a run of videos; open its clips in the Video view`);
+    const rec = runItemRecord(dir, key);
+    const file = runPhotoFile(m, rec.image);
+    if (!fs.existsSync(file)) throw new ApiError('not-found', `${rec.image}: the photo of run ${runId} is no longer at ${file}`);
+    const image = await this.addImagePath(file);
+    const geometry = runGeometry(m, image.width, image.height);
+    return { runId, key, image, geometry, label: rec.label && { index: rec.label.index, name: rec.label.name, probability: rec.label.probability }, methods: runItemMethods(dir, m, rec, geometry) };
+  }
+
+  /** Thumbnails of a run's photos (64 px JPEG data: URLs by name in the run), made once per photo file. */
+  async runThumbnails(raw: unknown): Promise<RunThumbnails> {
+    const { runId } = runThumbnailsRequest(raw, '');
+    return { runId, thumbnails: await runThumbnails(this.runDir(runId), this.thumbnails) };
+  }
+  private readonly thumbnails = new Map<string, string>();
 
   /** A run's paired Wilcoxon tests, as `borex compare RUN_DIR` computes them (the paper's pairs its methods allow). */
   compareRun(raw: unknown): RunComparison {

@@ -31,6 +31,7 @@ import type {
   RunListing,
 } from './results.ts';
 import type { MediaInfo } from './media.ts';
+import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type RunThumbnails } from './run-item.ts';
 import type { Schema } from './schema.ts';
 
 /** The kinds of path main re-checks before it opens one (src/main/paths.ts). */
@@ -82,6 +83,10 @@ export const CALLS = {
   openRun: json(runRequest, reply<OpenedRun>()),
   /** A run's Wilcoxon tables, as `borex compare RUN_DIR` computes them. */
   compareRun: json(runRequest, reply<RunComparison>()),
+  /** One item of a run (by run id and item key) for the Explain view: its photo, geometry, each method's map, prior, metrics and curves. */
+  openRunItem: json(runItemRequest, reply<OpenedRunItem>()),
+  /** A run's photo thumbnails (64 px JPEG data: URLs by name in the run). */
+  runThumbnails: json(runThumbnailsRequest, reply<RunThumbnails>()),
   resumeRun: json(resumeRunRequest, reply<BatchStarted>(), { startsJob: true }),
   /** The one way to cancel a job (serve's WebSocket `cancel` frame is relayed to it). */
   cancel: json(jobRequest, reply<{ cancelled: boolean }>()),
