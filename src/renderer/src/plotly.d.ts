@@ -5,7 +5,10 @@ declare module 'plotly.js-basic-dist-min' {
     y: number[];
     name: string;
     type: 'scatter';
-    mode: 'lines';
+    mode: 'lines' | 'lines+markers';
+    text?: string[];
+    hovertemplate?: string;
+    marker?: { size?: number; color?: string };
     line?: { color?: string; width?: number; dash?: string };
     fill?: 'tozeroy' | 'none';
   }
@@ -14,5 +17,11 @@ declare module 'plotly.js-basic-dist-min' {
     purge(el: HTMLElement): void;
     Plots: { resize(el: HTMLElement): Promise<void> };
   };
+  /** The plot's div after Plotly.react: hover and click events name the trace and the point. */
+  export interface PlotPoint {
+    curveNumber: number;
+    pointIndex: number;
+  }
+  export type PlotDiv = HTMLElement & { on(event: 'plotly_hover' | 'plotly_click', handler: (e: { points: PlotPoint[] }) => void): void };
   export default Plotly;
 }

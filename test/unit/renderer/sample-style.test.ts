@@ -1,0 +1,36 @@
+/** How BOREx's sampled squares are drawn (src/renderer/src/lib/sample-style.ts). */
+import { describe, expect, it } from 'vitest';
+import { sampleSquares, samplesFromTriples, valueColour } from '../../../src/renderer/src/lib/sample-style.ts';
+
+describe('sampled squares', () => {
+  it('colours by the observed value: red for > 0, blue for < 0, paler when smaller', () => {
+    expect(valueColour(0.4, 0.4)).toBe('hsl(8, 90%, 45.0%)');
+    expect(valueColour(-0.2, 0.4)).toBe('hsl(212, 90%, 65.0%)');
+    expect(valueColour(0, 0)).toBe('hsl(8, 90%, 85.0%)');
+  });
+
+  it('draws the first n, thicker by size, the latest emphasised', () => {
+    const samples = [
+      { row: 10, col: 10, halfSize: 8, y: 0.4 },
+      { row: 50, col: 60, halfSize: 16, y: -0.2 },
+      { row: 90, col: 20, halfSize: 32, y: 0.1 },
+    ];
+    const two = sampleSquares(samples, 2);
+    expect(two.map((q) => [q.color, q.width, q.latest])).toEqual([
+      ['hsl(8, 90%, 45.0%)', 2, false],
+      ['hsl(212, 90%, 65.0%)', 4.5, true],
+    ]);
+    const all = sampleSquares(samples);
+    expect(new Set(all.map((q) => q.color)).size).toBe(3);
+    expect(all.map((q) => q.width)).toEqual([1.5, 2, 4.5]);
+    expect(sampleSquares(samples, 0)).toEqual([]);
+  });
+
+  it('reads progress triples (no value): older squares fade', () => {
+    const live = sampleSquares(samplesFromTriples([1, 2, 4, 5, 6, 8, 7]));
+    expect(live.map((q) => [q.row, q.col, q.halfSize, q.color, q.latest])).toEqual([
+      [1, 2, 4, 'rgba(255,255,255,0.25)', false],
+      [5, 6, 8, 'rgba(255,255,255,0.75)', true],
+    ]);
+  });
+});
