@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { fromWire, toWire } from '../../src/shared/wire.ts';
 import type { OpenedRunItem } from '../../src/shared/run-item.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { borex, tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, openApp, type AppPage } from './browser.ts';
 
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');
@@ -126,4 +126,21 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails and drill-down in Chrom
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain(`run ${runId} has no item nope.png`);
   }, 30_000);
+
+  it('a run made with --maps none (borex batch) opens with its photo and says its maps were not kept', async () => {
+    const photos = tempDir('borex-e2e-drilldown-photos-');
+    fs.copyFileSync(path.join(SAMPLES, 'shapes-01-circle.png'), path.join(photos, 'shapes-01-circle.png'));
+    const cli = borex(['batch', photos, '--model', 'shapes-v1', '--methods', 'rise', '--masks', '50', '--maps', 'none', '--out', path.join(runsDir, 'maps-none')], { BOREX_MODEL_DIR: '' });
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    await page.getByTestId('tab-batch').click();
+    await page.locator('[data-testid=past-runs] h2 button').click();
+    await page.locator('[data-testid=past-run-entry][data-run-id=maps-none] [data-testid=past-run]').click();
+    await page.locator('[data-testid=batch-open][data-key="shapes-01-circle.png"]').click();
+    await expect.poll(() => page.getByTestId('run-item').getAttribute('data-run-id'), { timeout: 30_000 }).toBe('maps-none');
+    expect(await page.getByTestId('run-item-note').textContent()).toBe('this run kept no maps (made with --maps none): its metrics only');
+    expect(await page.getByTestId('run-item').getAttribute('data-map-values')).toBe('0');
+    expect(await page.locator('.explain .side .hint').first().textContent()).toBe('shapes-01-circle.png — 224×224');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
