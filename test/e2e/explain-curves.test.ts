@@ -3,12 +3,13 @@
  * curves in the explain view, in Debian's Chromium against `borex serve` with the bundled shape
  * classifier and one of its sample scenes (no shared assets needed).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { curveYRange, DELETED_RGB, pixelsAt } from '../../src/renderer/src/lib/curve-view.ts';
-import { chromiumStatus, openApp, type AppPage } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 
 const SCENE = path.join(RESOURCES_DIR, 'samples', 'shapes-04-star.png');
 const ITERATIONS = 24;
@@ -88,6 +89,8 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
     });
     expect(await refined().getAttribute('data-squares')).toBe('5');
     expect(await page.getByTestId('samples-upto-text').textContent()).toBe(`5/${ITERATIONS}`);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-samples-replay.png') });
     await page.getByTestId('show-samples').uncheck();
     expect(await refined().getAttribute('data-squares')).toBe('0');
   });
@@ -145,6 +148,8 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
       if (isGrey(after, p)) grey++;
     }
     expect(changed).toBe(expected);
+    await page.getByTestId('curve-step').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-curve-step.png') });
     expect(grey).toBe(expected);
     expect(problems).toEqual([]);
   });
