@@ -240,6 +240,8 @@ export interface JobProgress {
   partialMap?: Float32Array;
   /** BOREx: sampled squares as (row, col, halfSize) triples in model-input pixels. */
   samples?: number[];
+  /** BOREx: each sample's observed value y, in the order of `samples` (the live squares are coloured by it). */
+  sampleValues?: number[];
   /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
   priorMap?: Float32Array;
   /** Sent once, first: where the model's input sits in the photo (to draw live maps). */

@@ -26,6 +26,9 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
   const problems: string[] = [];
   let result: Result;
   const refined = () => page.locator('[data-testid=panel-refined] canvas');
+  /** A range input moved as a drag would move it (Playwright's fill does not take ranges). */
+  const setRange = (testid: string, value: number) =>
+    page.evaluate(`(() => { const el = document.querySelector('[data-testid=${testid}]'); el.value = '${value}'; el.dispatchEvent(new Event('input', { bubbles: true })); })()`);
 
   beforeAll(async () => {
     app = await openApp({
@@ -53,17 +56,21 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
     await ev.getByRole('button', { name: /Advanced/ }).click();
     await ev.getByTestId('iterations').fill(String(ITERATIONS));
     // Every count of squares the refined panel drew, however short the run.
-    await page.evaluate(() => {
-      const seen: number[] = ((window as unknown as { squaresSeen: number[] }).squaresSeen = []);
+    // (Page code as strings: these tests are type-checked without the DOM library.)
+    await page.evaluate(`(() => {
+      const seen = (window.squaresSeen = []);
       new MutationObserver(() => {
         const c = document.querySelector('[data-testid=panel-refined] canvas');
-        if (c) seen.push(Number(c.getAttribute('data-squares')));
+        if (c) seen.push({ count: Number(c.getAttribute('data-squares')), colours: c.getAttribute('data-square-colours') ?? '' });
       }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-squares'] });
-    });
+    })()`);
     await page.getByTestId('run').click();
     await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=results]', { timeout: 120_000 });
-    const seen = await page.evaluate(() => (window as unknown as { squaresSeen: number[] }).squaresSeen);
-    expect(Math.max(...seen)).toBeGreaterThanOrEqual(1);
+    const seen = await page.evaluate<{ count: number; colours: string }[]>('window.squaresSeen');
+    // Live squares too are coloured by their observed value (progress events carry sampleValues).
+    const live = seen.filter((s) => s.count > 0);
+    expect(live.length).toBeGreaterThanOrEqual(1);
+    expect(live.every((s) => s.colours.split(';').every((c) => /^hsl\((8|212), /.test(c)))).toBe(true);
 
     const jobId = await ev.getAttribute('data-job-id');
     const res = await fetch(`${app!.served.origin}/api/jobs/${jobId}/files/result.json?token=${app!.served.token}`);
@@ -83,10 +90,7 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
     ys.forEach((y, i) => expect(colours[i].startsWith(y >= 0 ? 'hsl(8,' : 'hsl(212,')).toBe(true));
 
     // Replay: the slider shows the first n.
-    await page.getByTestId('samples-upto').evaluate((el: HTMLInputElement) => {
-      el.value = '5';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    await setRange('samples-upto', 5);
     expect(await refined().getAttribute('data-squares')).toBe('5');
     expect(await page.getByTestId('samples-upto-text').textContent()).toBe(`5/${ITERATIONS}`);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -122,12 +126,8 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
   it('draws the image at a step with exactly that many top pixels deleted', async () => {
     await page.mouse.move(0, 0);
     await page.getByTestId('step-kind').selectOption('deletion');
-    const setStep = (n: number) =>
-      page.getByTestId('step-slider').evaluate((el: HTMLInputElement, v) => {
-        el.value = String(v);
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-      }, n);
-    const pixels = () => page.locator('[data-testid=curve-step] canvas').evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
+    const setStep = (n: number) => setRange('step-slider', n);
+    const pixels = () => page.evaluate<number[]>(`(() => { const c = document.querySelector('[data-testid=curve-step] canvas'); return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); })()`);
     await setStep(0);
     expect(await page.getByTestId('curve-step').getAttribute('data-replaced')).toBe('0');
     const before = await pixels();

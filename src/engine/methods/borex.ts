@@ -264,7 +264,7 @@ export async function borex(
     });
 
     const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
-    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples) } : {});
+    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples), sampleValues: samples.map((s) => s.y) } : {});
   }
 
   const map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));

@@ -26,6 +26,14 @@ describe('sampled squares', () => {
     expect(sampleSquares(samples, 0)).toEqual([]);
   });
 
+  it('reads progress triples with their values, as the result colours them', () => {
+    const live = sampleSquares(samplesFromTriples([1, 2, 4, 5, 6, 8], [0.5, -0.25]));
+    expect(live.map((q) => [q.row, q.col, q.halfSize, q.color])).toEqual([
+      [1, 2, 4, 'hsl(8, 90%, 45.0%)'],
+      [5, 6, 8, 'hsl(212, 90%, 65.0%)'],
+    ]);
+  });
+
   it('reads progress triples (no value): older squares fade', () => {
     const live = sampleSquares(samplesFromTriples([1, 2, 4, 5, 6, 8, 7]));
     expect(live.map((q) => [q.row, q.col, q.halfSize, q.color, q.latest])).toEqual([

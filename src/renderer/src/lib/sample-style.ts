@@ -1,8 +1,8 @@
 /**
  * How BOREx's sampled squares are drawn (issue 13, finding 7): colour by the observed value y
  * (red: hiding the square lowered the class score, blue: it raised it; paler = smaller |y|),
- * line width by the square's size, the latest one emphasised. Live progress events carry only
- * (row, col, halfSize): those squares are drawn by size and age, no value.
+ * line width by the square's size, the latest one emphasised. Live progress events carry the
+ * values as `sampleValues`; squares without one are drawn by size and age.
  */
 
 export interface Sample {
@@ -21,10 +21,10 @@ export interface Square {
   latest: boolean;
 }
 
-/** (row, col, halfSize) triples of a progress event as samples without a value. */
-export function samplesFromTriples(triples: ArrayLike<number>): Sample[] {
+/** (row, col, halfSize) triples of a progress event as samples, with their observed values when it sent them. */
+export function samplesFromTriples(triples: ArrayLike<number>, values?: ArrayLike<number>): Sample[] {
   const out: Sample[] = [];
-  for (let i = 0; i + 2 < triples.length; i += 3) out.push({ row: triples[i], col: triples[i + 1], halfSize: triples[i + 2] });
+  for (let i = 0; i + 2 < triples.length; i += 3) out.push({ row: triples[i], col: triples[i + 1], halfSize: triples[i + 2], y: values?.[i / 3] });
   return out;
 }
 
