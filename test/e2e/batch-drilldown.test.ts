@@ -14,7 +14,7 @@ import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { fromWire, toWire } from '../../src/shared/wire.ts';
 import type { OpenedRunItem } from '../../src/shared/run-item.ts';
 import { borex, tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, openApp, type AppPage } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');
 const PHOTOS = ['shapes-02-square.png', 'shapes-04-star.png'];
@@ -71,6 +71,8 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails and drill-down in Chrom
       [64, 64],
       [64, 64],
     ]);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-thumbnails.png') });
     expect(problems).toEqual([]);
   }, 180_000);
 
@@ -101,6 +103,7 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails and drill-down in Chrom
     expect(await shown('auc-prior-insertion')).toBe(line.methods.rise.metrics!.insertion);
     expect(await shown('auc-prior-deletion')).toBe(line.methods.rise.metrics!.deletion);
     expect(await page.getByTestId('curve-insertion').count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-drilldown.png') });
 
     // Choosing RISE shows its own map (no prior).
     await page.getByTestId('run-item-method').selectOption('rise');
