@@ -5,6 +5,9 @@
  * values as `sampleValues`; squares without one are drawn by size and age.
  */
 
+/** What the squares' colours and widths mean, said next to them (live and replayed). */
+export const SQUARES_LEGEND = 'squares: red = hiding it lowered the class score, blue = raised it, paler = a smaller change; thicker = larger; the newest has a dark halo';
+
 export interface Sample {
   row: number;
   col: number;
