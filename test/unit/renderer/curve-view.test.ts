@@ -7,6 +7,7 @@ describe('curve tooltips and axes', () => {
     expect(curveTooltip('insertion', 0.23, 0.4123)).toBe('23% of pixels inserted: p = 0.41');
     expect(curveTooltip('deletion', 0.004464, 0.9)).toBe('0.4% of pixels deleted: p = 0.90');
     expect(curveTooltip('deletion', 0, 0.13)).toBe('0% of pixels deleted: p = 0.13');
+    expect(curveTooltip('insertion', 0.5, 0.8, 'voxels')).toBe('50% of voxels inserted: p = 0.80');
   });
 
   it('fits y to the data: a class at p = 0.13 is not a flat line; 0–1 on request', () => {

@@ -21,10 +21,10 @@ export function pixelsAt(i: number, curveLength: number, plane: number): number 
 }
 
 /** "23% of pixels inserted: p = 0.41" (under 1 %, one decimal: deletion drops there). */
-export function curveTooltip(kind: CurveKind, fraction: number, p: number): string {
+export function curveTooltip(kind: CurveKind, fraction: number, p: number, unit = 'pixels'): string {
   const pct = fraction * 100;
   const shown = pct > 0 && pct < 1 ? pct.toFixed(1) : Math.round(pct).toString();
-  return `${shown}% of pixels ${kind === 'insertion' ? 'inserted' : 'deleted'}: p = ${p.toFixed(2)}`;
+  return `${shown}% of ${unit} ${kind === 'insertion' ? 'inserted' : 'deleted'}: p = ${p.toFixed(2)}`;
 }
 
 /**
