@@ -179,6 +179,27 @@ export interface RunListing {
   remaining: number;
 }
 
+/** One row of a run's paired tests (the engine's compare rows carry more: statistic, warnings, differences). */
+export interface ComparisonRow {
+  table: string;
+  /** The row's name in the paper's tables ("RISE", "no-flip", …). */
+  name: string;
+  baseline: string;
+  candidate: string;
+  subset?: string;
+  metric: 'fRp' | 'f1' | 'insertion' | 'deletion';
+  alternative: 'greater' | 'less';
+  n: number;
+  meanBaseline?: number;
+  meanCandidate?: number;
+  medianDifference?: number;
+  /** Share of pairs improved in the test's direction. */
+  shareImproved?: number;
+  pValue?: number;
+  /** Why there is no test (no pairs, all differences zero). */
+  note?: string;
+}
+
 /**
  * A run's paired tests, as `borex compare RUN_DIR` computes them (src/engine/jobs/compare.ts): the
  * rows of the paper's Tables 1 and 2 its methods allow, one per pair and metric, each a one-sided
@@ -186,25 +207,7 @@ export interface RunListing {
  */
 export interface RunComparison {
   runId: string;
-  rows: {
-    table: string;
-    /** The row's name in the paper's tables ("RISE", "no-flip", …). */
-    name: string;
-    baseline: string;
-    candidate: string;
-    subset?: string;
-    metric: 'fRp' | 'f1' | 'insertion' | 'deletion';
-    alternative: 'greater' | 'less';
-    n: number;
-    meanBaseline?: number;
-    meanCandidate?: number;
-    medianDifference?: number;
-    /** Share of pairs improved in the test's direction. */
-    shareImproved?: number;
-    pValue?: number;
-    /** Why there is no test (no pairs, all differences zero). */
-    note?: string;
-  }[];
+  rows: ComparisonRow[];
   /** Why there are no rows (the run has no method paired with its refinement). */
   note?: string;
 }

@@ -17,6 +17,7 @@
  *  fixed weight) and borex:none → borex:rise+learned (Table 2).
  */
 import path from 'node:path';
+import type { ComparisonRow } from '../../shared/results.ts';
 import { usageError } from '../errors.ts';
 import { wilcoxon, type WilcoxonAlternative } from '../stats/index.ts';
 import { readRunItems, readRunManifest, specFingerprint, type ItemRecord, type MethodRecord, type RunManifest } from './run-store.ts';
@@ -47,26 +48,12 @@ export interface PairSpec {
   subset?: { id: string; label: string; test: (item: JoinedItem) => boolean };
 }
 
-export interface PairRow {
-  table: string;
-  name: string;
-  baseline: string;
-  candidate: string;
-  subset?: string;
+/** A row of the tables: the shared row the app shows, with what the reports add. */
+export interface PairRow extends ComparisonRow {
   metric: MetricName;
-  alternative: 'greater' | 'less';
-  /** Items where both methods succeeded and the metric exists. */
-  n: number;
-  meanBaseline?: number;
-  meanCandidate?: number;
-  medianDifference?: number;
-  shareImproved?: number;
   statistic?: number;
-  pValue?: number;
   method?: 'exact' | 'approx';
   warnings: string[];
-  /** Why there is no test (no pairs, all differences zero). */
-  note?: string;
   paperP?: number;
   /** candidate − baseline per pair, for the report's distributions. */
   differences: number[];
