@@ -10,7 +10,7 @@
  * seed's refinement.
  */
 import { splitSeed } from './batch-methods.ts';
-import { ALTERNATIVE, compareRuns, formatP, METRIC_LABELS, toMarkdown, type Comparison, type LoadedRuns, type MetricName, type PairSpec } from './compare.ts';
+import { ALTERNATIVE, compareRuns, formatP, METRIC_LABELS, toMarkdown, type Comparison, type LoadedRuns, type MetricName, type PairRow, type PairSpec } from './compare.ts';
 
 /** The seeds a run's method ids carry (sorted); empty for a one-seed run. */
 export function runSeeds(methods: readonly string[]): number[] {
@@ -46,14 +46,8 @@ export interface Spread {
   sd?: number;
 }
 
-export interface SeedSummaryRow {
-  table: string;
-  name: string;
-  baseline: string;
-  candidate: string;
-  subset?: string;
-  metric: MetricName;
-  alternative: 'greater' | 'less';
+/** A pair and metric of compare's rows (which test), summarised over the seeds. */
+export interface SeedSummaryRow extends Pick<PairRow, 'table' | 'name' | 'baseline' | 'candidate' | 'subset' | 'metric' | 'alternative'> {
   seeds: number[];
   /** Pairs per seed. */
   n: number[];
