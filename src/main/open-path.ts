@@ -24,6 +24,8 @@ async function open(p: string, backend: ApiBackend): Promise<OpenedItem> {
   switch (classifyPath(p)) {
     case 'image':
       return { type: 'image', image: await backend.addImagePath(checkUserPath(p, 'image')) };
+    case 'video':
+      return { type: 'video', video: await backend.openVideo({ path: checkUserPath(p, 'video') }) };
     case 'model':
       return { type: 'model', model: await backend.userModels.addPaths(checkModelPaths({ model: p }).model) };
     case 'folder':
@@ -34,6 +36,6 @@ async function open(p: string, backend: ApiBackend): Promise<OpenedItem> {
       return { type: 'annotation', name: path.basename(file), xml: fs.readFileSync(file, 'utf8') };
     }
     default:
-      throw new ApiError('bad-input', `${p}: not something BOREx Studio opens (a photo, an .onnx model, a folder of photos, or a VOC .xml annotation)`);
+      throw new ApiError('bad-input', `${p}: not something BOREx Studio opens (a photo, a video, an .onnx model, a folder of photos, or a VOC .xml annotation)`);
   }
 }

@@ -56,7 +56,7 @@ export function checkUserPath(value: unknown, kind: PathKind): string {
 
 /** What a path dropped or passed on the command line is, if the app can open it. */
 export function classifyPath(value: string): PathKind | undefined {
-  for (const kind of ['image', 'model', 'annotation', 'folder'] as const) {
+  for (const kind of ['image', 'video', 'model', 'annotation', 'folder'] as const) {
     try {
       checkUserPath(value, kind);
       return kind;

@@ -47,7 +47,9 @@ export type OpenedItem =
   | { type: 'model'; model: ModelListing }
   | { type: 'folder'; folder: OpenedFolder }
   /** A VOC annotation for the photo in the explain view. */
-  | { type: 'annotation'; name: string; xml: string };
+  | { type: 'annotation'; name: string; xml: string }
+  /** A video, registered with the engine (probe and pts), for the Video view. */
+  | { type: 'video'; video: OpenedVideo };
 
 export interface AppInfo {
   apiVersion: number;

@@ -4,7 +4,10 @@ import sharp from 'sharp';
 import { describe, expect, it, vi } from 'vitest';
 import { bootstrap } from '../../../src/main/app.ts';
 import { IPC } from '../../../src/shared/ipc.ts';
+import { asset, assetStatus } from '../../helpers/assets.ts';
 import { tempDir } from '../../helpers/cli.ts';
+
+const DEMO_CLIP = 'video/mmaction2/demo.mp4';
 import { fakeElectron, grantOf, senderEvent } from './fake-electron.ts';
 
 const files = (dir: string) => ({ uiDir: path.join(dir, 'ui'), preload: '/app/preload.cjs', engineEntry: '/app/engine.js' });
@@ -89,6 +92,15 @@ describe('main process (Electron mocked)', () => {
     f.windows[0].webContents.emit('did-finish-load');
     await vi.waitFor(() => expect(f.windows[0].webContents.send).toHaveBeenCalledWith(IPC.opened, { type: 'image', image: expect.objectContaining({ name: 'red.png', width: 4, height: 3 }) }));
     expect((await f.handlers.get(IPC.getSettings)!(senderEvent(), undefined)) as { ok: { recent: string[] } }).toMatchObject({ ok: { recent: [fs.realpathSync(photo)] } });
+  });
+
+  it.skipIf(assetStatus(DEMO_CLIP).skip)('opens a video given on the command line (open-with) for the Video view, with its probe and frame times', async () => {
+    const f = await started(['electron', asset(DEMO_CLIP)]);
+    f.windows[0].webContents.emit('did-finish-load');
+    await vi.waitFor(() => expect(f.windows[0].webContents.send).toHaveBeenCalledWith(IPC.opened, { type: 'video', video: expect.objectContaining({ kind: 'video', name: 'demo.mp4', frameCount: 280 }) }), { timeout: 20_000 });
+    const sent = vi.mocked(f.windows[0].webContents.send).mock.calls.find((c) => c[0] === IPC.opened)![1] as { video: { pts: number[]; id: string } };
+    expect(sent.video.pts).toHaveLength(280);
+    expect(sent.video.id).toMatch(/\S/);
   });
 
   it('reports a job whose engine process crashed as failed and starts a new process for the next', async () => {

@@ -11,6 +11,7 @@ describe('paths from the renderer are re-checked in main', () => {
   fs.writeFileSync(photo, 'x');
   fs.writeFileSync(path.join(dir, 'm.onnx'), 'x');
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+  fs.writeFileSync(path.join(dir, 'clip.mp4'), 'x');
   fs.symlinkSync(photo, path.join(dir, 'link.png'));
 
   it('accepts existing files of the right kind, resolving links', () => {
@@ -36,6 +37,7 @@ describe('paths from the renderer are re-checked in main', () => {
   it('tells what a dropped path is', () => {
     expect(classifyPath(path.join(dir, 'link.png'))).toBe('image');
     expect(classifyPath(path.join(dir, 'm.onnx'))).toBe('model');
+    expect(classifyPath(path.join(dir, 'clip.mp4'))).toBe('video');
     expect(classifyPath(dir)).toBe('folder');
     expect(classifyPath(path.join(dir, 'notes.txt'))).toBeUndefined();
   });
