@@ -7,6 +7,14 @@
 
 export type CurveKind = 'insertion' | 'deletion';
 
+/** One curve as the plots draw it: its name, points, AUC and colour. */
+export interface CurveSeries {
+  name: string;
+  curve: number[];
+  auc: number | undefined;
+  color: string;
+}
+
 /** Deleted pixels are drawn in this grey: the engine's default baseline is the normalisation mean (ImageNet's, in RGB). */
 export const DELETED_RGB = [124, 116, 104] as const;
 
