@@ -1,34 +1,13 @@
 /**
  * What every zoomable panel (MapCanvas for photos, video/FrameCanvas for frames) does the same
  * way: mouse positions in canvas pixels, wheel zoom about the pointer, drag to pan, and the hatch
- * that marks what the model never saw.
+ * that marks what the model never saw. The zoom and pan arithmetic is DOM-free, in zoom-pan.ts.
  */
-import type { View } from './maps.ts';
 
 /** The pointer in canvas pixels (the canvas is drawn at its own width, shown at the CSS width). */
 export function canvasPoint(canvas: HTMLCanvasElement, e: MouseEvent): [number, number] {
   const rect = canvas.getBoundingClientRect();
   return [((e.clientX - rect.left) * canvas.width) / rect.width, ((e.clientY - rect.top) * canvas.height) / rect.height];
-}
-
-/** The view after a wheel step at canvas point (cx, cy): zoom 1–16×, the point under the pointer kept. */
-export function zoomedAt(view: View, cx: number, cy: number, deltaY: number): View {
-  const zoom = Math.min(Math.max(view.zoom * Math.exp(-deltaY * 0.0015), 1), 16);
-  const k = zoom / view.zoom;
-  return { zoom, x: cx - (cx - view.x) * k, y: cy - (cy - view.y) * k };
-}
-
-/** Where a drag started: the canvas point and the view's offset then. */
-export interface DragStart {
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-}
-
-/** The view panned by a drag from `from` to canvas point (x, y). */
-export function pannedTo(view: View, from: DragStart, x: number, y: number): View {
-  return { zoom: view.zoom, x: from.vx + x - from.x, y: from.vy + y - from.y };
 }
 
 const hatches = new WeakMap<CanvasRenderingContext2D, CanvasPattern | null>();

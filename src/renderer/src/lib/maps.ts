@@ -62,9 +62,4 @@ export function vocBoxes(xml: string): [number, number, number, number][] {
   }).filter((b) => b.every(Number.isFinite));
 }
 
-/** Zoom and pan shared by the three panels (canvas pixels; zoom 1 = the photo fits). */
-export interface View {
-  zoom: number;
-  x: number;
-  y: number;
-}
+export type { View } from './zoom-pan.ts';

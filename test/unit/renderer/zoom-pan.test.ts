@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pannedTo, zoomedAt } from '../../../src/renderer/src/lib/canvas-view.ts';
+import { pannedTo, zoomedAt } from '../../../src/renderer/src/lib/zoom-pan.ts';
 
 describe('panel zoom and pan (MapCanvas and the video FrameCanvas alike)', () => {
   it('zooms about the pointer, between 1× and 16×', () => {
