@@ -94,6 +94,10 @@ export interface ClassifyResponse {
   model: string;
   top5: ClassEntry[];
   numClasses: number;
+  /** Every class's name, by index (the class search offers all of them, not only the top 5). */
+  labels: string[];
+  /** The photo's probability of every class, by index. */
+  probabilities: number[];
 }
 
 export interface JobStarted {
@@ -247,6 +251,12 @@ export interface JobProgress {
   samples?: number[];
   /** BOREx: each sample's observed value y, in the order of `samples` (the live squares are coloured by it). */
   sampleValues?: number[];
+  /**
+   * BOREx with rectangle masks (shapes rects): each sample's (halfHeight, halfWidth) in model-input
+   * pixels, in the order of `samples` (whose halfSize is then the rectangle's size s, the
+   * half-width of the square of the same area). The app draws squares of side 2·halfSize for now.
+   */
+  sampleShapes?: number[];
   /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */
   priorMap?: Float32Array;
   /** Sent once, first: where the model's input sits in the photo (to draw live maps). */

@@ -82,7 +82,7 @@ describe('the engine killed mid-job (fault suite)', () => {
       userData: path.join(dir, 'user'),
       engine: (m) => {
         if (m.type !== 'job') return undefined;
-        if (m.job.kind === 'classify') return { type: 'result', seq: m.seq, value: { model: 'shapes-v1', top5: [{ index: 0, name: 'circle', probability: 0.9 }], numClasses: 6 } };
+        if (m.job.kind === 'classify') return { type: 'result', seq: m.seq, value: { model: 'shapes-v1', top5: [{ index: 0, name: 'circle', probability: 0.9 }], numClasses: 6, labels: ['circle', 'square', 'triangle', 'star', 'cross', 'ring'], probabilities: [0.9, 0.02, 0.02, 0.02, 0.02, 0.02] } };
         if (m.job.kind === 'explain') return { type: 'progress', seq: m.seq, event: { stage: 'masks', done: 10, total: 1000 } } as never;
         return undefined;
       },

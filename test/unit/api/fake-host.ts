@@ -15,7 +15,7 @@ export class FakeHost implements EngineHost {
     this.jobs.push(job);
     const seq = ++this.seq;
     const result = new Promise<HostJobResult>((resolve, reject) => this.pending.set(seq, { resolve, reject, onProgress }));
-    if (job.kind === 'classify') this.finish(seq, { model: job.model.key, top5: [{ index: 1, name: 'one', probability: 0.9 }], numClasses: 2 });
+    if (job.kind === 'classify') this.finish(seq, { model: job.model.key, top5: [{ index: 1, name: 'one', probability: 0.9 }], numClasses: 2, labels: ['zero', 'one'], probabilities: [0.1, 0.9] });
     if (job.kind === 'open-model') this.openModel(seq, job.model);
     return { seq, result };
   }

@@ -26,7 +26,7 @@ function engine(m: ToHost): FromHost | undefined {
     const value: OpenedModel = { name: path.basename(file, '.onnx'), file, classes: 6, input: { height: 112, width: 112, layout: 'NCHW', resize: 'stretch' }, specSource: fs.existsSync(sidecar) ? sidecar : 'defaults', labelsFile: job.model.labelsFile, warnings: [] };
     return { type: 'result', seq: m.seq, value };
   }
-  if (job.kind === 'classify') return { type: 'result', seq: m.seq, value: { model: job.model.key, top5: [{ index: 0, name: 'circle', probability: 0.99 }], numClasses: 6 } };
+  if (job.kind === 'classify') return { type: 'result', seq: m.seq, value: { model: job.model.key, top5: [{ index: 0, name: 'circle', probability: 0.99 }], numClasses: 6, labels: ['circle', 'square', 'triangle', 'star', 'cross', 'ring'], probabilities: [0.99, 0.002, 0.002, 0.002, 0.002, 0.002] } };
   return undefined; // explain and batch jobs run until the test says otherwise
 }
 
