@@ -135,3 +135,122 @@ function windowMean(src: Float64Array, out: Float64Array, size: number, inner: n
     }
   }
 }
+
+/**
+ * The final map's composition (issue 15 item 6): how the prior enters the pixel map. `map` is
+ * the aggregate of μ_total = μ + w·i0 (+ c_s), i.e. coverage(μ) + w·coverage(i0) (+ mean c_s),
+ * `blurredPrior` = w·coverage(i0) (the prior's share of it, exact: every aggregate is linear)
+ * and `prior` = w·i0 unaggregated (w = 1, or β with a learned prior weight).
+ * - coverage (default; public code): the map as aggregated.
+ * - prior-after: the prior added after the aggregate instead, map − blurredPrior + scale·prior
+ *   = coverage(μ) + scale·w·i0 (+ mean c_s); scale 1 unless given (`prior-after*3`).
+ * - rank-sum, rank-product, min, max: of the two maps' normalised ranks r ∈ (0, 1] (rank01).
+ * - product: of the two maps min-max scaled to [0, 1].
+ * - tiebreak: the top `top` share of the map's pixels (default 0.05) ordered by the prior, above
+ *   every other pixel, which keep the map's order.
+ */
+export type Composition = 'coverage' | 'prior-after' | 'rank-sum' | 'rank-product' | 'min' | 'max' | 'product' | 'tiebreak';
+export const COMPOSITIONS: readonly Composition[] = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'];
+
+export interface CompositionSpec {
+  kind: Composition;
+  /** prior-after: the prior's factor (1). */
+  scale?: number;
+  /** tiebreak: the share of top pixels re-ordered by the prior (0.05). */
+  top?: number;
+}
+
+export function composeMap(map: Float32Array, blurredPrior: Float32Array, prior: Float32Array, spec: CompositionSpec): Float32Array {
+  const n = map.length;
+  if (blurredPrior.length !== n || prior.length !== n) throw new Error(`composeMap: the map, the blurred prior and the prior need one length (${n}, ${blurredPrior.length}, ${prior.length})`);
+  const out = new Float32Array(n);
+  switch (spec.kind) {
+    case 'coverage':
+      out.set(map);
+      return out;
+    case 'prior-after': {
+      const k = spec.scale ?? 1;
+      for (let i = 0; i < n; i++) out[i] = map[i] - blurredPrior[i] + k * prior[i];
+      return out;
+    }
+    case 'product': {
+      const a = minMax(map);
+      const b = minMax(prior);
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return out;
+    }
+    case 'tiebreak': {
+      const top = spec.top ?? 0.05;
+      if (!(top > 0 && top <= 1)) throw new Error(`composeMap: the tiebreak share must be in (0, 1], got ${top}`);
+      const r = rank01(map);
+      const p = rank01(prior);
+      const cut = 1 - Math.ceil(top * n) / n;
+      for (let i = 0; i < n; i++) out[i] = r[i] > cut ? 1 + p[i] : r[i];
+      return out;
+    }
+    default: {
+      const a = rank01(map);
+      const b = rank01(prior);
+      const f = spec.kind === 'rank-sum' ? (x: number, y: number) => x + y : spec.kind === 'rank-product' ? (x: number, y: number) => x * y : spec.kind === 'min' ? Math.min : Math.max;
+      for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+      return out;
+    }
+  }
+}
+
+/** Normalised ranks: the k-th highest value (k = 0, 1, …; ties by index, as the metrics rank) gets 1 − k/n. */
+export function rank01(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[b] - values[a] || a - b);
+  const r = new Float64Array(n);
+  for (let k = 0; k < n; k++) r[order[k]] = 1 - k / n;
+  return r;
+}
+
+/**
+ * A composition by name: a Composition kind, with `*K` for prior-after (the prior's factor K > 0)
+ * or `:Q` for tiebreak (the top share Q in (0, 1]): 'prior-after', 'prior-after*3', 'tiebreak:0.02'.
+ */
+export function parseComposition(text: string): CompositionSpec {
+  const m = text.trim().match(/^([a-z-]+)(?:\*([0-9.]+)|:([0-9.]+))?$/);
+  if (!m || !(COMPOSITIONS as readonly string[]).includes(m[1])) throw new Error(`unknown composition "${text}": one of ${COMPOSITIONS.join(', ')} (prior-after*K, tiebreak:Q)`);
+  const kind = m[1] as Composition;
+  if (m[2] !== undefined && kind !== 'prior-after') throw new Error(`composition "${text}": *K is for prior-after only`);
+  if (m[3] !== undefined && kind !== 'tiebreak') throw new Error(`composition "${text}": :Q is for tiebreak only`);
+  const scale = m[2] !== undefined ? Number(m[2]) : undefined;
+  const top = m[3] !== undefined ? Number(m[3]) : undefined;
+  if (scale !== undefined && !(scale > 0)) throw new Error(`composition "${text}": the prior's factor must be > 0`);
+  if (top !== undefined && !(top > 0 && top <= 1)) throw new Error(`composition "${text}": the top share must be in (0, 1]`);
+  return { kind, ...(scale !== undefined ? { scale } : {}), ...(top !== undefined ? { top } : {}) };
+}
+
+function minMax(values: ArrayLike<number>): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  const out = new Float64Array(values.length);
+  if (hi > lo) for (let i = 0; i < values.length; i++) out[i] = (values[i] - lo) / (hi - lo);
+  return out;
+}
+
+/**
+ * The prior's two shares for composeMap: w·i0 aggregated like μ_total (`blurred`, the part of the
+ * default map that is the prior) and w·i0 itself (`prior`). Images only (`halfSizes` in pixels).
+ */
+export function priorParts(i0: Float32Array, weight: number, height: number, width: number, halfSizes: readonly number[], aggregate: Aggregate): { blurred: Float32Array; prior: Float32Array } {
+  const plane = height * width;
+  const p = halfSizes.length;
+  const totals = new Float64Array(plane * p);
+  const prior = new Float32Array(plane);
+  for (let i = 0; i < plane; i++) {
+    const v = weight * i0[i];
+    prior[i] = v;
+    for (let k = 0; k < p; k++) totals[i * p + k] = v;
+  }
+  return { blurred: aggregateMap(totals, height, width, halfSizes, aggregate), prior };
+}
