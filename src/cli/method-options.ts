@@ -29,6 +29,7 @@ export const METHOD_OPTIONS = {
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
   'prior-weight': { type: 'string' },
+  'q-batch': { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   mean: { type: 'string' },
@@ -68,6 +69,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           candidateStride: intOption(str(o, 'candidate-stride'), 'candidate-stride', 1),
           refitEvery: intOption(str(o, 'refit-every'), 'refit-every', 1),
           priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHTS),
+          qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
         }
       : undefined,
   });

@@ -21,7 +21,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+qN]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -35,6 +35,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
   --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
+  --q-batch N             every BOREx method's query points per GP round, 2N images per model call (per method: +qN)
   --seed N                the seed of every item (default 0)
   --seeds LIST            seeds as an axis, e.g. 0,1,2: every seed-dependent method once per seed, as
                           method ID@sSEED (rise@s1, borex:rise@s1); compare reports each seed and the spread
@@ -75,6 +76,7 @@ const OPTIONS = {
   kappa: { type: 'string' },
   gain: { type: 'string' },
   'prior-weight': { type: 'string' },
+  'q-batch': { type: 'string' },
   boxes: { type: 'string' },
   annotations: { type: 'string' },
   'class-map': { type: 'string' },
@@ -109,6 +111,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       kappa: numberOption(o.kappa, 'kappa'),
       gain: numberOption(o.gain, 'gain'),
       priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHTS),
+      qBatch: intOption(o['q-batch'], 'q-batch', 1, 64),
     },
   });
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);

@@ -9,6 +9,7 @@
  *            simple-avg   aggregate `mean` (paper Table 2 "simple-avg")
  *            area         aggregate `area` (the paper's Alg. 2 line 12)
  *            learned      GP mean β·i0 with β ≥ 0 fitted by marginal likelihood (priorWeight learned)
+ *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
  *
  * `borex:none` is the paper's "no-prior" ablation. Ids are normalised (modifiers in the order
@@ -69,24 +70,32 @@ interface ParsedId {
   method: MethodName;
   prior?: PriorName;
   modifiers: Modifier[];
+  /** The +qN modifier: BOREx's qBatch. */
+  qBatch?: number;
 }
 
 export function parseMethodId(raw: string): ParsedId {
   const text = raw.trim();
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
-  const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
-  const mods = m[2] ? m[2].slice(1).split('+') : [];
+  const all = m[2] ? m[2].slice(1).split('+') : [];
+  const qs = all.filter((x) => /^q\d+$/.test(x));
+  if (qs.length > 1) throw usageError(`method "${raw}" has more than one +qN modifier`);
+  const qBatch = qs.length ? Number(qs[0].slice(1)) : undefined;
+  if (qBatch !== undefined && !(qBatch >= 2 && qBatch <= 64)) throw usageError(`method "${raw}": +q${qs[0].slice(1)} needs a batch size from 2 to 64 (+q2 … +q64)`);
+  const mods = all.filter((x) => !qs.includes(x));
   for (const mod of mods) {
     if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
   if (mods.includes('simple-avg') && mods.includes('area')) throw usageError(`method "${raw}": +simple-avg and +area are two different aggregates; pick one`);
   const modifiers = MODIFIERS.filter((x) => mods.includes(x));
-  return { id: `borex:${prior}${modifiers.map((x) => '+' + x).join('')}`, kind: 'refine', method: 'borex', prior, modifiers };
+  const q = qBatch === undefined ? '' : `+q${qBatch}`;
+  return { id: `borex:${prior}${modifiers.map((x) => '+' + x).join('')}${q}`, kind: 'refine', method: 'borex', prior, modifiers, ...(qBatch === undefined ? {} : { qBatch }) };
 }
 
 /** The id's config through the one builder (methods/config.ts): its modifiers are BOREx overrides. */
@@ -96,6 +105,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
   if (p.modifiers.includes('area')) overrides.aggregate = 'area';
   if (p.modifiers.includes('learned')) overrides.priorWeight = 'learned';
+  if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }
 

@@ -1,5 +1,6 @@
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
+import { addFantasy } from '../gp/q-batch.ts';
 import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type ImageCandidates } from './borex-candidates.ts';
 import { BorexCache } from './borex-cache.ts';
 import type { CandidatePosterior } from '../gp/candidate-posterior.ts';
@@ -62,6 +63,14 @@ export interface BorexParams {
    * that do not set it.
    */
   priorWeight?: 'fixed' | 'learned';
+  /**
+   * Query points per GP round (undefined or 1: one, the paper's loop). With q > 1 the round's q
+   * boxes are chosen by the kriging believer (gp/q-batch.ts), classified as 2q images in one
+   * model call, and ℓ is re-fitted once per round (when the round reaches a refitEvery multiple);
+   * `iterations` stays the number of observations (the last round takes the remainder). Absent
+   * from configs that do not set it.
+   */
+  qBatch?: number;
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
@@ -198,7 +207,8 @@ export async function borex(
   const gp = new GaussianProcess({ dims: geometry.gpDims, lengthScale: geometry.lengthScale, noiseVariance: params.noiseVariance });
 
   const inputSize = elementCount(dims);
-  const images = new Float32Array(2 * inputSize);
+  const q = params.qBatch ?? 1;
+  const images = new Float32Array(2 * q * inputSize);
   let unmaskedScore = 0;
   if (!params.flip) unmaskedScore = (await classifier.classify(x, 1))[label];
   const samples: BorexSample[] = [];
@@ -212,29 +222,64 @@ export async function borex(
   const priorAt: number[] = [];
   const groupOf: number[] = [];
   const residualOf = (i: number) => observed[i] - mean.priorWeight * priorAt[i] - mean.offsets[groupOf[i]];
+  const choose = (t: number): QueryBox =>
+    t === 0
+      ? geometry.first()
+      : geometry.candidate(
+          timed(() => {
+            geometry.posterior.update(gp);
+            return acquisitionArgmax(geometry.posterior.mean, geometry.posterior.std, searchPrior, geometry.searchCount, { kappa: params.kappa, kind: params.acquisition });
+          }).index,
+        );
+  // q > 1: the round's boxes and raw observations, taken in order; the GP's targets (fantasies
+  // until their observation comes); the round's first observation.
+  const round: { box: QueryBox; y: number }[] = [];
+  const targets: number[] = [];
+  let roundStart = 0;
 
   for (let t = 0; t < params.iterations; t++) {
     throwIfCancelled(control.signal);
-    const box =
-      t === 0
-        ? geometry.first()
-        : geometry.candidate(
-            timed(() => {
-              geometry.posterior.update(gp);
-              return acquisitionArgmax(geometry.posterior.mean, geometry.posterior.std, searchPrior, geometry.searchCount, { kappa: params.kappa, kind: params.acquisition });
-            }).index,
-          );
-
+    let box: QueryBox;
     let y: number;
-    // images[0]: only the box visible (x⊙m̄); images[1]: it hidden (x⊙m).
-    fillBoxPair(x, baseline, dims, box.box, images);
-    if (params.flip) {
-      // One batch of 2.
-      const p = await classifier.classify(images, 2);
-      y = p[label] - p[classifier.numClasses + label];
+    if (q === 1) {
+      box = choose(t);
+      // images[0]: only the box visible (x⊙m̄); images[1]: it hidden (x⊙m).
+      fillBoxPair(x, baseline, dims, box.box, images);
+      if (params.flip) {
+        // One batch of 2.
+        const p = await classifier.classify(images, 2);
+        y = p[label] - p[classifier.numClasses + label];
+      } else {
+        const p = await classifier.classify(images.subarray(inputSize), 1);
+        y = unmaskedScore - p[label];
+      }
     } else {
-      const p = await classifier.classify(images.subarray(inputSize), 1);
-      y = unmaskedScore - p[label];
+      if (round.length === 0) {
+        // A new round: its boxes one by one, each with its jittered point and fantasy in the GP,
+        // then all 2n images (n hidden ones without the flip) in one model call.
+        roundStart = t;
+        const n = Math.min(q, params.iterations - t);
+        const boxes: QueryBox[] = [];
+        for (let j = 0; j < n; j++) {
+          const b = choose(t + j);
+          boxes.push(b);
+          targets.push(timed(() => {
+            geometry.point(b, t + j === 0 ? 0 : 1, random, z);
+            return addFantasy(gp, z);
+          }));
+          fillBoxPair(x, baseline, dims, b.box, images.subarray(2 * j * inputSize, (2 * j + 2) * inputSize));
+        }
+        const C = classifier.numClasses;
+        if (params.flip) {
+          const p = await classifier.classify(images.subarray(0, 2 * n * inputSize), 2 * n);
+          boxes.forEach((b, j) => round.push({ box: b, y: p[2 * j * C + label] - p[(2 * j + 1) * C + label] }));
+        } else {
+          for (let j = 0; j < n; j++) images.copyWithin(j * inputSize, (2 * j + 1) * inputSize, (2 * j + 2) * inputSize);
+          const p = await classifier.classify(images.subarray(0, n * inputSize), n);
+          boxes.forEach((b, j) => round.push({ box: b, y: unmaskedScore - p[j * C + label] }));
+        }
+      }
+      ({ box, y } = round.shift()!);
     }
     if (params.gain > 0) y = Math.tanh((params.gain * y) / 2);
     const h = i0[box.priorIndex];
@@ -245,10 +290,18 @@ export async function borex(
     samples.push({ ...box.sample, y, residual });
 
     timed(() => {
-      // Jitter keeps repeated centres off the grid; the public code leaves the first point as is.
-      geometry.point(box, t === 0 ? 0 : 1, random, z);
-      gp.addObservation(z, residual);
-      if ((t + 1) % params.refitEvery === 0) {
+      if (q === 1) {
+        // Jitter keeps repeated centres off the grid; the public code leaves the first point as is.
+        geometry.point(box, t === 0 ? 0 : 1, random, z);
+        gp.addObservation(z, residual);
+      } else {
+        // The real observation replaces its fantasy, at the same point.
+        targets[t] = residual;
+        gp.setTargets(targets);
+      }
+      // q > 1: one re-fit per round, at its end, when the round reached a multiple of refitEvery.
+      const refit = q === 1 ? (t + 1) % params.refitEvery === 0 : round.length === 0 && Math.floor((t + 1) / params.refitEvery) > Math.floor(roundStart / params.refitEvery);
+      if (refit) {
         const bounds = { lower: geometry.lower, upper: geometry.upper };
         const initial = params.refitFrom === 'initial' ? geometry.lengthScale : gp.lengthScale;
         if (!learned) fitLengthScale(gp, { initial: params.refitFrom === 'initial' ? geometry.lengthScale : undefined, ...bounds });
@@ -258,6 +311,7 @@ export async function borex(
           gp.setLengthScale(fit.lengthScale);
           mean = fit.mean;
           gp.setTargets(observed.map((_, i) => residualOf(i)));
+          if (q > 1) for (let i = 0; i < targets.length; i++) targets[i] = residualOf(i);
           searchPrior = meanOnCandidates(geometry.searchPrior, mean, searchPrior === geometry.searchPrior ? undefined : searchPrior);
         }
       }
@@ -571,6 +625,7 @@ function validate(p: BorexParams): void {
   if (!(p.gain >= 0)) throw bad(`the gain must be ≥ 0, got ${p.gain}`);
   if (!(Number.isInteger(p.refitEvery) && p.refitEvery >= 1)) throw bad('refitEvery must be a positive integer');
   if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
+  if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');

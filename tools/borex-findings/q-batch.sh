@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Issue 15 item 4 (docs/results/borex-seeds.md, "Item 4, q-batch"): BOREx with q query points per
+# GP round (kriging believer, 2q images per model call, the same 100 model calls per map) against
+# q = 1, on the 20 items and three seeds of seeds-subset.sh, like for like with the public code.
+#   tools/borex-findings/q-batch.sh OUT
+# Then the model time of one 2q-image call against q 2-image calls (onnxruntime batching, CPU,
+# one thread), measured on the same machine right after.
+set -euo pipefail
+OUT="$(realpath -m "${1:?usage: q-batch.sh OUT}")"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(realpath "$HERE/../..")"
+SHARED="$(realpath "$REPO/../shared/assets")"
+export BOREX_MODEL_DIR="$SHARED/models"
+borex() { nice -n 10 node "$REPO/bin/borex.mjs" "$@"; }
+SUB="$OUT/sub20"
+mkdir -p "$SUB/JPEGImages" "$SUB/Annotations"
+for b in 2007_000032 2007_000033 2007_000039 2007_000042 2007_000061 2007_000063 2007_000068 2007_000121 2007_000123 2007_000129 \
+         2007_000170 2007_000175 2007_000187 2007_000241 2007_000243 2007_000250 2007_000256 2007_000332 2007_000333 2007_000346; do
+  ln -sf "$SHARED/voc2012-subset/JPEGImages/$b.jpg" "$SUB/JPEGImages/$b.jpg"
+  ln -sf "$SHARED/voc2012-subset/Annotations/$b.xml" "$SUB/Annotations/$b.xml"
+done
+LIKE=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --metric-step 896 --seeds 0,1,2 --threads 1)
+borex batch "$SUB" "${LIKE[@]}" --methods rise,borex:rise,borex:rise+q4,borex:rise+q8 --out "$OUT/q-batch"
+borex compare "$OUT/q-batch" --metrics insertion,deletion,fRp --out "$OUT/q-batch-report"
+nice -n 10 node "$REPO/bin/run-ts.mjs" "$REPO/tools/borex-findings/q-batch-model-time.ts" --model mobilenetv2-float32 --threads 1 --q 4,8
