@@ -71,8 +71,9 @@ describe('BOREx q-batch acquisition (qBatch)', () => {
 
   it('observations of a batch are those of their own boxes (y = tanh(g·(2f − 1)/2), f the visible fraction of the region)', async () => {
     for (const flip of [true, false]) {
-      const model = new RegionClassifier(H, W, REGION);
+      const model = new CountingClassifier(H, W, REGION);
       const out = await borex(whiteTarget(model), null, { ...fast, iterations: 8, qBatch: 4, flip });
+      expect(model.batches).toEqual(flip ? [8, 8] : [1, 4, 4]);
       for (const s of out.samples) {
         let inside = 0;
         for (let r = REGION[0]; r < REGION[2]; r++) {
@@ -85,18 +86,22 @@ describe('BOREx q-batch acquisition (qBatch)', () => {
   });
 
   it('a round queries q different boxes (the believer shrinks σ where it has chosen)', async () => {
-    const out = await borex(whiteTarget(new RegionClassifier(H, W, REGION)), null, { ...fast, iterations: 16, qBatch: 8 });
+    const model = new CountingClassifier(H, W, REGION);
+    const out = await borex(whiteTarget(model), null, { ...fast, iterations: 16, qBatch: 8 });
+    expect(model.batches).toEqual([16, 16]);
     for (const round of [out.samples.slice(0, 8), out.samples.slice(8)]) {
       expect(new Set(round.map((s) => `${s.row},${s.col},${s.halfSize}`)).size).toBe(8);
     }
   });
 
   it('still finds the known evidence square with q = 4: from no prior, and from a wrong prior (insertion beats it)', async () => {
-    const model = new RegionClassifier(H, W, REGION);
+    const model = new CountingClassifier(H, W, REGION);
     const none = await borex(whiteTarget(model), null, { ...fast, qBatch: 4 });
     expect(model.inRegion(argmax(none.map))).toBe(true);
+    expect(model.batches).toEqual(new Array(5).fill(8));
     const wrong = await borex(whiteTarget(model), wrongPrior(), { ...fast, iterations: 32, qBatch: 4 });
     expect(model.inRegion(argmax(wrong.map))).toBe(true);
+    expect(model.batches).toEqual(new Array(13).fill(8));
     const options = { step: W, insertionStart: 'baseline' as const };
     const refined = await insertionDeletion(whiteTarget(model), wrong.map, options);
     const before = await insertionDeletion(whiteTarget(model), wrongPrior(), options);
@@ -106,7 +111,8 @@ describe('BOREx q-batch acquisition (qBatch)', () => {
   it('reports progress and sampleValues per observation, not per round', async () => {
     const done: number[] = [];
     const values: number[] = [];
-    await borex(whiteTarget(new RegionClassifier(H, W, REGION)), null, { ...fast, iterations: 12, qBatch: 4, previewEvery: 3 }, {
+    const model = new CountingClassifier(H, W, REGION);
+    await borex(whiteTarget(model), null, { ...fast, iterations: 12, qBatch: 4, previewEvery: 3 }, {
       onProgress: (e) => {
         done.push(e.done);
         const v = (e as { sampleValues?: number[] }).sampleValues;
@@ -115,6 +121,7 @@ describe('BOREx q-batch acquisition (qBatch)', () => {
     });
     expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].slice(1));
     expect(values).toEqual([3, 6, 9]);
+    expect(model.batches).toEqual([8, 8, 8]);
   });
 
   it('is deterministic per seed, and refuses a q out of 1..64 as a usage error', async () => {
