@@ -5,13 +5,24 @@
  */
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
-import { AGGREGATES } from '../engine/methods/borex-aggregate.ts';
+import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
 import { PRIOR_WEIGHTS } from '../engine/methods/borex.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
 import { choiceOption, intOption, numberOption, tripleOption } from './args.ts';
 import { riseOverrides } from './shared-options.ts';
+
+/** --composition NAME: checked here (a usage error naming the flag), passed on as given. */
+export function compositionOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parseComposition(value);
+  } catch (err) {
+    throw usageError(`--composition: ${(err as Error).message}`);
+  }
+  return value;
+}
 
 export const METHOD_OPTIONS = {
   model: { type: 'string' },
@@ -30,6 +41,7 @@ export const METHOD_OPTIONS = {
   'refit-every': { type: 'string' },
   'prior-weight': { type: 'string' },
   'q-batch': { type: 'string' },
+  composition: { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   mean: { type: 'string' },
@@ -70,6 +82,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           refitEvery: intOption(str(o, 'refit-every'), 'refit-every', 1),
           priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHTS),
           qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
+          composition: compositionOption(str(o, 'composition')),
         }
       : undefined,
   });

@@ -11,6 +11,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
+import { compositionOption } from '../method-options.ts';
 import { checkClipLength, CLIP_SAMPLING_OPTIONS, clipSamplingOverrides } from './video.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
@@ -35,6 +36,8 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
   --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
+  --composition NAME      every BOREx method's final map: coverage (default), prior-after (per method: +pa),
+                          prior-after*K, rank-sum, rank-product, min, max, product, tiebreak:Q (docs/algorithms.md)
   --q-batch N             every BOREx method's query points per GP round, 2N images per model call (per method: +qN)
   --seed N                the seed of every item (default 0)
   --seeds LIST            seeds as an axis, e.g. 0,1,2: every seed-dependent method once per seed, as
@@ -76,6 +79,7 @@ const OPTIONS = {
   kappa: { type: 'string' },
   gain: { type: 'string' },
   'prior-weight': { type: 'string' },
+  composition: { type: 'string' },
   'q-batch': { type: 'string' },
   boxes: { type: 'string' },
   annotations: { type: 'string' },
@@ -112,6 +116,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       gain: numberOption(o.gain, 'gain'),
       priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHTS),
       qBatch: intOption(o['q-batch'], 'q-batch', 1, 64),
+      composition: compositionOption(o.composition),
     },
   });
   const shard = o.shard === undefined ? undefined : parseShard(o.shard);

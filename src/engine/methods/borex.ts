@@ -10,7 +10,7 @@ import { GaussianProcess } from '../gp/gaussian-process.ts';
 import { predictMeanOnGrid } from '../gp/grid-mean.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
-import { aggregateMap, ClipAggregator, type Aggregate } from './borex-aggregate.ts';
+import { aggregateMap, ClipAggregator, composeMap, parseComposition, priorParts, type Aggregate, type CompositionSpec } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
 import { centredBox, fillBoxPair, type Box } from '../masks/box.ts';
 import { elementCount } from '../tensor/dims.ts';
@@ -71,6 +71,12 @@ export interface BorexParams {
    * from configs that do not set it.
    */
   qBatch?: number;
+  /**
+   * How the prior enters the final map (borex-aggregate.ts composeMap, by name: 'prior-after',
+   * 'prior-after*3', 'rank-sum', 'tiebreak:0.02', …): undefined or 'coverage' is the paper's and
+   * public code's map, the aggregate of μ + i0; images only. Absent from configs that do not set it.
+   */
+  composition?: string;
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
@@ -188,6 +194,10 @@ export async function borex(
   validate(params);
   const learned = params.priorWeight === 'learned';
   if (learned && target.dims.length !== 3) throw usageError('BOREx: a learned prior weight is implemented for images only, not for clips');
+  if (params.composition !== undefined && params.composition !== 'coverage') {
+    if (target.dims.length !== 3) throw usageError(`BOREx: the composition ${params.composition} is implemented for images only, not for clips`);
+    if ((params as { shapes?: string }).shapes === 'rects') throw usageError(`BOREx: the composition ${params.composition} is implemented for square masks only, not for rectangles`);
+  }
   const { classifier, x, baseline, dims, label } = target;
   const random = new Random(params.seed);
   const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
@@ -390,6 +400,13 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
   const i0 = scalePrior(prior, plane, params.priorMeanAbs);
   const stride = Math.max(1, Math.round(params.candidateStride / unit));
   const { search, full, posterior } = cache.imageSets(H, W, halfPx, stride, unit, unitW);
+  // The composition (undefined: the aggregate as it is, untouched); the prior's weight is β when learned.
+  const composition: CompositionSpec | undefined = params.composition === undefined || params.composition === 'coverage' ? undefined : parseComposition(params.composition);
+  const composed = (map: Float32Array, mean?: PriorMean): Float32Array => {
+    if (!composition) return map;
+    const parts = priorParts(i0, mean ? mean.priorWeight : 1, H, W, halfPx, params.aggregate);
+    return composeMap(map, parts.blurred, parts.prior, composition);
+  };
   const square = (row: number, col: number, k: number): QueryBox => {
     const s = halfPx[k];
     return { box: centredBox([H, W], [row, col], [s, s]), priorIndex: row * W + col, group: k, sample: { row, col, halfSize: s } };
@@ -418,8 +435,8 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
       z[1] = sample.col * unitW + j * params.jitter[1] * random.normal();
       z[2] = sample.halfSize * unit + j * params.jitter[2] * random.normal();
     },
-    finalMap: (gp, mean) => finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate),
-    previewMap: (gp, mean) => finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate),
+    finalMap: (gp, mean) => composed(finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate), mean),
+    previewMap: (gp, mean) => composed(finalMap(gp, full, i0, mean, H, W, halfPx, params.aggregate), mean),
     uncertaintyMap: (gp) => uncertaintyMap(gp, full, H, W, halfPx, params.aggregate),
   };
 }
@@ -628,6 +645,13 @@ function validate(p: BorexParams): void {
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
+  if (p.composition !== undefined) {
+    try {
+      parseComposition(p.composition);
+    } catch (err) {
+      throw bad((err as Error).message);
+    }
+  }
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
 }
 
