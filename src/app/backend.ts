@@ -22,28 +22,28 @@ import {
   PRIOR_CHOICES,
   type AppInfo,
   type BatchStarted,
+  type ClassEntry,
   type ClassifyResponse,
   type ImageInfo,
   type JobEvent,
   type JobStarted,
   type ModelListing,
   type OpenedFolder,
-  type OpenedRun,
   type RunComparison,
   type OpenedTube,
   type OpenedVideo,
   type RunListing,
 } from '../shared/api.ts';
-import { overPixelLimit } from '../engine/image/decode.ts';
+import { decodeImage, overPixelLimit } from '../engine/image/decode.ts';
 import { inlineMapBytes, videoDoneEvent } from './video-done.ts';
 import { listBatchInput } from '../engine/jobs/batch-input.ts';
 import { planResume, recordedModel, remainingEntries } from '../engine/jobs/batch-resume.ts';
-import { lockHolder, readRunItems, readRunManifest } from '../engine/jobs/run-store.ts';
+import { lockHolder, readRunItems, readRunManifest, type RunManifest } from '../engine/jobs/run-store.ts';
 import { compareRuns, loadRuns, paperPairs } from '../engine/jobs/compare.ts';
 import { batchItem } from '../engine/worker/batch-item.ts';
 import { findRunModel } from './run-model.ts';
-import { runGeometry, runItemMethods, runItemRecord, runPhotoFile, runThumbnails } from './run-item.ts';
-import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type RunThumbnails } from '../shared/run-item.ts';
+import { runGeometry, runItemMethods, runItemRecord, runPhotoFile, runSettings, runThumbnails, writeRunItemFiles } from './run-item.ts';
+import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type ReopenedRun, type RunThumbnails } from '../shared/run-item.ts';
 import { probeVideoMedia } from './probe-video.ts';
 import { ApiError } from '../shared/errors.ts';
 import type { FileInput } from '../shared/calls.ts';
@@ -134,12 +134,12 @@ export class ApiBackend {
     return { dir: this.runsDir, runs: runs.sort((a, b) => b.created.localeCompare(a.created)) };
   }
 
-  openRun(raw: unknown): OpenedRun {
+  openRun(raw: unknown): ReopenedRun {
     const { runId } = runRequest(raw, '');
     const dir = this.runDir(runId);
     const m = readRunManifest(dir);
     const methods = ((m.spec as { methods?: { id: string }[] }).methods ?? []).map((x) => x.id);
-    return { runId, methods, items: readRunItems(dir).map(batchItem) };
+    return { runId, methods, items: readRunItems(dir).map(batchItem), settings: runSettings(m) };
   }
 
   /**
@@ -157,7 +157,41 @@ export class ApiBackend {
     if (!fs.existsSync(file)) throw new ApiError('not-found', `${rec.image}: the photo of run ${runId} is no longer at ${file}`);
     const image = await this.addImagePath(file);
     const geometry = runGeometry(m, image.width, image.height);
-    return { runId, key, image, geometry, label: rec.label && { index: rec.label.index, name: rec.label.name, probability: rec.label.probability }, methods: runItemMethods(dir, m, rec, geometry) };
+    const methods = runItemMethods(dir, m, rec, geometry);
+    const top = await this.runItemTop5(runId, m, file);
+    for (const x of methods) if (x.result) x.result.top5 = top.top5;
+    // Each method with a map is exported like a fresh result: its files sit in a finished job of this session.
+    if (methods.some((x) => x.map)) {
+      const photo = await decodeImage(file, rec.image);
+      for (const x of methods) {
+        if (!x.map) continue;
+        const jobId = newId();
+        const out = path.join(this.workDir, 'jobs', jobId);
+        x.files = await writeRunItemFiles(out, photo, x, geometry, { runId, key });
+        x.jobId = jobId;
+        this.jobs.set(jobId, { seq: -1, dir: out, state: 'done', files: x.files });
+      }
+    }
+    return { runId, key, image, geometry, label: rec.label && { index: rec.label.index, name: rec.label.name, probability: rec.label.probability }, ...top, methods };
+  }
+
+  /**
+   * A run item's top 5 under the run's model (a batch keeps only the explained class): one classify
+   * of its photo, found as a resume finds the model (run-model.ts); a note instead when it is not here.
+   */
+  private async runItemTop5(runId: string, m: RunManifest, photoFile: string): Promise<{ top5: ClassEntry[]; top5Note?: string }> {
+    let source: ModelSource;
+    try {
+      source = findRunModel(runId, recordedModel(m), this.userModels, this.modelEnv()).source;
+    } catch {
+      return { top5: [], top5Note: `top-5 not shown: the run's model, ${recordedModel(m).name}, is not on this machine or not opened in this session` };
+    }
+    try {
+      const reply = (await this.host.run({ kind: 'classify', image: photoFile, model: source }).result) as ClassifyResponse;
+      return { top5: reply.top5 };
+    } catch (err) {
+      return { top5: [], top5Note: `top-5 not shown: ${this.userWords(asBorexError(err).message)}` };
+    }
   }
 
   /** Thumbnails of a run's photos (64 px JPEG data: URLs by name in the run), made once per photo file. */

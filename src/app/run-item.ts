@@ -8,21 +8,54 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseNpy } from 'npyjs';
 import sharp from 'sharp';
+import type { RgbImage } from '../engine/image/decode.ts';
 import { inputGeometry } from '../engine/image/preprocess.ts';
+import { decodeFrames } from '../engine/media/video/decode.ts';
+import { probeVideo } from '../engine/media/video/probe.ts';
+import type { ExplainOutcome } from '../engine/jobs/explain.ts';
+import { writeExplainOutputs } from '../engine/jobs/write-outputs.ts';
 import { parseMethodId } from '../engine/jobs/batch-methods.ts';
 import { readRunItems, readRunManifest, readTimings, type ItemRecord, type MethodRecord, type RunManifest } from '../engine/jobs/run-store.ts';
 import { CATALOGUE } from '../engine/model/catalogue.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
 import { ApiError } from '../shared/errors.ts';
 import type { Geometry, ResultSummary } from '../shared/results.ts';
-import type { RunItemMethod } from '../shared/run-item.ts';
+import type { JobFile } from '../shared/requests.ts';
+import type { RunItemMethod, RunSettings } from '../shared/run-item.ts';
 
 /** Longest side of a thumbnail, in pixels (the Batch table shows them at 48 px; 64 keeps them sharp at 1.33× zoom). */
 export const THUMBNAIL_SIZE = 64;
 
-type PhotoSpec = { input: { root?: string; path?: string }; model?: { name?: string; sha256?: string; input?: { height: number; width: number; resize: ModelSpec['resize'] } }; maps?: 'npy' | 'none'; medium?: string };
+type RecordedMethod = { id: string; implicit?: boolean; config?: { preset?: string; rise?: { masks?: number }; borex?: { iterations?: number } } };
+type PhotoSpec = {
+  input: { root?: string; path?: string };
+  model?: { name?: string; sha256?: string; input?: { height: number; width: number; resize: ModelSpec['resize'] } };
+  methods?: RecordedMethod[];
+  baseline?: string;
+  classMap?: { file: string } | null;
+  maps?: 'npy' | 'none';
+  medium?: string;
+};
 
 const specOf = (m: RunManifest) => m.spec as unknown as PhotoSpec;
+
+/** What a run was made with (run.json), in the Batch sidebar's terms. */
+export function runSettings(m: RunManifest): RunSettings {
+  const spec = specOf(m);
+  const recorded = spec.methods ?? [];
+  const configs = recorded.map((x) => x.config ?? {});
+  return {
+    model: spec.model?.name ?? '?',
+    methods: recorded.filter((x) => !x.implicit).map((x) => x.id),
+    preset: configs.find((c) => c.preset)?.preset,
+    iterations: configs.find((c) => c.borex?.iterations !== undefined)?.borex?.iterations,
+    masks: configs.find((c) => c.rise?.masks !== undefined)?.rise?.masks,
+    baseline: spec.baseline,
+    classMap: spec.classMap ? path.basename(spec.classMap.file) : undefined,
+    maps: spec.maps ?? 'npy',
+    medium: spec.medium === 'video' ? 'video' : 'photo',
+  };
+}
 
 /** The photo of an item: its name in the run under the input's root (run.json), as the batch read it. */
 export function runPhotoFile(m: RunManifest, image: string): string {
@@ -131,12 +164,25 @@ function priorOf(id: string): string | undefined {
 }
 
 /**
- * A small JPEG of each photo of a run, as data: URLs by the photo's name in the run. Made once per
+ * A clip's middle frame (the frame a player opens on halfway through), upright, scaled by ffmpeg to
+ * fit THUMBNAIL_SIZE with its display aspect (sample aspect ratio applied), as a JPEG.
+ */
+export async function clipThumbnail(file: string): Promise<Buffer> {
+  const info = await probeVideo(file);
+  const aspect = info.displayWidth / info.height;
+  const width = Math.max(2, Math.round(aspect >= 1 ? THUMBNAIL_SIZE : THUMBNAIL_SIZE * aspect));
+  const height = Math.max(2, Math.round(aspect >= 1 ? THUMBNAIL_SIZE / aspect : THUMBNAIL_SIZE));
+  const [frame] = await decodeFrames(file, [Math.floor(info.frameCount / 2)], { info, size: { width, height } });
+  return sharp(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), { raw: { width, height, channels: 3 } }).jpeg({ quality: 75 }).toBuffer();
+}
+
+/**
+ * A small JPEG of each photo of a run (of a clip run: its middle frame), as data: URLs by the photo's name in the run. Made once per
  * photo file (keyed by its path, size and mtime in `cache`): a reopened run costs nothing more.
  */
 export async function runThumbnails(dir: string, cache: Map<string, string>): Promise<Record<string, string>> {
   const m = readRunManifest(dir);
-  if (specOf(m).medium === 'video') return {};
+  const video = specOf(m).medium === 'video';
   const out: Record<string, string> = {};
   for (const image of new Set(readRunItems(dir).map((r) => r.image))) {
     const file = runPhotoFile(m, image);
@@ -150,7 +196,7 @@ export async function runThumbnails(dir: string, cache: Map<string, string>): Pr
     let url = cache.get(cacheKey);
     if (!url) {
       try {
-        const jpeg = await sharp(file, { limitInputPixels: 100_000_000 }).rotate().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
+        const jpeg = video ? await clipThumbnail(file) : await sharp(file, { limitInputPixels: 100_000_000 }).rotate().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside' }).jpeg({ quality: 75 }).toBuffer();
         url = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
         cache.set(cacheKey, url);
       } catch {
@@ -162,3 +208,18 @@ export async function runThumbnails(dir: string, cache: Map<string, string>): Pr
   return out;
 }
 
+
+/**
+ * One method of a run item written as an explain job writes its result (write-outputs.ts): overlay.png
+ * and saliency.npy, prior-overlay.png and prior.npy for a refinement whose prior the run kept, and
+ * result.json. The result.json is the item's result as the Explain view shows it, with `source`
+ * naming the run and item it was read from (a batch records no per-photo config or versions; run.json
+ * has them). Returns the names of the files written; none for a method without a map.
+ */
+export async function writeRunItemFiles(outDir: string, photo: RgbImage, method: RunItemMethod, geometry: Geometry, source: { runId: string; key: string }): Promise<JobFile[]> {
+  if (!method.result || !method.map) return [];
+  const result = { ...method.result, source: { run: source.runId, key: source.key } };
+  const outcome = { result, map: method.map, priorMap: method.priorMap, photo, geometry } as unknown as ExplainOutcome;
+  const written = await writeExplainOutputs(outDir, outcome);
+  return written.map((f) => path.basename(f) as JobFile);
+}

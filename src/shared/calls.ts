@@ -24,14 +24,13 @@ import type {
   JobStarted,
   ModelListing,
   OpenedFolder,
-  OpenedRun,
   RunComparison,
   OpenedTube,
   OpenedVideo,
   RunListing,
 } from './results.ts';
 import type { MediaInfo } from './media.ts';
-import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type RunThumbnails } from './run-item.ts';
+import { runItemRequest, runThumbnailsRequest, type OpenedRunItem, type ReopenedRun, type RunThumbnails } from './run-item.ts';
 import type { Schema } from './schema.ts';
 
 /** The kinds of path main re-checks before it opens one (src/main/paths.ts). */
@@ -80,7 +79,7 @@ export const CALLS = {
   explain: json(explainRequest, reply<JobStarted>(), { startsJob: true }),
   batch: json(batchRequest, reply<BatchStarted>(), { startsJob: true }),
   runs: json(nothing, reply<{ dir: string; runs: RunListing[] }>()),
-  openRun: json(runRequest, reply<OpenedRun>()),
+  openRun: json(runRequest, reply<ReopenedRun>()),
   /** A run's Wilcoxon tables, as `borex compare RUN_DIR` computes them. */
   compareRun: json(runRequest, reply<RunComparison>()),
   /** One item of a run (by run id and item key) for the Explain view: its photo, geometry, each method's map, prior, metrics and curves. */

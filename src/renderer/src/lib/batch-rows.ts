@@ -1,4 +1,5 @@
-import type { BatchItem, ImageInfo } from '../../../shared/api.ts';
+import { BATCH_METHOD_CHOICES, type BatchItem, type ImageInfo, type RunListing } from '../../../shared/api.ts';
+import type { RunSettings } from '../../../shared/run-item.ts';
 
 /**
  * The Batch view's queue and results table: one row per image. An image can have several items
@@ -25,7 +26,12 @@ export interface BatchRow {
   inJob?: boolean;
   /** Its name in the run (BatchStarted.inputs): what matches it to the run's entries. */
   runName?: string;
+  /** A thumbnail made from the user's own file as it was added (an object URL): shown before the photo runs. */
+  preview?: string;
 }
+
+/** The thumbnail a row shows: the run's (runThumbnails, by the photo's name in the run), else the one made from the file when it was queued. */
+export const thumbnailOf = (row: BatchRow, thumbnails: Readonly<Record<string, string>>): string | undefined => (row.items[0] && thumbnails[row.items[0].image]) || row.preview;
 
 /** An image's state from its items: running until all `parts` are in; then failed if any failed. */
 export function imageState(items: readonly BatchItem[]): 'running' | 'done' | 'failed' {
@@ -140,3 +146,43 @@ export function meanOf(rows: readonly BatchRow[], method: string, metric: 'inser
 
 /** Whether any item has scores against boxes (F, pointing game): the table shows them then. */
 export const hasBoxScores = (rows: readonly BatchRow[]) => rows.some((r) => r.items.some((i) => Object.values(i.methods).some((m) => m.fRp !== undefined)));
+
+/**
+ * The table's method columns in one order, whatever listed them (the methods ticked, a finished
+ * batch, a run reopened from disk, whose run.json may list them in any order): the order of the
+ * choices, then methods this build does not offer, in their own order.
+ */
+export function methodOrder(methods: readonly string[]): string[] {
+  const rank = (m: string) => {
+    const i = (BATCH_METHOD_CHOICES as readonly string[]).indexOf(m);
+    return i < 0 ? BATCH_METHOD_CHOICES.length : i;
+  };
+  return [...new Set(methods)].map((m, i) => ({ m, i })).sort((a, b) => rank(a.m) - rank(b.m) || a.i - b.i).map((x) => x.m);
+}
+
+/** A reopened run's settings in words (its sidebar line). */
+export function settingsText(s: RunSettings): string {
+  const parts = [
+    s.model,
+    methodOrder(s.methods).join(', '),
+    s.preset ? `preset ${s.preset}` : '',
+    s.masks !== undefined ? `${s.masks} masks` : '',
+    s.iterations !== undefined ? `${s.iterations} BOREx iterations` : '',
+    s.baseline ? `baseline ${s.baseline}` : '',
+    s.classMap ? `VOC class map ${s.classMap}` : '',
+    s.maps === 'none' ? 'no maps kept' : '',
+  ];
+  return `Made with ${parts.filter(Boolean).join(' · ')}.`;
+}
+
+/**
+ * A run as the Past runs list names it, in words: when it was made, how many photos, which
+ * methods ("2 Dec 2026, 04:12 · 5 photos · rise, borex:rise"); the run id stays its tooltip.
+ * `when` formats the date (the page's locale; fixed in tests).
+ */
+export function runTitle(r: Pick<RunListing, 'created' | 'entries' | 'methods'>, when: (d: Date) => string, medium: 'photos' | 'videos' = 'photos'): string {
+  const d = new Date(r.created);
+  const date = Number.isNaN(d.getTime()) ? r.created : when(d);
+  const things = r.entries === 1 ? medium.slice(0, -1) : medium;
+  return `${date} · ${r.entries} ${things} · ${methodOrder(r.methods).join(', ')}`;
+}
