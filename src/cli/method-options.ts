@@ -7,6 +7,7 @@ import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
 import { PRIOR_WEIGHTS } from '../engine/methods/borex.ts';
+import { SHAPES } from '../engine/methods/borex-rects.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
@@ -40,6 +41,8 @@ export const METHOD_OPTIONS = {
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
   'prior-weight': { type: 'string' },
+  shapes: { type: 'string' },
+  aspects: { type: 'string' },
   'q-batch': { type: 'string' },
   composition: { type: 'string' },
   'input-size': { type: 'string' },
@@ -81,6 +84,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           candidateStride: intOption(str(o, 'candidate-stride'), 'candidate-stride', 1),
           refitEvery: intOption(str(o, 'refit-every'), 'refit-every', 1),
           priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHTS),
+          ...shapeOptions(str(o, 'shapes'), str(o, 'aspects')),
           qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
           composition: compositionOption(str(o, 'composition')),
         }
@@ -116,6 +120,13 @@ export function formatMetrics(m: CurveMetrics): string {
   if (m.insertion !== undefined) parts.push(`insertion ${m.insertion.toFixed(4)}`, `deletion ${m.deletion!.toFixed(4)}`);
   if (m.fRp !== undefined) parts.push(`F_rp ${m.fRp.toFixed(4)}`, `F1 ${m.f1!.toFixed(4)}`, `pointing ${m.pointingGame ? 'hit' : 'miss'}`);
   return parts.join('  ');
+}
+
+/** --shapes squares|rects and --aspects LIST (rectangles only) as BOREx overrides. */
+export function shapeOptions(shapes: string | undefined, aspects: string | undefined): { shapes?: 'squares' | 'rects'; aspects?: number[] } {
+  const shape = choiceOption(shapes, 'shapes', SHAPES);
+  if (aspects !== undefined && shape !== 'rects') throw usageError('--aspects sets the rectangles\' height/width ratios: it needs --shapes rects');
+  return { shapes: shape, aspects: aspects === undefined ? undefined : listOption(aspects, 'aspects') };
 }
 
 function listOption(value: string, name: string): number[] {

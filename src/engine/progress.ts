@@ -5,7 +5,7 @@ import type { JobProgress } from '../shared/results.ts';
  * progress type (shared/results.ts) a method fills in, with BOREx's sampled squares still a typed
  * array of (row, col, halfSize) triples (the worker turns it into a plain array for the wire).
  */
-export type ProgressEvent = Pick<JobProgress, 'stage' | 'done' | 'total' | 'etaMs' | 'partialMap' | 'priorMap' | 'clip' | 'sampleValues'> & { samples?: Float64Array };
+export type ProgressEvent = Pick<JobProgress, 'stage' | 'done' | 'total' | 'etaMs' | 'partialMap' | 'priorMap' | 'clip' | 'sampleValues' | 'sampleShapes'> & { samples?: Float64Array };
 
 export type ProgressListener = (event: ProgressEvent) => void;
 

@@ -12,6 +12,7 @@ import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
 import { compositionOption } from '../method-options.ts';
+import { shapeOptions } from '../method-options.ts';
 import { checkClipLength, CLIP_SAMPLING_OPTIONS, clipSamplingOverrides } from './video.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
@@ -22,7 +23,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+qN]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+rects][+qN]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -36,6 +37,8 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
   --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
+  --shapes squares|rects  every BOREx method's masks (per method: the +rects modifier); --aspects LIST
+                          the rectangles' height/width ratios (default 0.5,1,2)
   --composition NAME      every BOREx method's final map: coverage (default), prior-after (per method: +pa),
                           prior-after*K, rank-sum, rank-product, min, max, product, tiebreak:Q (docs/algorithms.md)
   --q-batch N             every BOREx method's query points per GP round, 2N images per model call (per method: +qN)
@@ -80,6 +83,8 @@ const OPTIONS = {
   gain: { type: 'string' },
   'prior-weight': { type: 'string' },
   composition: { type: 'string' },
+  shapes: { type: 'string' },
+  aspects: { type: 'string' },
   'q-batch': { type: 'string' },
   boxes: { type: 'string' },
   annotations: { type: 'string' },
@@ -115,6 +120,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       kappa: numberOption(o.kappa, 'kappa'),
       gain: numberOption(o.gain, 'gain'),
       priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHTS),
+      ...shapeOptions(o.shapes, o.aspects),
       qBatch: intOption(o['q-batch'], 'q-batch', 1, 64),
       composition: compositionOption(o.composition),
     },

@@ -29,6 +29,8 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --candidate-stride N (preset paper: 1, as the public code; otherwise 4) --refit-every N (1)
   --prior-weight fixed|learned   GP mean i0 (fixed, the paper's) or β·i0 with β ≥ 0 fitted with the
                           length scales by marginal likelihood (learned; β in result.json borex.priorWeight)
+  --shapes squares|rects  BOREx's masks: squares (the paper's) or rectangles z = (row, col, s, ln aspect)
+                          of the squares' areas; --aspects LIST their height/width ratios (default 0.5,1,2)
   --composition NAME (coverage)   the final map: coverage (the aggregate of μ + i0), prior-after (coverage(μ)
                           + i0, the prior unblurred), prior-after*K, rank-sum, rank-product, min, max,
                           product, tiebreak:Q (docs/algorithms.md)

@@ -26,6 +26,13 @@ export interface BorexClipSets {
 export class BorexCache {
   private last: (BorexCandidateSets & { key: string }) | undefined;
   private lastClip: (BorexClipSets & { key: string }) | undefined;
+  private lastOther: { key: string; value: unknown } | undefined;
+
+  /** Any other geometry's sets (rectangles, borex-rects.ts), kept by key: built when the key changes. */
+  keep<T>(key: string, build: () => T): T {
+    if (this.lastOther?.key !== key) this.lastOther = { key, value: build() };
+    return this.lastOther.value as T;
+  }
 
   /** Candidate sets for an H×W input, half-sizes in pixels, a search stride, GP units per pixel. */
   imageSets(H: number, W: number, halfPx: number[], stride: number, unit: number, unitW: number): BorexCandidateSets {

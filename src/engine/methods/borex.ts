@@ -14,6 +14,7 @@ import { aggregateMap, ClipAggregator, composeMap, parseComposition, priorParts,
 import type { ExplainTarget } from './target.ts';
 import { centredBox, fillBoxPair, type Box } from '../masks/box.ts';
 import { elementCount } from '../tensor/dims.ts';
+import { rectGeometry, SHAPES, type MaskShape } from './borex-rects.ts';
 
 /**
  * BOREx (Kikuchi et al., ACCV 2022, Algorithm 2) and, with flip off, a zero prior and the `mean`
@@ -63,6 +64,14 @@ export interface BorexParams {
    * that do not set it.
    */
   priorWeight?: 'fixed' | 'learned';
+  /**
+   * The masks queried on an image: 'squares' (undefined: the paper and public code) or 'rects',
+   * rectangles z = (row, col, s, ln aspect) of the squares' areas (borex-rects.ts). Absent from
+   * configs that do not set it.
+   */
+  shapes?: MaskShape;
+  /** With shapes 'rects': the aspect ratios height/width (default RECT_DEFAULTS.aspects, 1/2, 1, 2). */
+  aspects?: number[];
   /**
    * Query points per GP round (undefined or 1: one, the paper's loop). With q > 1 the round's q
    * boxes are chosen by the kriging believer (gp/q-batch.ts), classified as 2q images in one
@@ -153,6 +162,10 @@ export interface BorexSample {
   /** Clips: the box's first frame n and its duration t (frames [n, n+t)). */
   frame?: number;
   frames?: number;
+  /** Rectangles (shapes 'rects'): the aspect height/width and the half-sides in pixels. */
+  aspect?: number;
+  halfHeight?: number;
+  halfWidth?: number;
   /** Observation after squashing. */
   y: number;
   /** GP target y − i0(c). */
@@ -328,7 +341,7 @@ export async function borex(
     });
 
     const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
-    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples), sampleValues: samples.map((s) => s.y) } : {});
+    progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples), sampleValues: samples.map((s) => s.y), ...sampleShapes(samples) } : {});
   }
 
   const map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
@@ -352,7 +365,7 @@ function meanOnCandidates(prior: Float64Array, mean: PriorMean, into?: Float64Ar
 }
 
 /** One box BOREx queries: the mask, where its prior value is, and how it is recorded. */
-interface QueryBox {
+export interface QueryBox {
   box: Box;
   /** Index into i0 of the box's centre (pixel, or voxel at the box's centre frame). */
   priorIndex: number;
@@ -362,7 +375,7 @@ interface QueryBox {
 }
 
 /** What the loop needs from a rank: its candidate sets, first box, GP points and final map. */
-interface BoxGeometry {
+export interface BoxGeometry {
   i0: Float32Array;
   /** Mask sizes (the learned offsets' groups). */
   groups: number;
@@ -386,6 +399,10 @@ interface BoxGeometry {
 }
 
 function boxGeometry(dims: readonly number[], prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
+  if (params.shapes === 'rects') {
+    if (dims.length !== 3) throw usageError('BOREx: rectangle masks (shapes rects) are implemented for images only, not for clips');
+    return rectGeometry(dims[1], dims[2], scalePrior(prior, dims[1] * dims[2], params.priorMeanAbs), params, cache);
+  }
   if (dims.length === 3) return imageGeometry(dims[1], dims[2], prior, params, cache);
   if (dims.length === 4) return clipGeometry(dims[1], dims[2], dims[3], prior, params, cache);
   throw usageError(`BOREx explains images [C,H,W] and clips [C,T,H,W], not inputs of dims [${dims.join(',')}]`);
@@ -624,6 +641,12 @@ function samplesArray(samples: BorexSample[]): Float64Array {
   return out;
 }
 
+/** Rectangles: the (halfHeight, halfWidth) of each sample, for a UI that draws them (squares: nothing). */
+function sampleShapes(samples: BorexSample[]): { sampleShapes?: number[] } {
+  if (samples[0]?.halfHeight === undefined) return {};
+  return { sampleShapes: samples.flatMap((s) => [s.halfHeight!, s.halfWidth!]) };
+}
+
 function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
@@ -644,6 +667,7 @@ function validate(p: BorexParams): void {
   if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
+  if (p.shapes !== undefined && !(SHAPES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPES.join(' or ')}, got ${p.shapes}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (p.composition !== undefined) {
     try {

@@ -10,6 +10,7 @@ import { definedOnly } from '../defined-only.ts';
 import { usageError } from '../errors.ts';
 import { BO_DEFAULTS, BOREX_DEFAULTS, CLIP_DEFAULTS, type BorexParams } from './borex.ts';
 import { RISE_PRESETS, type RiseParams } from './rise.ts';
+import { RECT_DEFAULTS } from './borex-rects.ts';
 
 export const METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'bo', 'borex'] as const;
 export type MethodName = (typeof METHODS)[number];
@@ -57,6 +58,7 @@ export function methodConfig(o: MethodOptions): MethodConfig {
     config.prior = o.method === 'bo' ? 'none' : (o.prior ?? 'rise');
     config.borex = borexParamsFor(o.method, o.borex ?? {}, o.preset);
     if (o.clip) config.borex.clip = { ...CLIP_DEFAULTS, ...definedOnly(o.borex?.clip ?? {}) };
+    if (config.borex.shapes === 'rects') config.borex.aspects ??= [...RECT_DEFAULTS.aspects];
   }
   return config;
 }

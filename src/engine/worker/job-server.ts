@@ -36,7 +36,7 @@ export function serveJobs(port: HostPort, settings: HostSettings = {}, cancelFla
       port.post({
         type: 'progress',
         seq,
-        progress: { stage: e.stage, done: e.done, total: e.total, etaMs: e.etaMs, partialMap: e.partialMap, priorMap: e.priorMap, samples: e.samples && Array.from(e.samples), sampleValues: e.sampleValues, clip: e.clip },
+        progress: { stage: e.stage, done: e.done, total: e.total, etaMs: e.etaMs, partialMap: e.partialMap, priorMap: e.priorMap, samples: e.samples && Array.from(e.samples), sampleValues: e.sampleValues, ...(e.sampleShapes ? { sampleShapes: e.sampleShapes } : {}), clip: e.clip },
       });
     chain = chain.then(async () => {
       try {
