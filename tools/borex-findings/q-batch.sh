@@ -21,5 +21,10 @@ for b in 2007_000032 2007_000033 2007_000039 2007_000042 2007_000061 2007_000063
 done
 LIKE=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --metric-step 896 --seeds 0,1,2 --threads 1)
 borex batch "$SUB" "${LIKE[@]}" --methods rise,borex:rise,borex:rise+q4,borex:rise+q8 --out "$OUT/q-batch"
-borex compare "$OUT/q-batch" --metrics insertion,deletion,fRp --out "$OUT/q-batch-report"
+# Each q against its prior and against q = 1 (both directions: is q better, is q = 1 better).
+PAIRS=(--baseline rise --candidate borex:rise --baseline rise --candidate borex:rise+q4 --baseline rise --candidate borex:rise+q8
+       --baseline borex:rise --candidate borex:rise+q4 --baseline borex:rise+q4 --candidate borex:rise
+       --baseline borex:rise --candidate borex:rise+q8 --baseline borex:rise+q8 --candidate borex:rise)
+borex compare "$OUT/q-batch" --metrics insertion,deletion,fRp "${PAIRS[@]}" --out "$OUT/q-batch-report"
+node "$REPO/tools/borex-findings/q-batch-timing.mjs" "$OUT/q-batch" --ref borex:rise
 nice -n 10 node "$REPO/bin/run-ts.mjs" "$REPO/tools/borex-findings/q-batch-model-time.ts" --model mobilenetv2-float32 --threads 1 --q 4,8
