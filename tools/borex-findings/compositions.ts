@@ -19,7 +19,10 @@
  * COMPOSITION: a composeMap kind, with `*K` (prior-after: the prior's factor K) or `:Q`
  * (tiebreak: the top share Q). `prior` (the prior map itself, whose scores must equal RUN's prior
  * method's: a check of this tool) and `coverage` (the BOREx map unchanged: equals RUN's) are
- * accepted too. --maps also writes each composed map under OUT/maps/.
+ * accepted too. --maps also writes each composed map under OUT/maps/. A METHOD made with
+ * `--composition prior-after[*K]` (batch `+pa`) is first turned back into its default map
+ * (map = stored + w·coverage(i0) − K·w·i0, exact up to float rounding), so `coverage` re-scores
+ * the default BOREx map from such a run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -101,7 +104,12 @@ for (const item of readRunItems(dir)) {
     const weight = params.priorWeight === 'learned' ? rec.priorWeight! : 1;
     const i0 = scalePrior(priorMap, H * W, params.priorMeanAbs);
     const parts = priorParts(i0, weight, H, W, halfPx, params.aggregate);
-    const map = readNpy(path.join(dir, rec.map));
+    const stored = readNpy(path.join(dir, rec.map));
+    // A run made with a composition: back to the default map first (prior-after only: it is
+    // invertible, map = stored + w·coverage(i0) − K·w·i0; the rank compositions are not).
+    const made = params.composition === undefined ? { kind: 'coverage' as const } : parseComposition(params.composition);
+    if (made.kind !== 'coverage' && made.kind !== 'prior-after') throw new Error(`${m.source.id} was made with the composition ${params.composition}, which cannot be undone; re-score a run made with coverage or prior-after`);
+    const map = made.kind === 'coverage' ? stored : stored.map((v, i) => v + parts.blurred[i] - (made.scale ?? 1) * parts.prior[i]);
     const composed = m.composition.spec.kind === 'prior' ? priorMap : composeMap(map, parts.blurred, parts.prior, m.composition.spec as CompositionSpec);
     const scored = await scoreMap(target, composed, { ...spec.metrics, enabled: true }, item.groundTruth?.boxes, {});
     const out: MethodRecord = { status: 'ok', metrics: scored.metrics };
