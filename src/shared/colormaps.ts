@@ -5,6 +5,11 @@
  */
 export type ColormapName = 'turbo' | 'jet' | 'diverging';
 export const COLORMAPS: readonly ColormapName[] = ['turbo', 'jet', 'diverging'];
+/**
+ * Every table, with viridis: the app draws the map's uncertainty (posterior σ) in it and never
+ * offers it for maps, so a σ overlay cannot be mistaken for a map.
+ */
+export type TableName = ColormapName | 'viridis';
 
 // Google's Turbo polynomial approximation (Mikhailov 2019, Apache-2.0).
 function turbo(t: number): [number, number, number] {
@@ -25,12 +30,28 @@ function diverging(t: number): [number, number, number] {
   return t < 0.5 ? [2 * t, 2 * t, 1] : [1, 2 * (1 - t), 2 * (1 - t)];
 }
 
-const cache = new Map<ColormapName, Uint8Array>();
+// Matplotlib's viridis: the degree-6 polynomial fit of Matt Zucker (CC0), within ~0.01 of the table.
+function viridis(t: number): [number, number, number] {
+  const c = [
+    [0.2777273272234177, 0.005407344544966578, 0.3340998053353061],
+    [0.1050930431085774, 1.404613529898575, 1.384590162594685],
+    [-0.3308618287255563, 0.214847559468213, 0.09509516302823659],
+    [-4.634230498983486, -5.799100973351585, -19.33244095627987],
+    [6.228269936347081, 14.17993336680509, 56.69055260068105],
+    [4.776384997670288, -13.74514537774601, -65.35303263337234],
+    [-5.435455855934631, 4.645852612178535, 26.3124352495832],
+  ];
+  const ch = (k: number) => c.reduceRight((acc, row) => acc * t + row[k], 0);
+  return [ch(0), ch(1), ch(2)];
+}
 
-export function colormapTable(name: ColormapName): Uint8Array {
+const TABLES: Record<TableName, (t: number) => [number, number, number]> = { turbo, jet, diverging, viridis };
+const cache = new Map<TableName, Uint8Array>();
+
+export function colormapTable(name: TableName): Uint8Array {
   let table = cache.get(name);
   if (!table) {
-    const fn = name === 'turbo' ? turbo : name === 'jet' ? jet : diverging;
+    const fn = TABLES[name];
     table = new Uint8Array(768);
     for (let i = 0; i < 256; i++) {
       const rgb = fn(i / 255);

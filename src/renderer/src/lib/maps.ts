@@ -1,5 +1,5 @@
 import type { Geometry } from '../../../shared/api.ts';
-import { colormapTable, type ColormapName } from '../../../shared/colormaps.ts';
+import { colormapTable, type ColormapName, type TableName } from '../../../shared/colormaps.ts';
 
 export type ColormapChoice = 'auto' | ColormapName;
 /** How the colour-map picker names each map (every map the engine has gets a name here). */
@@ -12,7 +12,7 @@ export function colormapFor(choice: ColormapChoice, signed: boolean): ColormapNa
 }
 
 /** The map coloured into a canvas of the model's input size (drawn onto the photo later). */
-export function colourMap(map: Float32Array, g: Geometry, colormap: ColormapName, range: [number, number]): HTMLCanvasElement {
+export function colourMap(map: Float32Array, g: Geometry, colormap: TableName, range: [number, number]): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = g.width;
   canvas.height = g.height;
