@@ -3,7 +3,8 @@
  * serve` with the real engine and MobileNetV2. Two BOREx runs with different priors are pinned and
  * shown side by side; after a reload the pinned runs are still there with the same metrics; a run is
  * shown again from the history without recomputing; changing the method marks the result stale; a
- * class found by the search over all labels (not in the top 5) is explained.
+ * class found by the search over all labels (not in the top 5) is explained; a refused write (a full
+ * quota) leaves the view working and says why.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -147,6 +148,21 @@ describe.skipIf(skip)('run history, pinned runs and the class search in Chromium
     expect(r.label).toMatchObject({ index: 1, name: 'goldfish' });
     expect(await page().getByTestId('history-entry').first().getAttribute('data-label')).toBe('1');
     expect(await page().getByTestId('results').textContent()).toContain('goldfish (class 1');
+  }, 300_000);
+
+  it('a write the browser refuses (a full quota) does not break the view: the run is listed and the note says why', async () => {
+    // Every IndexedDB put refused from the next load on, as a full quota refuses it.
+    await page().addInitScript({ content: "IDBObjectStore.prototype.put = function () { throw new DOMException('the quota is full (simulated)', 'QuotaExceededError'); };" });
+    await page().reload();
+    await expect.poll(() => page().getByTestId('history-entry').count(), { timeout: 30_000 }).toBe(3);
+    await page().getByTestId('history-entry').first().getByTestId('show').click(); // the goldfish run, its photo re-uploaded
+    await expect.poll(() => page().getByTestId('results').count(), { timeout: 30_000 }).toBe(1);
+    await ev().getByTestId('method').selectOption('gradcam');
+    const r = await resultOf(await explain());
+    expect(await page().getByTestId('history-note').textContent()).toBe('history not saved: QuotaExceededError: the quota is full (simulated)');
+    expect(await page().getByTestId('history-entry').count()).toBe(4);
+    expect(await page().getByTestId('history-entry').first().getAttribute('data-method')).toBe('gradcam');
+    expect(Number(await page().getByTestId('auc-refined-insertion').getAttribute('data-value'))).toBe(r.metrics.insertion);
     expect(problems).toEqual([]);
   }, 300_000);
 });

@@ -35,6 +35,15 @@ const done = (t: IDBTransaction) =>
     t.onabort = () => reject(new Error(reason(t.error ?? 'the write was aborted')));
   });
 
+/** A failed write (a full quota, a closed database) as an Error that names what the browser said. */
+async function said(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    throw new Error(reason(err));
+  }
+}
+
 export class HistoryStore {
   private constructor(private readonly db: IDBDatabase) {}
 
@@ -62,6 +71,10 @@ export class HistoryStore {
 
   /** Saves a run (and its photo, once), and removes the evicted runs and the photos no run uses any more. */
   async save(run: StoredRun, photo: StoredPhoto | undefined, evicted: readonly string[]): Promise<void> {
+    return said(() => this.write(run, photo, evicted));
+  }
+
+  private async write(run: StoredRun, photo: StoredPhoto | undefined, evicted: readonly string[]): Promise<void> {
     const t = this.db.transaction([RUNS, PHOTOS], 'readwrite');
     const ended = done(t);
     const runs = t.objectStore(RUNS);
@@ -74,6 +87,10 @@ export class HistoryStore {
 
   /** Stores an entry's new pin state. */
   async update(entry: HistoryEntry): Promise<void> {
+    return said(() => this.rewrite(entry));
+  }
+
+  private async rewrite(entry: HistoryEntry): Promise<void> {
     const t = this.db.transaction(RUNS, 'readwrite');
     const ended = done(t);
     const runs = t.objectStore(RUNS);
