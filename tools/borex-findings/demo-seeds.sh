@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Issue 15, "Done when": no bundled demo scene gets a deletion worse than its prior's by more than
+# 0.05, over seeds 0, 1, 2. Runs the six scenes of `npm run demo` (resources/samples/samples.json,
+# model shapes-v1) with the demo's exact settings (src/cli/commands/demo.ts: method borex, prior
+# rise, --preset paper, baseline mean, insertion start blur, metric step = input width, the scenes'
+# boxes) under each variant, then prints scene × variant × seed deletion (prior vs BOREx).
+#
+#   tools/borex-findings/demo-seeds.sh OUT [PART...]     PART: base learned q4 rects gain0 compose
+#                                                        sizes-small sizes-tiny area mean table
+#   (no PART: all of them, in order; 'table' prints the table of whatever is in OUT)
+# Batch variants are `borex batch` runs (OUT/run-NAME); --sizes and --aggregate are explain-only
+# options, so those variants loop `borex explain` over scenes and seeds (OUT/explain-NAME/SCENE@sN).
+# 'compose' re-scores run-base's maps under compositions (tools/borex-findings/compositions.ts).
+# Check: run-base's borex:rise@s0 equals `npm run demo` (seed 0) to the printed decimals.
+set -euo pipefail
+OUT=${1:?usage: demo-seeds.sh OUT [PART...]}; shift
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
+B="nice -n 10 node $ROOT/bin/borex.mjs"
+SEEDS="0 1 2"
+PARTS=${*:-base learned q4 rects gain0 compose sizes-small sizes-tiny area mean table}
+COMMON=(--model shapes-v1 --preset paper --baseline mean --insertion-start blur --threads 1)
+
+node -e "
+const s=require('$ROOT/resources/samples/samples.json');const path=require('path');
+for(const x of s) console.log(JSON.stringify({image:path.join('$ROOT/resources/samples',x.file),label:x.labelIndex,boxes:x.boxes}))" > "$OUT/scenes.jsonl"
+
+batch() { # NAME METHODS [extra options]
+  local name=$1 methods=$2; shift 2
+  [ -f "$OUT/run-$name/items.jsonl" ] && [ "$(wc -l < "$OUT/run-$name/items.jsonl")" -ge 6 ] && return 0
+  local resume=(); [ -f "$OUT/run-$name/run.json" ] && resume=(--resume)
+  $B batch "$OUT/scenes.jsonl" --methods "$methods" --seeds 0,1,2 "${COMMON[@]}" --out "$OUT/run-$name" "${resume[@]}" "$@" > "$OUT/run-$name.log" 2>&1
+}
+explain_loop() { # NAME [extra options]
+  local name=$1; shift
+  node -e "
+const s=require('$ROOT/resources/samples/samples.json');for(const x of s) console.log([x.file,x.labelIndex,JSON.stringify(x.boxes)].join('\t'))" |
+  while IFS=$'\t' read -r file label boxes; do
+    local scene=${file%.png}
+    echo "$boxes" > "$OUT/boxes-$scene.json"
+    for s in $SEEDS; do
+      local d="$OUT/explain-$name/$scene@s$s"
+      [ -f "$d/result.json" ] && continue
+      $B explain "$ROOT/resources/samples/$file" --label "$label" --method borex --prior rise --seed "$s" \
+        --boxes "$OUT/boxes-$scene.json" "${COMMON[@]}" --out "$d" --force "$@" > /dev/null 2>> "$OUT/explain-$name.log"
+    done
+  done
+}
+
+for part in $PARTS; do
+  case $part in
+    base) batch base rise,borex:rise ;;
+    learned) batch learned rise,borex:rise+learned ;;
+    q4) batch q4 rise,borex:rise+q4 ;;
+    rects) batch rects rise,borex:rise+rects ;;
+    gain0) batch gain0 rise,borex:rise --gain 0 ;;
+    compose)
+      for m in borex:rise; do
+        [ -f "$OUT/compose-base/items.jsonl" ] ||
+        nice -n 10 node "$ROOT/bin/run-ts.mjs" "$ROOT/tools/borex-findings/compositions.ts" "$OUT/run-base" --model shapes-v1 \
+          --method "$m" --compose coverage,prior-after,prior-after*3,rank-sum,rank-product,min,product,tiebreak:0.1 --out "$OUT/compose-base" --threads 1 > "$OUT/compose-base.log" 2>&1
+      done
+      [ ! -d "$OUT/run-learned" ] || [ -f "$OUT/compose-learned/items.jsonl" ] ||
+        nice -n 10 node "$ROOT/bin/run-ts.mjs" "$ROOT/tools/borex-findings/compositions.ts" "$OUT/run-learned" --model shapes-v1 \
+          --method borex:rise+learned --compose prior-after,rank-sum,min,tiebreak:0.1 --out "$OUT/compose-learned" --threads 1 > "$OUT/compose-learned.log" 2>&1 ;;
+    sizes-small) explain_loop sizes-small --sizes 15,23,30,38 ;;
+    sizes-tiny) explain_loop sizes-tiny --sizes 8,15,23,30 ;;
+    area) explain_loop area --aggregate area ;;
+    mean) explain_loop mean --aggregate mean ;;
+    table) node "$ROOT/tools/borex-findings/demo-seeds-table.mjs" "$OUT" ;;
+    *) echo "unknown part $part" >&2; exit 2 ;;
+  esac
+done
