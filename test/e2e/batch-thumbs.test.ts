@@ -20,7 +20,7 @@ import { fromWire, toWire } from '../../src/shared/wire.ts';
 import type { ClassifyResponse } from '../../src/shared/results.ts';
 import type { OpenedRunItem } from '../../src/shared/run-item.ts';
 import { borex, tempDir } from '../helpers/cli.ts';
-import { chromiumStatus, openApp, type AppPage } from './browser.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 import { squareClip } from './video-clips.ts';
 
 const SAMPLES = path.join(RESOURCES_DIR, 'samples');
@@ -59,6 +59,8 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails, job indicator, run ite
     ]);
     expect(await page.locator('[data-testid=batch-thumb][data-source=file]').count()).toBe(2);
     expect(requests.slice(before).filter((r) => /run-thumbnails|\/api\/images\//.test(r))).toEqual([]);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-queued-thumbs.png') });
     expect(fs.readdirSync(runsDir)).toEqual([]); // nothing ran
     expect(problems).toEqual([]);
   }, 60_000);
@@ -71,6 +73,7 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails, job indicator, run ite
     const item = page.locator('[data-testid=job-indicator-item][data-tab=batch]');
     await item.waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('batch-view').isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'job-indicator.png') });
     expect(await item.textContent()).toMatch(/^\s*Batch: (starting|[0-2]\/2 photos)( · about \d+ (s|min \d+ s) left)?\s*$/);
     await item.click();
     expect(await page.getByTestId('batch-view').isVisible()).toBe(true);
@@ -103,6 +106,7 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails, job indicator, run ite
     // Columns: rise before its refinement, whatever order run.json lists them in; insertion and deletion each in its own column.
     const header = await page.locator('[data-testid=batch-table] thead tr').first().locator('th.method').allTextContents();
     expect(header).toEqual(['rise', 'borex:rise']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-reopened.png') });
     const metricHeads = await page.locator('[data-testid=batch-table] thead tr').nth(1).locator('th').allTextContents();
     expect(metricHeads.map((t) => t.trim())).toEqual(['ins ↑', 'del ↓', 'ins ↑', 'del ↓']);
     const line = JSON.parse(fs.readFileSync(path.join(runsDir, 'cli-run', 'items.jsonl'), 'utf8').split('\n')[0]) as { methods: Record<string, { metrics: { insertion: number; deletion: number } }> };
@@ -156,6 +160,7 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails, job indicator, run ite
     expect(result.label.index).toBe(line.label.index);
     expect(result.top5).toEqual(classes.top5);
     expect(result.source).toEqual({ run: 'cli-run', key: line.key });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'run-item-export.png') });
     const png = await sharp(await file('overlay.png')).metadata();
     expect(png.format).toBe('png');
     expect(png.height).toBe(224); // drawn on the 224×224 photo (a colour bar beside it)
