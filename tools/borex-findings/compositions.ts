@@ -13,13 +13,14 @@
  *
  *   node bin/run-ts.mjs tools/borex-findings/compositions.ts RUN --model NAME [--resize stretch]
  *       --method borex:rise+learned --compose prior-after,rank-sum,tiebreak:0.02,prior-after*3
- *       --out OUT [--threads 1] [--limit ITEMS] [--maps]
+ *       --out OUT [--threads 1] [--limit ITEMS] [--maps] [--f-only]
  *   borex compare RUN OUT --baseline rise --candidate 'borex:rise+learned~prior-after' --metrics insertion,deletion,fRp
  *
  * COMPOSITION: a composeMap kind, with `*K` (prior-after: the prior's factor K) or `:Q`
  * (tiebreak: the top share Q). `prior` (the prior map itself, whose scores must equal RUN's prior
  * method's: a check of this tool) and `coverage` (the BOREx map unchanged: equals RUN's) are
- * accepted too. --maps also writes each composed map under OUT/maps/. A METHOD made with
+ * accepted too. --maps also writes each composed map under OUT/maps/. --f-only: the localisation
+ * scores only (F, pointing game), no insertion/deletion: no model calls beyond one per item. A METHOD made with
  * `--composition prior-after[*K]` (batch `+pa`) is first turned back into its default map
  * (map = stored + w·coverage(i0) − K·w·i0, exact up to float rounding), so `coverage` re-scores
  * the default BOREx map from such a run.
@@ -38,9 +39,9 @@ import { encodeNpy } from '../../src/engine/render/npy.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
-  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' } },
+  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' }, 'f-only': { type: 'boolean' } },
 });
-const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--maps]';
+const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--maps] [--f-only]';
 const dir = positionals[0];
 if (!dir || !o.model || !o.method || !o.compose || !o.out) throw new Error(usage);
 if (fs.existsSync(path.join(o.out, 'run.json')) || fs.existsSync(path.join(o.out, 'items.jsonl'))) throw new Error(`${o.out} already holds a run: give a new --out folder`);
@@ -111,7 +112,7 @@ for (const item of readRunItems(dir)) {
     if (made.kind !== 'coverage' && made.kind !== 'prior-after') throw new Error(`${m.source.id} was made with the composition ${params.composition}, which cannot be undone; re-score a run made with coverage or prior-after`);
     const map = made.kind === 'coverage' ? stored : stored.map((v, i) => v + parts.blurred[i] - (made.scale ?? 1) * parts.prior[i]);
     const composed = m.composition.spec.kind === 'prior' ? priorMap : composeMap(map, parts.blurred, parts.prior, m.composition.spec as CompositionSpec);
-    const scored = await scoreMap(target, composed, { ...spec.metrics, enabled: true }, item.groundTruth?.boxes, {});
+    const scored = await scoreMap(target, composed, { ...spec.metrics, enabled: !o['f-only'] }, item.groundTruth?.boxes, {});
     const out: MethodRecord = { status: 'ok', metrics: scored.metrics };
     if (o.maps) {
       out.map = `maps/${path.basename(path.dirname(rec.map))}/${methodFileName(m.id)}.npy`;
