@@ -13,14 +13,15 @@
  *
  *   node bin/run-ts.mjs tools/borex-findings/compositions.ts RUN --model NAME [--resize stretch]
  *       --method borex:rise+learned --compose prior-after,rank-sum,tiebreak:0.02,prior-after*3
- *       --out OUT [--threads 1] [--limit ITEMS] [--maps] [--f-only]
+ *       --out OUT [--threads 1] [--limit ITEMS] [--skip ITEMS] [--maps] [--f-only]
  *   borex compare RUN OUT --baseline rise --candidate 'borex:rise+learned~prior-after' --metrics insertion,deletion,fRp
  *
  * COMPOSITION: a composeMap kind, with `*K` (prior-after: the prior's factor K) or `:Q`
  * (tiebreak: the top share Q). `prior` (the prior map itself, whose scores must equal RUN's prior
  * method's: a check of this tool) and `coverage` (the BOREx map unchanged: equals RUN's) are
  * accepted too. --maps also writes each composed map under OUT/maps/. --f-only: the localisation
- * scores only (F, pointing game), no insertion/deletion: no model calls beyond one per item. A METHOD made with
+ * scores only (F, pointing game), no insertion/deletion: no model calls beyond one per item.
+ * --skip N leaves out the run's first N items (scored before into another OUT; compare joins both). A METHOD made with
  * `--composition prior-after[*K]` (batch `+pa`) is first turned back into its default map
  * (map = stored + w·coverage(i0) − K·w·i0, exact up to float rounding), so `coverage` re-scores
  * the default BOREx map from such a run.
@@ -39,9 +40,9 @@ import { encodeNpy } from '../../src/engine/render/npy.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
-  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' }, 'f-only': { type: 'boolean' } },
+  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' }, 'f-only': { type: 'boolean' }, skip: { type: 'string' } },
 });
-const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--maps] [--f-only]';
+const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--skip ITEMS] [--maps] [--f-only]';
 const dir = positionals[0];
 if (!dir || !o.model || !o.method || !o.compose || !o.out) throw new Error(usage);
 if (fs.existsSync(path.join(o.out, 'run.json')) || fs.existsSync(path.join(o.out, 'items.jsonl'))) throw new Error(`${o.out} already holds a run: give a new --out folder`);
@@ -79,12 +80,14 @@ function readNpy(file: string): Float32Array {
 const { classifier } = await loadModel(o.model, o.resize ? { resize: o.resize as 'stretch' } : {}, { threads: Number(o.threads ?? 1) });
 const itemsFd = fs.openSync(path.join(o.out, 'items.jsonl'), 'w');
 let done = 0;
+let skipped = 0;
 for (const item of readRunItems(dir)) {
   const base: ItemRecord = { entry: item.entry, part: item.part, parts: item.parts, key: item.key, image: item.image, status: item.status };
   if (item.status !== 'ok' || !item.label) {
     fs.writeSync(itemsFd, JSON.stringify({ ...item, methods: undefined }) + '\n');
     continue;
   }
+  if (o.skip !== undefined && skipped++ < Number(o.skip)) continue;
   if (o.limit !== undefined && done++ >= Number(o.limit)) break;
   const { input } = await prepareInput(classifier, path.join(spec.input.root, item.image), item.image, 'linear');
   const target = itemTarget(classifier, input, spec.baseline, item.label.index);
