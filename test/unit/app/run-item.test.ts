@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGeometry, runItemMethods, runItemRecord, runPhotoFile, runThumbnails } from '../../../src/app/run-item.ts';
+import { parse as parseNpy } from 'npyjs';
+import sharp from 'sharp';
+import { runGeometry, runItemMethods, runItemRecord, runPhotoFile, runSettings, runThumbnails, writeRunItemFiles } from '../../../src/app/run-item.ts';
+import { decodeImage } from '../../../src/engine/image/decode.ts';
 import { RESOURCES_DIR } from '../../../src/engine/model/catalogue.ts';
 import { readRunManifest } from '../../../src/engine/jobs/run-store.ts';
 import { encodeNpy } from '../../../src/engine/render/npy.ts';
@@ -88,5 +91,42 @@ describe('a run item read back for the Explain view', () => {
     expect(t['shapes-04-star.png'].startsWith('data:image/jpeg;base64,/9j/')).toBe(true);
     expect(cache.size).toBe(1);
     expect(await runThumbnails(dir, cache)).toEqual(t);
+  });
+
+  it('settings: what run.json records, in the sidebar\'s terms (implicit priors left out)', () => {
+    const { dir } = makeRun('npy');
+    const file = path.join(dir, 'run.json');
+    const run = JSON.parse(fs.readFileSync(file, 'utf8'));
+    run.spec.methods = [
+      { id: 'borex:rise', implicit: false, config: { preset: 'paper', rise: { masks: 1000 }, borex: { iterations: 50 } } },
+      { id: 'rise', implicit: true, config: { preset: 'paper', rise: { masks: 1000 } } },
+    ];
+    run.spec.baseline = 'mean';
+    run.spec.classMap = { file: '/somewhere/labels/voc_imagenet_map.txt', sha256: 'x' };
+    fs.writeFileSync(file, JSON.stringify(run));
+    expect(runSettings(readRunManifest(dir))).toEqual({ model: 'shapes-v1', methods: ['borex:rise'], preset: 'paper', iterations: 50, masks: 1000, baseline: 'mean', classMap: 'voc_imagenet_map.txt', maps: 'npy', medium: 'photo' });
+  });
+
+  it('export: a method\'s files as an explain job writes them, the map and prior exactly, result.json naming the run', async () => {
+    const { dir, map, prior } = makeRun('npy');
+    const m = readRunManifest(dir);
+    const g = runGeometry(m, 224, 224);
+    const borex = runItemMethods(dir, m, runItemRecord(dir, 'shapes-04-star.png'), g)[1];
+    const out = tempDir('borex-run-item-out-');
+    const photo = await decodeImage(path.join(SAMPLES, 'shapes-04-star.png'));
+    expect(await writeRunItemFiles(out, photo, borex, g, { runId: 'r1', key: 'shapes-04-star.png' })).toEqual(['saliency.npy', 'overlay.png', 'prior.npy', 'prior-overlay.png', 'result.json']);
+    const npy = (f: string) => {
+      const b = fs.readFileSync(path.join(out, f));
+      return parseNpy(b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
+    };
+    expect(npy('saliency.npy').data).toEqual(map);
+    expect(npy('saliency.npy').shape).toEqual([112, 112]);
+    expect(npy('prior.npy').data).toEqual(prior);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
+    expect(result.source).toEqual({ run: 'r1', key: 'shapes-04-star.png' });
+    expect(result.method).toBe('borex:rise');
+    expect((await sharp(path.join(out, 'overlay.png')).metadata()).height).toBe(224);
+    // A method without a map writes nothing.
+    expect(await writeRunItemFiles(out, photo, { ...borex, map: undefined }, g, { runId: 'r1', key: 'k' })).toEqual([]);
   });
 });
