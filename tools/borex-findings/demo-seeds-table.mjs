@@ -88,5 +88,26 @@ console.log('\n### Summary (mean over the scene × seed pairs present)\n');
 console.log('| variant | pairs | worst deletion gap (where) | pairs with gap > 0.05 | insertion prior → BOREx | deletion prior → BOREx |');
 console.log('|---|---|---|---|---|---|');
 for (const s of summary) {
-  console.log(`| ${s.variant} | ${s.n} | ${sign(s.worst)} (${s.worstAt}) | ${s.over} | ${f3(s.pi)} → ${f3(s.bi)} | ${f3(s.pd)} → ${f3(s.bd)} |${s.priorSame ? '' : ' (prior differs from run-base!)'}`);
+  console.log(`| ${s.variant} | ${s.n} | ${sign(s.worst)} (${s.worstAt}) | ${s.over} | ${f3(s.pi)} → ${f3(s.bi)} | ${f3(s.pd)} → ${f3(s.bd)} |${s.priorSame ? '' : ' (prior scored differently from run-base)'}`);
+}
+
+// Oracle maps (part 'oracle'): the exact object mask first, scored as a --prior FILE.
+const oracle = (kind, sc) => {
+  const dir = path.join(out, `oracle-${kind}`);
+  if (!fs.existsSync(dir)) return undefined;
+  const sub = fs.readdirSync(dir).find((d) => scene(d) === sc);
+  const f = sub && path.join(dir, sub, 'result.json');
+  return f && fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')).prior?.metrics : undefined;
+};
+if (fs.existsSync(path.join(out, 'oracle-compact'))) {
+  console.log('\n### Oracle maps: the exact object mask deleted first (deletion; insertion in brackets)\n');
+  console.log('| scene | RISE prior, seeds 0 / 1 / 2 | BOREx (base), seeds 0 / 1 / 2 | object, then a compact blob around it | object, then random order |');
+  console.log('|---|---|---|---|---|');
+  const base = variants.get('base: borex:rise');
+  for (const sc of [...new Set([...basePrior.keys()].map((k) => k.split('@')[0]))].sort()) {
+    const pri = SEEDS.map((s) => f3(basePrior.get(`${sc}@${s}`)?.deletion)).join(' / ');
+    const bor = SEEDS.map((s) => f3(base?.get(sc)?.get(s)?.borex.deletion)).join(' / ');
+    const o = (k) => { const m = oracle(k, sc); return m ? `${f3(m.deletion)} (${f3(m.insertion)})` : '–'; };
+    console.log(`| ${sc} | ${pri} | ${bor} | ${o('compact')} | ${o('random')} |`);
+  }
 }

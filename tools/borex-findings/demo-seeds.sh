@@ -6,7 +6,7 @@
 # boxes) under each variant, then prints scene × variant × seed deletion (prior vs BOREx).
 #
 #   tools/borex-findings/demo-seeds.sh OUT [PART...]     PART: base learned q4 rects gain0 compose
-#                                                        sizes-small sizes-tiny area mean table
+#   PART: base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle table
 #   (no PART: all of them, in order; 'table' prints the table of whatever is in OUT)
 # Batch variants are `borex batch` runs (OUT/run-NAME); --sizes and --aggregate are explain-only
 # options, so those variants loop `borex explain` over scenes and seeds (OUT/explain-NAME/SCENE@sN).
@@ -18,7 +18,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 B="nice -n 10 node $ROOT/bin/borex.mjs"
 SEEDS="0 1 2"
-PARTS=${*:-base learned q4 rects gain0 compose sizes-small sizes-tiny area mean table}
+PARTS=${*:-base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle table}
 COMMON=(--model shapes-v1 --preset paper --baseline mean --insertion-start blur --threads 1)
 
 node -e "
@@ -54,19 +54,38 @@ for part in $PARTS; do
     q4) batch q4 rise,borex:rise+q4 ;;
     rects) batch rects rise,borex:rise+rects ;;
     gain0) batch gain0 rise,borex:rise --gain 0 ;;
+    blur) batch blur rise,borex:rise --baseline blur ;;   # not the demo's metric: baseline blur for masks and curves
     compose)
+      # compositions.ts reads path.join(run root, item.image), which doubles an absolute image path
+      # (OUT/abs/path): a link OUT/$ROOT → $ROOT lets it find the scenes (scenes.jsonl has absolute paths).
+      mkdir -p "$OUT$(dirname "$ROOT")"; [ -e "$OUT$ROOT" ] || ln -s "$ROOT" "$OUT$ROOT"
       for m in borex:rise; do
         [ -f "$OUT/compose-base/items.jsonl" ] ||
         nice -n 10 node "$ROOT/bin/run-ts.mjs" "$ROOT/tools/borex-findings/compositions.ts" "$OUT/run-base" --model shapes-v1 \
-          --method "$m" --compose coverage,prior-after,prior-after*3,rank-sum,rank-product,min,product,tiebreak:0.1 --out "$OUT/compose-base" --threads 1 > "$OUT/compose-base.log" 2>&1
+          --method "$m" --compose coverage,prior-after,prior-after*3,prior-after*10,rank-sum,rank-product,min,max,tiebreak:0.1,tiebreak:0.3 --out "$OUT/compose-base" --threads 1 > "$OUT/compose-base.log" 2>&1
       done
       [ ! -d "$OUT/run-learned" ] || [ -f "$OUT/compose-learned/items.jsonl" ] ||
         nice -n 10 node "$ROOT/bin/run-ts.mjs" "$ROOT/tools/borex-findings/compositions.ts" "$OUT/run-learned" --model shapes-v1 \
-          --method borex:rise+learned --compose prior-after,rank-sum,min,tiebreak:0.1 --out "$OUT/compose-learned" --threads 1 > "$OUT/compose-learned.log" 2>&1 ;;
+          --method borex:rise+learned --compose prior-after,rank-sum,min,tiebreak:0.1 --out "$OUT/compose-learned" --threads 1 > "$OUT/compose-learned.log" 2>&1
+      [ ! -d "$OUT/run-blur" ] || [ -f "$OUT/compose-blur/items.jsonl" ] ||
+        nice -n 10 node "$ROOT/bin/run-ts.mjs" "$ROOT/tools/borex-findings/compositions.ts" "$OUT/run-blur" --model shapes-v1 \
+          --method borex:rise --compose max,min,rank-sum,rank-product,tiebreak:0.3 --out "$OUT/compose-blur" --threads 1 > "$OUT/compose-blur.log" 2>&1 ;;
     sizes-small) explain_loop sizes-small --sizes 15,23,30,38 ;;
     sizes-tiny) explain_loop sizes-tiny --sizes 8,15,23,30 ;;
     area) explain_loop area --aggregate area ;;
     mean) explain_loop mean --aggregate mean ;;
+    oracle) # the exact object mask first (demo-oracle-maps.mjs), scored as a --prior FILE (its 'prior' metrics)
+      node "$ROOT/tools/borex-findings/demo-oracle-maps.mjs" "$OUT/oracle-maps" > /dev/null
+      node -e "
+const s=require('$ROOT/resources/samples/samples.json');for(const x of s) console.log([x.file,x.labelIndex,JSON.stringify(x.boxes)].join('\t'))" |
+      while IFS=$'\t' read -r file label boxes; do
+        scene=${file%.png}; echo "$boxes" > "$OUT/boxes-$scene.json"
+        for kind in compact random; do
+          d="$OUT/oracle-$kind/$scene"; [ -f "$d/result.json" ] && continue
+          $B explain "$ROOT/resources/samples/$file" --label "$label" --method borex --prior "$OUT/oracle-maps/$scene-$kind.npy" \
+            --iterations 2 --boxes "$OUT/boxes-$scene.json" "${COMMON[@]}" --out "$d" --force > /dev/null 2>> "$OUT/oracle.log"
+        done
+      done ;;
     table) node "$ROOT/tools/borex-findings/demo-seeds-table.mjs" "$OUT" ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
