@@ -21,6 +21,8 @@
  * method's: a check of this tool) and `coverage` (the BOREx map unchanged: equals RUN's) are
  * accepted too. --maps also writes each composed map under OUT/maps/. --f-only: the localisation
  * scores only (F, pointing game), no insertion/deletion: no model calls beyond one per item.
+ * --as ID names the output method ID@sSEED instead of METHOD~COMPOSITION (one composition only),
+ * e.g. `--compose coverage --as borex:rise+learned` from a +pa run: the default map's own id.
  * --skip N leaves out the run's first N items (scored before into another OUT; compare joins both). A METHOD made with
  * `--composition prior-after[*K]` (batch `+pa`) is first turned back into its default map
  * (map = stored + w·coverage(i0) − K·w·i0, exact up to float rounding), so `coverage` re-scores
@@ -40,9 +42,9 @@ import { encodeNpy } from '../../src/engine/render/npy.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
-  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' }, 'f-only': { type: 'boolean' }, skip: { type: 'string' } },
+  options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' }, method: { type: 'string' }, compose: { type: 'string' }, out: { type: 'string' }, maps: { type: 'boolean' }, 'f-only': { type: 'boolean' }, skip: { type: 'string' }, as: { type: 'string' } },
 });
-const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--skip ITEMS] [--maps] [--f-only]';
+const usage = 'usage: compositions.ts RUN --model NAME [--resize stretch] --method METHOD --compose LIST --out NEW_DIR [--threads N] [--limit ITEMS] [--skip ITEMS] [--as ID] [--maps] [--f-only]';
 const dir = positionals[0];
 if (!dir || !o.model || !o.method || !o.compose || !o.out) throw new Error(usage);
 if (fs.existsSync(path.join(o.out, 'run.json')) || fs.existsSync(path.join(o.out, 'items.jsonl'))) throw new Error(`${o.out} already holds a run: give a new --out folder`);
@@ -50,6 +52,7 @@ if (path.resolve(o.out) === path.resolve(dir)) throw new Error('--out must be a 
 
 type Spec = CompositionSpec | { kind: 'prior' };
 const parseSpec = (text: string): Spec => (text === 'prior' ? { kind: 'prior' } : parseComposition(text));
+if (o.as !== undefined && o.compose.split(',').filter((x) => x.trim()).length !== 1) throw new Error('--as names the output method of one composition: give one in --compose');
 const compositions = o.compose.split(',').map((s) => s.trim()).filter(Boolean).map((name) => ({ name, spec: parseSpec(name) }));
 
 const manifest = readRunManifest(dir);
@@ -58,7 +61,7 @@ const sources = spec.methods.filter((m) => splitSeed(m.id).base === o.method);
 if (sources.length === 0) throw new Error(`${dir} holds no method ${o.method}; it holds ${spec.methods.map((m) => m.id).join(', ')}`);
 const outMethods = sources.flatMap((src) => {
   const { seed } = splitSeed(src.id);
-  return compositions.map((c) => ({ id: `${o.method}~${c.name}${seed === undefined ? '' : `@s${seed}`}`, source: src, composition: c, seed }));
+  return compositions.map((c) => ({ id: `${o.as ?? `${o.method}~${c.name}`}${seed === undefined ? '' : `@s${seed}`}`, source: src, composition: c, seed }));
 });
 fs.mkdirSync(o.out, { recursive: true });
 const outManifest = {
