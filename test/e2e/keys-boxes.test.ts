@@ -94,6 +94,10 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await page.keyboard.press('2');
     expect(await selectedTab()).toBe('tab-batch');
     expect(await focused()).toBe('tab-batch'); // focus follows to the tab bar, not lost in a hidden view
+    await page.keyboard.press('3');
+    expect(await selectedTab()).toBe('tab-video');
+    // The video panes are named too (FrameCanvas).
+    await expect.poll(() => page.getByTestId('video-original-image').getAttribute('aria-label')).toBe('original frame, no video opened');
     await page.keyboard.press('1');
     expect(await selectedTab()).toBe('tab-explain');
     await page.getByTestId('colormap').focus();
@@ -173,13 +177,14 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await expect.poll(boxLabels).toEqual(['aeroplane', 'person']);
     expect(await page.getByTestId('boxes-status').textContent()).toBe('2007_000032.xml: 2 objects (the explained class\'s are scored)');
 
-    // A short BOREx run (RISE prior, 300 masks, 8 iterations) scores the one aeroplane left.
+    // A short BOREx run (RISE prior, 300 masks, 8 iterations, curves in ~23 steps) scores the one aeroplane left.
     await ev().getByTestId('method').selectOption('borex');
     await ev().getByTestId('prior').selectOption('rise');
     await ev().getByTestId('preset').selectOption('paper');
     await ev().getByRole('button', { name: /Advanced/ }).click();
     await ev().getByLabel('RISE masks N').fill('300');
     await ev().getByTestId('iterations').fill('8');
+    await ev().getByLabel('Metric step (px)').fill('2240');
     expect(await paneName('panel-refined')).toBe(`refined map: empty, class ${top[0]}`);
     const posted = page.waitForRequest((r) => r.method() === 'POST' && /\/api\/explain$/.test(new URL(r.url()).pathname));
     await page.getByTestId('normalisation').focus();
@@ -190,7 +195,7 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     expect([...sent.xml.matchAll(/<name>(\w+)<\/name>/g)].map((m) => m[1])).toEqual(['aeroplane', 'person']);
     expect(sent.xml).toContain('<xmin>104</xmin>');
     expect(sent.xml).not.toContain('<xmin>133</xmin>');
-    await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=results]', { timeout: 180_000 });
+    await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=results]', { timeout: 300_000 });
     const jobId = await ev().getAttribute('data-job-id');
     const result = (await (await fetch(`${app!.served.origin}/api/jobs/${jobId}/files/result.json?token=${app!.served.token}`)).json()) as { groundTruth: { class?: string; boxes: number[][] } };
     expect(result.groundTruth.class).toBe('aeroplane');
@@ -234,7 +239,7 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await expect.poll(boxLabels).toEqual(['aeroplane', 'person', 'tail']);
     expect(await canvas.getAttribute('data-box-labels')).toBe('aeroplane;person;tail');
     await shot('boxes-removed-one');
-  }, 300_000);
+  }, 420_000);
 
   it('shows one error at a time, next to its cause', async () => {
     const alerts = () => page.locator('[role=alert]').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => `${e.getAttribute('data-testid')}@${e.getAttribute('data-at') ?? ''}`));
@@ -257,6 +262,7 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await expect.poll(alerts, { timeout: 30_000 }).toEqual(['error@photo']);
     expect(await ev().locator('[data-testid=error][data-at=photo]').textContent()).toContain('broken.onnx');
     await ev().getByLabel('Seed').fill('');
+    await ev().getByLabel('Metric step (px)').fill('');
     // The refused model's upload is the one failed request the page logged.
     expect(problems).toEqual(['error: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
   });

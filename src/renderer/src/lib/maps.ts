@@ -53,13 +53,4 @@ export function vocPhoto(xml: string): { filename?: string; width?: number; heig
   return { filename: text('annotation > filename'), width: num('annotation > size > width'), height: num('annotation > size > height') };
 }
 
-/** Boxes [x0, y0, x1, y1) of every object in a VOC XML annotation (drawn before a run). */
-export function vocBoxes(xml: string): [number, number, number, number][] {
-  const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  return Array.from(doc.querySelectorAll('object > bndbox')).map((b) => {
-    const v = (t: string) => Number(b.querySelector(t)?.textContent ?? NaN);
-    return [v('xmin') - 1, v('ymin') - 1, v('xmax'), v('ymax')] as [number, number, number, number];
-  }).filter((b) => b.every(Number.isFinite));
-}
-
 export type { View } from './zoom-pan.ts';
