@@ -24,6 +24,7 @@ const put = (variant, sc, seed, prior, borex) => {
 };
 const names = fs.readdirSync(out).sort();
 const basePrior = new Map(); // scene@seed → rise metrics of run-base
+const blurPrior = new Map(); // … of run-blur
 for (const dir of names.filter((n) => /^run-/.test(n) && fs.existsSync(path.join(out, n, 'items.jsonl')))) {
   for (const item of readJsonl(path.join(out, dir, 'items.jsonl'))) {
     const sc = scene(item.image);
@@ -32,6 +33,7 @@ for (const dir of names.filter((n) => /^run-/.test(n) && fs.existsSync(path.join
       if (!m || m[1] === 'rise' || rec.status !== 'ok') continue;
       const prior = item.methods[`rise@s${m[2]}`]?.metrics;
       if (dir === 'run-base') basePrior.set(`${sc}@${m[2]}`, prior);
+      if (dir === 'run-blur') blurPrior.set(`${sc}@${m[2]}`, prior);
       put(`${dir.slice(4)}: ${m[1]}`, sc, Number(m[2]), prior, rec.metrics);
     }
   }
@@ -101,15 +103,16 @@ const oracle = (kind, sc) => {
   const f = sub && path.join(dir, sub, 'result.json');
   return f && fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')).prior?.metrics : undefined;
 };
-if (fs.existsSync(path.join(out, 'oracle-compact'))) {
-  console.log('\n### Oracle maps: the exact object mask deleted first (deletion; insertion in brackets)\n');
-  console.log('| scene | RISE prior, seeds 0 / 1 / 2 | BOREx (base), seeds 0 / 1 / 2 | object, then a compact blob around it | object, then random order |');
+for (const [suffix, priors, variant, title] of [['', basePrior, 'base: borex:rise', 'the demo\'s mean baseline'], ['-blur', blurPrior, 'blur: borex:rise', '--baseline blur']]) {
+  if (!fs.existsSync(path.join(out, `oracle-compact${suffix}`))) continue;
+  console.log(`\n### Oracle maps, ${title}: the exact object mask deleted first (deletion; insertion in brackets)\n`);
+  console.log('| scene | RISE prior, seeds 0 / 1 / 2 | BOREx, seeds 0 / 1 / 2 | object, then a compact blob around it | object, then random order |');
   console.log('|---|---|---|---|---|');
-  const base = variants.get('base: borex:rise');
-  for (const sc of [...new Set([...basePrior.keys()].map((k) => k.split('@')[0]))].sort()) {
-    const pri = SEEDS.map((s) => f3(basePrior.get(`${sc}@${s}`)?.deletion)).join(' / ');
-    const bor = SEEDS.map((s) => f3(base?.get(sc)?.get(s)?.borex.deletion)).join(' / ');
-    const o = (k) => { const m = oracle(k, sc); return m ? `${f3(m.deletion)} (${f3(m.insertion)})` : '–'; };
+  const bx = variants.get(variant);
+  for (const sc of [...new Set([...priors.keys()].map((k) => k.split('@')[0]))].sort()) {
+    const pri = SEEDS.map((s) => f3(priors.get(`${sc}@${s}`)?.deletion)).join(' / ');
+    const bor = SEEDS.map((s) => f3(bx?.get(sc)?.get(s)?.borex.deletion)).join(' / ');
+    const o = (k) => { const m = oracle(k + suffix, sc); return m ? `${f3(m.deletion)} (${f3(m.insertion)})` : '–'; };
     console.log(`| ${sc} | ${pri} | ${bor} | ${o('compact')} | ${o('random')} |`);
   }
 }

@@ -6,7 +6,7 @@
 # boxes) under each variant, then prints scene × variant × seed deletion (prior vs BOREx).
 #
 #   tools/borex-findings/demo-seeds.sh OUT [PART...]     PART: base learned q4 rects gain0 compose
-#   PART: base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle table
+#   PART: base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle oracle-blur table
 #   (no PART: all of them, in order; 'table' prints the table of whatever is in OUT)
 # Batch variants are `borex batch` runs (OUT/run-NAME); --sizes and --aggregate are explain-only
 # options, so those variants loop `borex explain` over scenes and seeds (OUT/explain-NAME/SCENE@sN).
@@ -18,7 +18,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 B="nice -n 10 node $ROOT/bin/borex.mjs"
 SEEDS="0 1 2"
-PARTS=${*:-base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle table}
+PARTS=${*:-base learned q4 rects gain0 blur compose sizes-small sizes-tiny area mean oracle oracle-blur table}
 COMMON=(--model shapes-v1 --preset paper --baseline mean --insertion-start blur --threads 1)
 
 node -e "
@@ -74,16 +74,17 @@ for part in $PARTS; do
     sizes-tiny) explain_loop sizes-tiny --sizes 8,15,23,30 ;;
     area) explain_loop area --aggregate area ;;
     mean) explain_loop mean --aggregate mean ;;
-    oracle) # the exact object mask first (demo-oracle-maps.mjs), scored as a --prior FILE (its 'prior' metrics)
+    oracle|oracle-blur) # the exact object mask first (demo-oracle-maps.mjs), scored as a --prior FILE (its 'prior' metrics)
+      extra=(); suffix=''; [ "$part" = oracle-blur ] && extra=(--baseline blur) && suffix=-blur
       node "$ROOT/tools/borex-findings/demo-oracle-maps.mjs" "$OUT/oracle-maps" > /dev/null
       node -e "
 const s=require('$ROOT/resources/samples/samples.json');for(const x of s) console.log([x.file,x.labelIndex,JSON.stringify(x.boxes)].join('\t'))" |
       while IFS=$'\t' read -r file label boxes; do
         scene=${file%.png}; echo "$boxes" > "$OUT/boxes-$scene.json"
         for kind in compact random; do
-          d="$OUT/oracle-$kind/$scene"; [ -f "$d/result.json" ] && continue
+          d="$OUT/oracle-$kind$suffix/$scene"; [ -f "$d/result.json" ] && continue
           $B explain "$ROOT/resources/samples/$file" --label "$label" --method borex --prior "$OUT/oracle-maps/$scene-$kind.npy" \
-            --iterations 2 --boxes "$OUT/boxes-$scene.json" "${COMMON[@]}" --out "$d" --force > /dev/null 2>> "$OUT/oracle.log"
+            --iterations 2 --boxes "$OUT/boxes-$scene.json" "${COMMON[@]}" --out "$d" --force "${extra[@]}" > /dev/null 2>> "$OUT/oracle.log"
         done
       done ;;
     table) node "$ROOT/tools/borex-findings/demo-seeds-table.mjs" "$OUT" ;;
