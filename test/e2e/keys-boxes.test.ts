@@ -155,6 +155,7 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts').waitFor();
     const sheet = await page.getByTestId('shortcuts').textContent();
+    await shot('shortcuts-sheet');
     for (const row of ['1 / 2 / 3Explain / Batch / Video tab', '[ / ]previous / next of the top classes', 'Mshow / hide the maps over the photo', 'Eexport the refined map (overlay.png)', 'o (letter)open a photo', '0 (zero)reset zoom and pan', 'Deleteremove the selected box']) expect(sheet).toContain(row);
     await page.keyboard.press('2'); // under the sheet, keys do nothing
     expect(await selectedTab()).toBe('tab-explain');

@@ -84,7 +84,7 @@ export const GLOBAL_SHORTCUTS: readonly [string, string][] = [
   ['?', 'show or hide this sheet'],
   ['1 / 2 / 3', 'Explain / Batch / Video tab'],
   ['Esc', 'close a dialog or this sheet; else cancel the running job'],
-  ['Tab', 'next control (shortcuts also work with a dropdown, slider or checkbox focused; not while typing in a field)'],
+  ['Tab', 'next control (keys work from a dropdown too, not while typing)'],
 ];
 
 export const EXPLAIN_SHORTCUTS: readonly [string, string][] = [
