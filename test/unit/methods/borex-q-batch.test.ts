@@ -3,6 +3,7 @@ import { BO_DEFAULTS, BOREX_DEFAULTS, borex } from '../../../src/engine/methods/
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
 import { insertionDeletion } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { argmax, RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
+import { TubeClassifier, whiteClipTarget, type Tube } from '../../helpers/synthetic-clip.ts';
 
 // Issue 15 item 4: q query points per GP round (kriging believer), 2q images per model call.
 const H = 112;
@@ -142,5 +143,43 @@ describe('BOREx q-batch acquisition (qBatch)', () => {
     expect(plain.config.borex && 'qBatch' in plain.config.borex).toBe(false);
     expect(() => parseMethodId('borex:rise+q1')).toThrow(/from 2 to 64/);
     expect(() => parseMethodId('borex:rise+q4+q8')).toThrow(/more than one \+qN/);
+  });
+});
+
+describe('BOREx-3D (clips) with q-batch acquisition', () => {
+  const T = 16;
+  const CH = 64;
+  const CW = 64;
+  const TUBE: Tube = { frames: [4, 10], rows: [8, 24], cols: [36, 52] };
+  class CountingTube extends TubeClassifier {
+    readonly batches: number[] = [];
+    override async classify(images: Float32Array, count: number): Promise<Float32Array> {
+      this.batches.push(count);
+      return super.classify(images, count);
+    }
+  }
+  const distractor = () => {
+    const p = new Float32Array(T * CH * CW);
+    for (let f = 0; f < T; f++) for (let r = 0; r < CH; r++) for (let c = 0; c < CW; c++) p[(f * CH + r) * CW + c] = Math.exp(-((r - 48) ** 2 + (c - 16) ** 2) / 60 - (f - 12) ** 2 / 8);
+    return p;
+  };
+  const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+
+  it('boxes (row, col, n, s, t) in rounds of 4: 2q images per call, each observation its own box, insertion beats the distractor prior', async () => {
+    const model = new CountingTube(T, CH, CW, TUBE);
+    const target = whiteClipTarget(model);
+    const out = await borex(target, distractor(), { ...BOREX_DEFAULTS, iterations: 24, seed: 0, qBatch: 4 });
+    expect(model.batches).toEqual(new Array(6).fill(8));
+    for (const s of out.samples) {
+      const ft = overlap(s.frame!, Math.min(T, s.frame! + s.frames!), ...TUBE.frames);
+      const fr = overlap(Math.max(0, s.row - s.halfSize), Math.min(CH, s.row + s.halfSize), ...TUBE.rows);
+      const fc = overlap(Math.max(0, s.col - s.halfSize), Math.min(CW, s.col + s.halfSize), ...TUBE.cols);
+      const f = (ft * fr * fc) / (6 * 16 * 16);
+      expect(s.y).toBeCloseTo(Math.tanh((10 * (f - (1 - f))) / 2), 5);
+    }
+    const options = { insertionStart: 'baseline' as const };
+    const a = await insertionDeletion(target, distractor(), options);
+    const b = await insertionDeletion(target, out.map, options);
+    expect(b.insertion.auc).toBeGreaterThan(a.insertion.auc + 0.3);
   });
 });
