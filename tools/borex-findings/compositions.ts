@@ -92,7 +92,7 @@ for (const item of readRunItems(dir)) {
   }
   if (o.skip !== undefined && skipped++ < Number(o.skip)) continue;
   if (o.limit !== undefined && done++ >= Number(o.limit)) break;
-  const { input } = await prepareInput(classifier, path.join(spec.input.root, item.image), item.image, 'linear');
+  const { input } = await prepareInput(classifier, path.resolve(spec.input.root, item.image), item.image, 'linear');
   const target = itemTarget(classifier, input, spec.baseline, item.label.index);
   const [H, W] = [input.height, input.width];
   const methods: Record<string, MethodRecord> = {};
