@@ -11,8 +11,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
-import { compositionOption } from '../method-options.ts';
-import { shapeOptions } from '../method-options.ts';
+import { compositionOption, shapeOptions } from '../method-options.ts';
 import { checkClipLength, CLIP_SAMPLING_OPTIONS, clipSamplingOverrides } from './video.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
