@@ -7,19 +7,7 @@
 # one thread), measured on the same machine right after.
 set -euo pipefail
 OUT="$(realpath -m "${1:?usage: q-batch.sh OUT}")"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-REPO="$(realpath "$HERE/../..")"
-SHARED="$(realpath "$REPO/../shared/assets")"
-export BOREX_MODEL_DIR="$SHARED/models"
-borex() { nice -n 10 node "$REPO/bin/borex.mjs" "$@"; }
-SUB="$OUT/sub20"
-mkdir -p "$SUB/JPEGImages" "$SUB/Annotations"
-for b in 2007_000032 2007_000033 2007_000039 2007_000042 2007_000061 2007_000063 2007_000068 2007_000121 2007_000123 2007_000129 \
-         2007_000170 2007_000175 2007_000187 2007_000241 2007_000243 2007_000250 2007_000256 2007_000332 2007_000333 2007_000346; do
-  ln -sf "$SHARED/voc2012-subset/JPEGImages/$b.jpg" "$SUB/JPEGImages/$b.jpg"
-  ln -sf "$SHARED/voc2012-subset/Annotations/$b.xml" "$SUB/Annotations/$b.xml"
-done
-LIKE=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --metric-step 896 --seeds 0,1,2 --threads 1)
+source "$(dirname "$0")/protocol.sh"
 borex batch "$SUB" "${LIKE[@]}" --methods rise,borex:rise,borex:rise+q4,borex:rise+q8 --out "$OUT/q-batch"
 # Each q against its prior and against q = 1 (both directions: is q better, is q = 1 better).
 PAIRS=(--baseline rise --candidate borex:rise --baseline rise --candidate borex:rise+q4 --baseline rise --candidate borex:rise+q8
