@@ -3,7 +3,7 @@ import path from 'node:path';
 import '../no-telemetry.ts'; // before onnxruntime: no telemetry
 import * as ort from 'onnxruntime-node';
 import { modelError } from '../errors.ts';
-import { CamHeadRefusal, createCamSession, type CamSession } from './graph/index.ts';
+import { CamHeadRefusal, createCamSession, SAME_ON_EVERY_CPU, type CamSession } from './graph/index.ts';
 import { softmaxRows, type Classifier } from './classifier.ts';
 import { ExpandingMaskedScorer } from './masked-scorer.ts';
 import type { MaskedImage, MaskedScorer } from './masked-scoring.ts';
@@ -166,7 +166,7 @@ export class OnnxClassifier implements Classifier {
     this.camSessionPromise ??= (async () => {
       if (this.spec.layout !== 'NCHW' && this.spec.layout !== 'NCTHW') throw modelError(this.file, 'white-box priors support NCHW (and NCTHW clip) models only');
       try {
-        return await createCamSession(this.file, { intraOpNumThreads: this.sessionOptions.intraOpNumThreads, interOpNumThreads: 1, extra: SAME_ON_EVERY_CPU }, { inputName: this.inputName });
+        return await createCamSession(this.file, { intraOpNumThreads: this.sessionOptions.intraOpNumThreads, interOpNumThreads: 1 }, { inputName: this.inputName });
       } catch (err) {
         if (err instanceof CamHeadRefusal) throw modelError(this.file, err.message, err);
         throw modelError(this.file, `cannot open the white-box session (${err instanceof Error ? err.message : String(err)})`, err);
@@ -181,15 +181,6 @@ export class OnnxClassifier implements Classifier {
     for (const session of this.maskedSessions.values()) await (await session)?.release();
   }
 }
-
-/**
- * onnxruntime's int8 kernels for x64 CPUs without VNNI (AVX2 only) add u8×s8 products in saturating
- * 16-bit lanes, so an int8 model's answer depends on the CPU it runs on: the bundled MobileNetV2
- * int8 calls eagle.jpg 'kite' (p 0.28) on an AVX2-only AMD EPYC and 'bald eagle' on a VNNI machine.
- * This session setting (onnxruntime PR 12088) widens those sums so every x64 CPU gives the answer of
- * the exact int8 arithmetic; float models are unaffected.
- */
-export const SAME_ON_EVERY_CPU = { session: { x64quantprecision: '1' } };
 
 async function createSession(file: string, options: OnnxClassifierOptions): Promise<{ session: ort.InferenceSession; sessionOptions: ort.InferenceSession.SessionOptions }> {
   const threads = options.threads ?? os.availableParallelism();

@@ -34,6 +34,15 @@ export interface CamSessionOptions extends FindCamHeadOptions {
 }
 
 /**
+ * onnxruntime's int8 kernels for x64 CPUs without VNNI (AVX2 only) add u8×s8 products in saturating
+ * 16-bit lanes, so an int8 model's answer depends on the CPU it runs on: the bundled MobileNetV2
+ * int8 calls eagle.jpg 'kite' (p 0.28) on an AVX2-only AMD EPYC and 'bald eagle' on a VNNI machine.
+ * This session setting (onnxruntime PR 12088) widens those sums so every x64 CPU gives the answer of
+ * the exact int8 arithmetic; float models are unaffected.
+ */
+export const SAME_ON_EVERY_CPU = { session: { x64quantprecision: '1' } };
+
+/**
  * Finds the head (throws CamHeadRefusal when there is none), adds A and the logits as outputs,
  * and opens an onnxruntime session on the in-memory copy.  `ortOptions` are onnxruntime session
  * options (default: CPU, graph optimisation 'all').  A model path is read, never written; models
@@ -53,6 +62,7 @@ export async function createCamSession(
   const session = await ort.InferenceSession.create(extended, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
+    extra: SAME_ON_EVERY_CPU,
     ...ortOptions,
   });
   const inputName = options.inputName ?? session.inputNames[0];
