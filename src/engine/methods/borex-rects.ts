@@ -34,7 +34,18 @@ import { centredBox } from '../masks/box.ts';
 import type { Aggregate } from './borex-aggregate.ts';
 import type { BorexCache } from './borex-cache.ts';
 import type { CandidateOrder } from './borex-candidates.ts';
-import type { BorexParams, BoxGeometry, QueryBox } from './borex.ts';
+import type { BoxGeometry, QueryBox } from './borex-geometry.ts';
+
+/** The parts of BorexParams a rectangle search reads (declared here: borex.ts imports this file). */
+export interface RectSearchParams {
+  halfSizes: number[];
+  aspects?: number[];
+  candidateStride: number;
+  aggregate: Aggregate;
+  lengthScale: [number, number, number];
+  lengthScaleBounds: [number, number];
+  jitter: [number, number, number];
+}
 
 export const SHAPES = ['squares', 'rects'] as const;
 export type MaskShape = (typeof SHAPES)[number];
@@ -161,7 +172,7 @@ export function rectAggregate(totals: Float64Array, height: number, width: numbe
 }
 
 /** The aspects of a run (the option, or RECT_DEFAULTS), checked. */
-export function rectAspects(params: Pick<BorexParams, 'aspects'>): readonly number[] {
+export function rectAspects(params: Pick<RectSearchParams, 'aspects'>): readonly number[] {
   const aspects = params.aspects ?? RECT_DEFAULTS.aspects;
   if (aspects.length === 0 || !aspects.every((r) => Number.isFinite(r) && r > 0)) throw usageError(`BOREx: the rectangle aspects (height/width) must be positive numbers, got ${aspects.join(', ')}`);
   if (new Set(aspects).size !== aspects.length) throw usageError(`BOREx: the rectangle aspects repeat a value (${aspects.join(', ')})`);
@@ -178,7 +189,7 @@ interface RectSets {
  * Rectangles z = (row, col, s, a) on an H×W image: the squares' geometry (borex.ts
  * imageGeometry) with the aspect as a fourth dimension. `i0` is the scaled prior.
  */
-export function rectGeometry(H: number, W: number, i0: Float32Array, params: BorexParams, cache: BorexCache): BoxGeometry {
+export function rectGeometry(H: number, W: number, i0: Float32Array, params: RectSearchParams, cache: BorexCache): BoxGeometry {
   const unit = 224 / H;
   const unitW = 224 / W;
   const halfPx = params.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));

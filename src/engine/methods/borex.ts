@@ -3,7 +3,6 @@ import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
 import { addFantasy } from '../gp/q-batch.ts';
 import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type ImageCandidates } from './borex-candidates.ts';
 import { BorexCache } from './borex-cache.ts';
-import type { CandidatePosterior } from '../gp/candidate-posterior.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { fitLengthScaleAndPriorWeight, type PriorMean } from '../gp/prior-weight.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
@@ -12,9 +11,12 @@ import { ProgressReporter, type JobControl } from '../progress.ts';
 import { Random } from '../random.ts';
 import { aggregateMap, ClipAggregator, composeMap, parseComposition, priorParts, type Aggregate, type CompositionSpec } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
-import { centredBox, fillBoxPair, type Box } from '../masks/box.ts';
+import { centredBox, fillBoxPair } from '../masks/box.ts';
 import { elementCount } from '../tensor/dims.ts';
 import { rectGeometry, SHAPES, type MaskShape } from './borex-rects.ts';
+import type { BorexSample, BoxGeometry, QueryBox } from './borex-geometry.ts';
+
+export type { BorexSample, BoxGeometry, QueryBox } from './borex-geometry.ts';
 
 /**
  * BOREx (Kikuchi et al., ACCV 2022, Algorithm 2) and, with flip off, a zero prior and the `mean`
@@ -154,23 +156,6 @@ export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
 
 /** Mokuwe et al.: no prior, no flip, the plain mean over sizes. */
 export const BO_DEFAULTS: Omit<BorexParams, 'seed'> = { ...BOREX_DEFAULTS, flip: false, aggregate: 'mean' };
-
-export interface BorexSample {
-  row: number;
-  col: number;
-  halfSize: number;
-  /** Clips: the box's first frame n and its duration t (frames [n, n+t)). */
-  frame?: number;
-  frames?: number;
-  /** Rectangles (shapes 'rects'): the aspect height/width and the half-sides in pixels. */
-  aspect?: number;
-  halfHeight?: number;
-  halfWidth?: number;
-  /** Observation after squashing. */
-  y: number;
-  /** GP target y − i0(c). */
-  residual: number;
-}
 
 export interface BorexOutput {
   /** [H,W] or, for a clip, [T,H,W] (frame-major). */
@@ -362,40 +347,6 @@ function meanOnCandidates(prior: Float64Array, mean: PriorMean, into?: Float64Ar
   const p = mean.offsets.length;
   for (let i = 0; i < prior.length; i++) out[i] = mean.priorWeight * prior[i] + mean.offsets[i % p];
   return out;
-}
-
-/** One box BOREx queries: the mask, where its prior value is, and how it is recorded. */
-export interface QueryBox {
-  box: Box;
-  /** Index into i0 of the box's centre (pixel, or voxel at the box's centre frame). */
-  priorIndex: number;
-  /** Its size's index (images: into halfSizes), the group of the learned per-size offset. */
-  group: number;
-  sample: Omit<BorexSample, 'y' | 'residual'>;
-}
-
-/** What the loop needs from a rank: its candidate sets, first box, GP points and final map. */
-export interface BoxGeometry {
-  i0: Float32Array;
-  /** Mask sizes (the learned offsets' groups). */
-  groups: number;
-  gpDims: number;
-  lengthScale: number[];
-  lower: number | number[];
-  upper: number | number[];
-  searchCount: number;
-  searchPrior: Float64Array;
-  posterior: CandidatePosterior;
-  first(): QueryBox;
-  candidate(index: number): QueryBox;
-  /** Writes the GP input of `box` into z, with jitter scaled by j (0 or 1). */
-  point(box: QueryBox, j: number, random: Random, z: Float64Array): void;
-  /** The map of μ + i0, or μ + β·i0 + c_s with a learned prior weight (`mean`). */
-  finalMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
-  /** The live map sent with progress, same dims as the final map (may be coarser inside). */
-  previewMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
-  /** Images: σ per pixel, aggregated like the map (absent for clips: not implemented). */
-  uncertaintyMap?(gp: GaussianProcess): Float32Array;
 }
 
 function boxGeometry(dims: readonly number[], prior: Float32Array | null, params: BorexParams, cache: BorexCache): BoxGeometry {
