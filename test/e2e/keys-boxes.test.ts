@@ -140,7 +140,7 @@ describe.skipIf(skip)('keys, Tab order, pane names, boxes and errors in Chromium
     await ev().getByRole('button', { name: /Advanced/ }).click();
     // o (letter) opens the file chooser; 0 (zero) resets the zoom.
     await page.getByTestId('colormap').focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }), page.keyboard.press('o')]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 30_000 }), page.keyboard.press('o')]);
     expect(chooser.isMultiple()).toBe(false);
     const canvas = page.locator('[data-testid=panel-original] canvas');
     const b = (await canvas.boundingBox())!;
