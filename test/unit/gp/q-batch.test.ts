@@ -1,63 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CandidatePosterior, GaussianProcess } from '../../../src/engine/gp/index.ts';
 import { addFantasy, roundSizes } from '../../../src/engine/gp/q-batch.ts';
-
-/** Deterministic pseudo-random numbers. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { denseReference, maxAbsDiff, rng } from './dense-reference.ts';
 
 const LS = [12, 12, 10];
 const point = (r: () => number) => [r() * 224, r() * 224, 30 + r() * 45];
 
-/** Independent reference: dense K + 0.01·I solved by Gaussian elimination with partial pivoting. */
-function dense(z: number[][], y: number[], test: number[][]): { mean: number[]; std: number[] } {
-  const k = (a: number[], b: number[]) => {
-    let d2 = 0;
-    for (let j = 0; j < 3; j++) d2 += ((a[j] - b[j]) / LS[j]) ** 2;
-    const r = Math.sqrt(3 * d2);
-    return (1 + r) * Math.exp(-r);
-  };
-  const n = z.length;
-  const solve = (rhs: number[]): number[] => {
-    const a = z.map((zi, i) => [...z.map((zj, j) => k(zi, zj) + (i === j ? 0.01 : 0)), rhs[i]]);
-    for (let c = 0; c < n; c++) {
-      let p = c;
-      for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
-      [a[c], a[p]] = [a[p], a[c]];
-      for (let r = c + 1; r < n; r++) {
-        const f = a[r][c] / a[c][c];
-        for (let q = c; q <= n; q++) a[r][q] -= f * a[c][q];
-      }
-    }
-    const x = new Array<number>(n).fill(0);
-    for (let r = n - 1; r >= 0; r--) {
-      let s = a[r][n];
-      for (let q = r + 1; q < n; q++) s -= a[r][q] * x[q];
-      x[r] = s / a[r][r];
-    }
-    return x;
-  };
-  const alpha = solve(y);
-  return {
-    mean: test.map((t) => z.reduce((s, zi, i) => s + k(zi, t) * alpha[i], 0)),
-    std: test.map((t) => {
-      const ks = z.map((zi) => k(zi, t));
-      const w = solve(ks);
-      return Math.sqrt(Math.max(0, 1 - ks.reduce((s, v, i) => s + v * w[i], 0)));
-    }),
-  };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+const dense = (z: number[][], y: number[], test: number[][]) => denseReference(z, y, LS, test);
 
 describe('kriging believer (gp/q-batch.ts)', () => {
   const r = rng(11);
