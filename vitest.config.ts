@@ -1,5 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // No onnxruntime telemetry in any test process (forks and threads inherit this environment).
 process.env.ORT_DISABLE_TELEMETRY = '1';
@@ -10,6 +10,8 @@ export default defineConfig({
   plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
   test: {
     include: ['test/**/*.test.ts'],
+    // The docs/screenshots generator is a tool, not a test: it runs only when asked for.
+    exclude: [...configDefaults.exclude, ...(process.env.BOREX_SCREENSHOTS === '1' ? [] : ['test/e2e/screenshots.test.ts'])],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // onnxruntime sessions use both cores; running files in parallel only adds contention.
