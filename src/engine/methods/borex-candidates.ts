@@ -41,6 +41,30 @@ export interface ImageCandidateOptions {
   order?: CandidateOrder;
 }
 
+/**
+ * The search grid's centres (every stride-th row and column from offset) in candidate order:
+ * column-major walks down each column, row-major along each row. One grid for every mask shape.
+ */
+export function centreGrid(height: number, width: number, stride: number, offset: number, order: CandidateOrder): { row: Int32Array; col: Int32Array; pixel: Int32Array; rows: number; cols: number } {
+  const rows = Math.ceil((height - offset) / stride);
+  const cols = Math.ceil((width - offset) / stride);
+  const row = new Int32Array(rows * cols);
+  const col = new Int32Array(rows * cols);
+  const pixel = new Int32Array(rows * cols);
+  let q = 0;
+  const [outer, inner] = order === 'column-major' ? [cols, rows] : [rows, cols];
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const r = offset + (order === 'column-major' ? b : a) * stride;
+      const c = offset + (order === 'column-major' ? a : b) * stride;
+      row[q] = r;
+      col[q] = c;
+      pixel[q++] = r * width + c;
+    }
+  }
+  return { row, col, pixel, rows, cols };
+}
+
 export function imageCandidates(
   height: number,
   width: number,
@@ -52,31 +76,19 @@ export function imageCandidates(
   const order = options.order ?? 'column-major';
   if (!(stride >= 1) || !Number.isInteger(stride)) throw new Error(`stride must be a positive integer, got ${stride}`);
   if (!(offset >= 0) || offset >= stride) throw new Error(`offset must be in [0, stride), got ${offset}`);
-  const rowList: number[] = [];
-  for (let r = offset; r < height; r += stride) rowList.push(r);
-  const colList: number[] = [];
-  for (let c = offset; c < width; c += stride) colList.push(c);
+  const grid = centreGrid(height, width, stride, offset, order);
   const S = sizes.length;
-  const centres = rowList.length * colList.length;
+  const centres = grid.pixel.length;
   const points = new Float64Array(centres * S * 3);
-  const pixel = new Int32Array(centres);
-  const outer = order === 'column-major' ? colList : rowList;
-  const inner = order === 'column-major' ? rowList : colList;
   let p = 0;
-  let q = 0;
-  for (const a of outer) {
-    for (const b of inner) {
-      const r = order === 'column-major' ? b : a;
-      const c = order === 'column-major' ? a : b;
-      pixel[q++] = r * width + c;
-      for (let k = 0; k < S; k++) {
-        points[p++] = r;
-        points[p++] = c;
-        points[p++] = sizes[k];
-      }
+  for (let q = 0; q < centres; q++) {
+    for (let k = 0; k < S; k++) {
+      points[p++] = grid.row[q];
+      points[p++] = grid.col[q];
+      points[p++] = sizes[k];
     }
   }
-  return { points, count: centres * S, pixel, sizes, rows: rowList.length, cols: colList.length, stride, order };
+  return { points, count: centres * S, pixel: grid.pixel, sizes, rows: grid.rows, cols: grid.cols, stride, order };
 }
 
 /** Prior value per candidate (i0 at the candidate's centre, i0 row-major H×W), for μ_total. */

@@ -33,7 +33,7 @@ import type { Random } from '../random.ts';
 import { centredBox } from '../masks/box.ts';
 import type { Aggregate } from './borex-aggregate.ts';
 import type { BorexCache } from './borex-cache.ts';
-import type { CandidateOrder } from './borex-candidates.ts';
+import { centreGrid, type CandidateOrder } from './borex-candidates.ts';
 import type { BoxGeometry, QueryBox } from './borex-geometry.ts';
 
 /** The parts of BorexParams a rectangle search reads (declared here: borex.ts imports this file). */
@@ -95,36 +95,24 @@ export function rectCandidates(height: number, width: number, sizes: readonly nu
   const unit = options.unit ?? 1;
   const unitW = options.unitW ?? 1;
   if (!(stride >= 1) || !Number.isInteger(stride)) throw new Error(`stride must be a positive integer, got ${stride}`);
-  const rowList: number[] = [];
-  for (let r = 0; r < height; r += stride) rowList.push(r);
-  const colList: number[] = [];
-  for (let c = 0; c < width; c += stride) colList.push(c);
+  const grid = centreGrid(height, width, stride, 0, order);
   const S = sizes.length;
   const A = aspects.length;
   const logAspects = aspects.map(Math.log);
-  const centres = rowList.length * colList.length;
+  const centres = grid.pixel.length;
   const points = new Float64Array(centres * S * A * 4);
-  const pixel = new Int32Array(centres);
-  const outer = order === 'column-major' ? colList : rowList;
-  const inner = order === 'column-major' ? rowList : colList;
   let p = 0;
-  let q = 0;
-  for (const a of outer) {
-    for (const b of inner) {
-      const r = order === 'column-major' ? b : a;
-      const c = order === 'column-major' ? a : b;
-      pixel[q++] = r * width + c;
-      for (let k = 0; k < S; k++) {
-        for (let j = 0; j < A; j++) {
-          points[p++] = r * unit;
-          points[p++] = c * unitW;
-          points[p++] = sizes[k] * unit;
-          points[p++] = logAspects[j];
-        }
+  for (let q = 0; q < centres; q++) {
+    for (let k = 0; k < S; k++) {
+      for (let j = 0; j < A; j++) {
+        points[p++] = grid.row[q] * unit;
+        points[p++] = grid.col[q] * unitW;
+        points[p++] = sizes[k] * unit;
+        points[p++] = logAspects[j];
       }
     }
   }
-  return { points, count: centres * S * A, pixel, sizes, aspects, rows: rowList.length, cols: colList.length };
+  return { points, count: centres * S * A, pixel: grid.pixel, sizes, aspects, rows: grid.rows, cols: grid.cols };
 }
 
 /**
