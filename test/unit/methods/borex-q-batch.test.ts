@@ -3,19 +3,10 @@ import { BO_DEFAULTS, BOREX_DEFAULTS, borex } from '../../../src/engine/methods/
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
 import { insertionDeletion } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { argmax, RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
+import { fast, H, REGION, W, wrongPrior } from './borex-scene.ts';
 import { TubeClassifier, whiteClipTarget, type Tube } from '../../helpers/synthetic-clip.ts';
 
 // Issue 15 item 4: q query points per GP round (kriging believer), 2q images per model call.
-const H = 112;
-const W = 112;
-const REGION: [number, number, number, number] = [24, 62, 48, 90];
-const fast = { ...BOREX_DEFAULTS, candidateStride: 1, iterations: 20, seed: 0 };
-
-function wrongPrior(): Float32Array {
-  const p = new Float32Array(H * W);
-  for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) p[r * W + c] = Math.exp(-((r - 85) ** 2 + (c - 25) ** 2) / 200);
-  return p;
-}
 
 /** Counts the images of every model call. */
 class CountingClassifier extends RegionClassifier {
