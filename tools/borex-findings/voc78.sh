@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Issue 15, Done when: the like-for-like table on every item of ../shared/assets/voc2012-subset
+# (not the 20-item subset), 224 metric steps, seeds 0, 1, 2: the RISE prior and BOREx with the
+# learned prior weight and the prior after the aggregate (+learned+pa), in two shards (one per
+# core), merged; then the default-composition map of the same BOREx loops re-scored from the +pa
+# maps (compositions.ts: `coverage` is borex:rise+learned exactly) and compared.
+#   tools/borex-findings/voc78.sh OUT
+set -euo pipefail
+OUT="$(realpath -m "${1:?usage: voc78.sh OUT}")"
+NICE="${NICE:-0}"
+source "$(dirname "$0")/protocol.sh"
+ALL=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --seeds 0,1,2 --threads 1)
+M=borex:rise+learned+pa
+for i in 0 1; do borex batch "$SHARED/voc2012-subset" "${ALL[@]}" --methods "rise,$M" --shard "$i/2" --out "$OUT/shard$i" & done
+wait
+borex merge "$OUT/merged" "$OUT/shard0" "$OUT/shard1"
+borex compare "$OUT/merged" --baseline rise --candidate "$M" --metrics insertion,deletion,fRp --out "$OUT/report"
