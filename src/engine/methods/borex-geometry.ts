@@ -56,6 +56,6 @@ export interface BoxGeometry {
   finalMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
   /** The live map sent with progress, same dims as the final map (may be coarser inside). */
   previewMap(gp: GaussianProcess, mean?: PriorMean): Float32Array;
-  /** Images: σ per pixel, aggregated like the map (absent for clips: not implemented). */
+  /** σ per pixel (clips: per voxel), aggregated like the map: an upper bound on the map's σ (borex.ts uncertaintyMap, boxStd). */
   uncertaintyMap?(gp: GaussianProcess): Float32Array;
 }

@@ -165,8 +165,8 @@ export interface BorexOutput {
   /** With `priorWeight: 'learned'`: the final per-size offsets c_s (in halfSizes order). */
   priorOffsets?: number[];
   /**
-   * Images, when asked for: the posterior σ of the GP at every pixel and size, aggregated like
-   * the map (uncertaintyMap), [H,W].
+   * When asked for: the posterior σ of the GP at every pixel and size (clips: every voxel and box
+   * size × duration), aggregated like the map (uncertaintyMap; boxStd), [H,W] or [T,H,W].
    */
   uncertainty?: Float32Array;
   samples: BorexSample[];
@@ -452,9 +452,10 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
   /**
    * The map from μ at every step-th row and column of every frame (step 1: every voxel, the final
    * map), one (s, t) layer at a time, aggregated as it comes (borex-aggregate.ts), then repeated
-   * over each step×step block.
+   * over each step×step block. `values` 'std': the same loop over the GP's posterior σ of each box
+   * instead of μ + i0 (uncertaintyMap below; step 1 only).
    */
-  const clipMap = (gp: GaussianProcess, step: number): Float32Array => {
+  const clipMap = (gp: GaussianProcess, step: number, values: 'mean' | 'std' = 'mean'): Float32Array => {
     const h = Math.ceil(H / step);
     const w = Math.ceil(W / step);
     const rows = step === 1 ? rowAxis : Float64Array.from({ length: h }, (_, r) => r * step * unit);
@@ -467,6 +468,11 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
       for (const t of durations) {
         sAxis[0] = halfPx[k] * unit;
         tAxis[0] = t;
+        if (values === 'std') {
+          boxStd(gp, rows, cols, sAxis[0], t, layer);
+          aggregator.add(layer, halfPx[k], t, Math.round(halfPx[k] / step));
+          continue;
+        }
         // Loop order s, t, n, row, col: the output is the [T,h,w] layer, columns innermost.
         predictMeanOnGrid(gp, [rows, cols, frameAxis, sAxis, tAxis], [3, 4, 2, 0, 1], layer);
         for (let n = 0; n < T; n++) {
@@ -530,6 +536,7 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
     // Previews predict every stride-th row and column only (the search grid's spacing) and repeat
     // them: the exact map costs ~T·H·W·12·n kernel values, too many to send every few iterations.
     previewMap: (gp) => clipMap(gp, stride),
+    uncertaintyMap: (gp) => clipMap(gp, 1, 'std'),
   };
 }
 
@@ -569,6 +576,39 @@ export function uncertaintyMap(gp: GaussianProcess, full: ImageCandidates, H: nu
   const std = new Float64Array(full.count);
   gp.predict(full.points, full.count, mean, std);
   return aggregateMap(std, H, W, halfPx, aggregate);
+}
+
+/**
+ * BOREx-3D's σ layer for boxes of half-width `s` (224-px units) and `t` frames: the GP's posterior
+ * σ of the box z = (rows[r], cols[c], n, s, t) at out[(n·h + r)·w + c] for every start frame n
+ * (the layer order of clipMap), one frame's h·w points at a time, so at most h·w·5 coordinates
+ * are held. clipMap aggregates these layers with the map's own rule, which makes the clip's σ the
+ * image's bound (uncertaintyMap above) one rank up: the map at a voxel is a non-negative weighted
+ * sum of μ over the boxes (s, t, start n, centre) that cover it, so the same sum of their σ bounds
+ * its σ (Minkowski), reached when those boxes are fully correlated. The exact σ would need the
+ * covariance of every pair of boxes behind a voxel; the bound needs σ at each box once: T·H·W·p·k
+ * points at O(n²/2) each (every voxel × size × duration: 786,432 points at 16×64×64 and 12 boxes,
+ * ~9.6·10⁶ at 16×224×224), against the map's O(n) per point — seconds where the map takes a
+ * fraction of one, so it is computed once, after the loop, never for previews.
+ */
+function boxStd(gp: GaussianProcess, rows: Float64Array, cols: Float64Array, s: number, t: number, out: Float64Array): void {
+  const h = rows.length;
+  const w = cols.length;
+  const frames = out.length / (h * w);
+  const points = new Float64Array(h * w * 5);
+  const mean = new Float64Array(h * w);
+  for (let n = 0; n < frames; n++) {
+    for (let r = 0, i = 0; r < h; r++) {
+      for (let c = 0; c < w; c++, i += 5) {
+        points[i] = rows[r];
+        points[i + 1] = cols[c];
+        points[i + 2] = n;
+        points[i + 3] = s;
+        points[i + 4] = t;
+      }
+    }
+    gp.predict(points, h * w, mean, out.subarray(n * h * w, (n + 1) * h * w));
+  }
 }
 
 /** i0 scaled so that mean |i0| = target; all-zero or absent priors stay zero. */
