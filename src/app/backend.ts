@@ -51,6 +51,7 @@ import { imageMime, isPriorMapFile, mediaKindOf, OPENABLE_IMAGE_FORMATS, PRIOR_M
 import { asBorexError } from '../engine/errors.ts';
 import { borexParamsFor, riseParamsFor } from '../engine/methods/config.ts';
 import { readPriorFile } from '../engine/methods/imported-prior.ts';
+import { parseMethodId } from '../engine/jobs/batch-methods.ts';
 import { CATALOGUE, DEFAULT_MODEL } from '../engine/model/catalogue.ts';
 import { resolveModel } from '../engine/model/model-store.ts';
 import { isClipSpec } from '../engine/model/spec.ts';
@@ -413,6 +414,8 @@ export class ApiBackend {
    */
   batch(raw: unknown): BatchStarted {
     const request = batchRequest(raw, '');
+    // Each id through the CLI's own grammar (its usage error, its words) before anything is linked or started.
+    for (const id of request.methods) parseMethodId(id);
     const model = this.modelSource(request.model);
     if ([request.imageIds, request.videoIds, request.folderId].filter((x) => x !== undefined).length !== 1) throw new ApiError('bad-request', 'a batch runs over imageIds, videoIds or a folderId (one of them)');
     const folder = request.folderId === undefined ? undefined : this.folders.get(request.folderId);

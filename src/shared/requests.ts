@@ -1,5 +1,6 @@
 /** Requests of the API and the choices they name, with the schemas that check them wherever they arrive. */
 import { COLORMAPS } from './colormaps.ts';
+import { ApiError } from './errors.ts';
 import { arr, int, literal, num, obj, oneOf, optional, str, tagged, tuple4, type Schema } from './schema.ts';
 
 export const API_VERSION = 1;
@@ -35,7 +36,39 @@ const modelRef = str({ max: 200, pattern: /^(?:[A-Za-z0-9._-]+|user:[A-Za-z0-9_-
 export const classifyRequest = obj({ imageId: id, model: modelRef });
 export type ClassifyRequest = ReturnType<typeof classifyRequest>;
 
-export const advancedOptions = obj({
+/** How much BOREx's GP mean trusts the prior (BorexParams.priorWeight): i0 as it is, or β·i0 with β fitted. */
+export const PRIOR_WEIGHT_CHOICES = ['fixed', 'learned'] as const;
+export type PriorWeightChoice = (typeof PRIOR_WEIGHT_CHOICES)[number];
+/** BOREx's masks on a photo (BorexParams.shapes): the paper's squares, or rectangles of the squares' areas. */
+export const SHAPE_CHOICES = ['squares', 'rects'] as const;
+export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
+/**
+ * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's
+ * parser (methods/borex-aggregate.ts parseComposition; a unit test holds the two lists equal),
+ * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
+ */
+export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;
+/** Rectangle aspects (height/width) a request may ask for, and how many. */
+export const ASPECT_BOUNDS = { min: 0.05, max: 20, count: 8 } as const;
+const decimal = '(\\d+(?:\\.\\d*)?|\\.\\d+)';
+const COMPOSITION_PATTERN = new RegExp(`^(?:(${COMPOSITION_NAMES.join('|')})|prior-after\\*${decimal}|tiebreak:${decimal})$`);
+
+/**
+ * A composition name, checked as strictly as the engine's parser reads it: everything this lets
+ * through, parseComposition accepts (test/unit/shared/borex-options.test.ts, both directions).
+ */
+export const composition: Schema<string> = (v, p) => {
+  const text = str({ max: 32 })(v, p);
+  const m = COMPOSITION_PATTERN.exec(text);
+  const k = m?.[2] === undefined ? undefined : Number(m[2]);
+  const q = m?.[3] === undefined ? undefined : Number(m[3]);
+  if (!m || (k !== undefined && !(k > 0)) || (q !== undefined && !(q > 0 && q <= 1))) {
+    throw new ApiError('bad-request', `${p || 'composition'}: expected one of ${COMPOSITION_NAMES.join(', ')}, prior-after*K (K > 0) or tiebreak:Q (0 < Q ≤ 1), got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return text;
+};
+
+const advancedFields = obj({
   seed: optional(int(0, 2 ** 31 - 1)),
   masks: optional(int(1, 50_000)),
   gridSize: optional(int(2, 64)),
@@ -46,8 +79,34 @@ export const advancedOptions = obj({
   halfSizes: optional(arr(num({ min: 1, max: 224 }), { min: 1, max: 8 })),
   metricStep: optional(int(1, 100_000)),
   baseline: optional(oneOf(BASELINE_CHOICES)),
+  // BOREx/BO on a photo (issue 15); absent, the run is today's, bit for bit.
+  priorWeight: optional(oneOf(PRIOR_WEIGHT_CHOICES)),
+  composition: optional(composition),
+  qBatch: optional(int(1, 64)),
+  shapes: optional(oneOf(SHAPE_CHOICES)),
+  aspects: optional(arr(num({ min: ASPECT_BOUNDS.min, max: ASPECT_BOUNDS.max }), { min: 1, max: ASPECT_BOUNDS.count })),
 });
-export type AdvancedOptions = ReturnType<typeof advancedOptions>;
+export type AdvancedOptions = ReturnType<typeof advancedFields>;
+
+/** The advanced options, with the rules that tie fields together (aspects are the rectangles'). */
+export const advancedOptions: Schema<AdvancedOptions> = (v, p) => {
+  const a = advancedFields(v, p);
+  const at = (f: string) => (p ? `${p}.${f}` : f);
+  if (a.aspects !== undefined && a.shapes !== 'rects') throw new ApiError('bad-request', `${at('aspects')}: the rectangles' height/width ratios need shapes "rects"`);
+  if (a.aspects !== undefined && new Set(a.aspects).size !== a.aspects.length) throw new ApiError('bad-request', `${at('aspects')}: an aspect is repeated (${a.aspects.join(', ')})`);
+  return a;
+};
+
+/** The advanced options a photo's BOREx/BO takes that a clip's (BOREx-3D in the app) does not. */
+export const PHOTO_ONLY_OPTIONS = ['priorWeight', 'composition', 'qBatch', 'shapes', 'aspects'] as const;
+
+/** A clip's advanced options: the photo-only ones are refused by name rather than ignored. */
+const clipAdvancedOptions: Schema<AdvancedOptions> = (v, p) => {
+  const a = advancedOptions(v, p);
+  const extra = PHOTO_ONLY_OPTIONS.filter((f) => a[f] !== undefined);
+  if (extra.length) throw new ApiError('bad-request', `${p ? `${p}.` : ''}${extra.join(', ')}: photos only; a video's explain does not take ${extra.length > 1 ? 'them' : 'it'}`);
+  return a;
+};
 
 /** A box [x0, y0, x1, y1) in photo pixels. */
 export type PhotoBox = [number, number, number, number];
@@ -99,6 +158,23 @@ export type FileRequest = ReturnType<typeof fileRequest>;
 
 /** Method ids a batch can run (as `borex batch --methods`); a refinement's prior is added if absent. */
 export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 'borex:rise', 'borex:pn-rise', 'borex:gradcampp', 'borex:none', 'bo'] as const;
+/**
+ * BOREx's batch modifiers as the app offers them (`borex:rise+learned+pa`, `+rects`, `+qN`; the
+ * grammar is the engine's, jobs/batch-methods.ts parseMethodId, which ApiBackend.batch applies to
+ * every id this schema lets through).
+ */
+export const BATCH_MODIFIER_CHOICES = ['learned', 'pa', 'rects'] as const;
+/** The most method ids one batch may list. */
+export const MAX_BATCH_METHODS = 32;
+/**
+ * A batch method id: one of the choices, or a BOREx id with modifiers in the shape of the CLI's
+ * (`borex[:PRIOR](+MOD)*`); which priors and modifiers exist, their order and repeats are the
+ * engine parser's to say, with the CLI's words.
+ */
+export const batchMethodId: Schema<string> = (v, p) => {
+  if (typeof v === 'string' && ((BATCH_METHOD_CHOICES as readonly string[]).includes(v) || /^borex(?::[a-z-]{1,20})?(?:\+[a-z0-9-]{1,20}){1,8}$/.test(v))) return v;
+  throw new ApiError('bad-request', `${p || 'method'}: expected one of ${BATCH_METHOD_CHOICES.join(', ')}, or borex:PRIOR with modifiers (+${BATCH_MODIFIER_CHOICES.join(', +')}, +qN), got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v}`);
+};
 
 export const batchRequest = obj({
   /** Photos already opened (uploaded or opened by path), in queue order; or else `folderId`. */
@@ -114,7 +190,7 @@ export const batchRequest = obj({
    */
   annotations: optional(arr(obj({ imageId: id, xml: str({ max: 200_000 }), name: optional(str({ max: 200 })) }), { max: 1000 })),
   model: modelRef,
-  methods: arr(oneOf(BATCH_METHOD_CHOICES), { min: 1, max: BATCH_METHOD_CHOICES.length }),
+  methods: arr(batchMethodId, { min: 1, max: MAX_BATCH_METHODS }),
   preset: oneOf(PRESET_CHOICES),
   seed: optional(int(0, 2 ** 31 - 1)),
   iterations: optional(int(1, MAX_ITERATIONS)),
@@ -164,7 +240,7 @@ export const explainVideoRequest = obj({
   ...explainChoices,
   frames: optional(int(1, MAX_CLIP_FRAMES)),
   window: optional(obj({ frames: int(1, MAX_CLIP_FRAMES), stride: int(1, 1_000_000) })),
-  advanced: optional(advancedOptions),
+  advanced: optional(clipAdvancedOptions),
   tubeId: optional(id),
 });
 export type ExplainVideoRequest = ReturnType<typeof explainVideoRequest>;

@@ -8,7 +8,7 @@ import { writeExplainOutputs } from '../../jobs/write-outputs.ts';
 import { methodConfig } from '../../methods/config.ts';
 import type { JobControl } from '../../progress.ts';
 import type { ModelCache } from '../model-cache.ts';
-import type { ExplainDone } from '../../../shared/api.ts';
+import { PHOTO_ONLY_OPTIONS, type ExplainDone } from '../../../shared/api.ts';
 import type { HostJob } from '../protocol.ts';
 
 // The engine's result must carry everything the UI reads: checked at compile time.
@@ -22,13 +22,20 @@ void fits;
 export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: string, priorFile?: string, specBaseline?: BaselineChoice): ExplainRequest {
   const a = r.advanced ?? {};
   if (r.method === 'borex' && r.prior === 'file' && !priorFile) throw new BorexError('usage', 'prior "file" needs an imported map (priorFileId)');
+  const refines = r.method === 'borex' || r.method === 'bo';
+  const borexOnly = PHOTO_ONLY_OPTIONS.filter((f) => a[f] !== undefined);
+  // Refused, not ignored: a run must not look as if it used an option it cannot use.
+  if (!refines && borexOnly.length) throw new BorexError('usage', `${borexOnly.join(', ')} ${borexOnly.length > 1 ? 'apply' : 'applies'} to method bo or borex, not ${r.method}`);
+  // The engine refuses this pair too, but only once the prior is computed: said before any work here.
+  if (a.composition !== undefined && a.composition !== 'coverage' && a.shapes === 'rects') throw new BorexError('usage', `BOREx: the composition ${a.composition} is implemented for square masks only, not for rectangles`);
   const config = methodConfig({
     method: r.method,
     preset: r.preset,
     seed: a.seed ?? 0,
     rise: { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability },
     prior: r.prior === 'file' ? priorFile : r.prior,
-    borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes },
+    // Undefined fields are dropped by methodConfig: absent options leave the config as it was, key for key.
+    borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes, priorWeight: a.priorWeight, composition: a.composition, qBatch: a.qBatch, shapes: a.shapes, aspects: a.aspects },
   });
   let groundTruth: GroundTruth | undefined;
   if (r.groundTruth?.type === 'boxes') groundTruth = { boxes: r.groundTruth.boxes, source: 'drawn by hand' };

@@ -1,0 +1,53 @@
+/** The worker's explain handler: the API's request → the engine's BorexParams, field for field. */
+import { describe, expect, it } from 'vitest';
+import type { ExplainRequest } from '../../../src/shared/api.ts';
+import { engineRequest } from '../../../src/engine/worker/handlers/explain.ts';
+import { methodConfig } from '../../../src/engine/methods/config.ts';
+
+const base: ExplainRequest = { imageId: 'x', model: 'mobilenetv2-12-int8', method: 'borex', prior: 'rise', preset: 'default' };
+const usage = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    expect((e as { kind?: string }).kind).toBe('usage');
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+};
+
+describe('engineRequest: the issue-15 BOREx options', () => {
+  it('absent: the config is the one made without them, key for key', () => {
+    const before = methodConfig({ method: 'borex', preset: 'default', seed: 0, rise: {}, prior: 'rise', borex: { iterations: 8 } });
+    const config = engineRequest('a.jpg', { ...base, advanced: { iterations: 8 } }).config;
+    expect(config).toEqual(before);
+    for (const k of ['priorWeight', 'composition', 'qBatch', 'shapes', 'aspects']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
+  });
+
+  it('each option lands in BorexParams under its own name, with nothing else changed', () => {
+    const plain = engineRequest('a.jpg', base).config.borex!;
+    const b = engineRequest('a.jpg', { ...base, advanced: { priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 } }).config.borex!;
+    expect(b).toEqual({ ...plain, priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 });
+    const r = engineRequest('a.jpg', { ...base, advanced: { shapes: 'rects', aspects: [0.25, 4] } }).config.borex!;
+    expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4] });
+  });
+
+  it('rects without aspects get the engine’s default aspects (1/2, 1, 2), as the CLI', () => {
+    expect(engineRequest('a.jpg', { ...base, advanced: { shapes: 'rects' } }).config.borex!.aspects).toEqual([0.5, 1, 2]);
+  });
+
+  it('BO takes them too (on its own defaults: no flip, mean aggregate)', () => {
+    const b = engineRequest('a.jpg', { ...base, method: 'bo', prior: 'none', advanced: { priorWeight: 'learned', qBatch: 2, shapes: 'rects' } }).config;
+    expect(b.prior).toBe('none');
+    expect(b.borex).toMatchObject({ flip: false, aggregate: 'mean', priorWeight: 'learned', qBatch: 2, shapes: 'rects', aspects: [0.5, 1, 2] });
+  });
+
+  it('methods that do not refine refuse them by name', () => {
+    expect(usage(() => engineRequest('a.jpg', { ...base, method: 'rise', advanced: { priorWeight: 'learned' } }))).toBe('priorWeight applies to method bo or borex, not rise');
+    expect(usage(() => engineRequest('a.jpg', { ...base, method: 'gradcampp', advanced: { qBatch: 2, shapes: 'rects' } }))).toBe('qBatch, shapes apply to method bo or borex, not gradcampp');
+  });
+
+  it('a composition other than coverage with rectangles is refused before any work', () => {
+    expect(usage(() => engineRequest('a.jpg', { ...base, advanced: { composition: 'prior-after', shapes: 'rects' } }))).toBe('BOREx: the composition prior-after is implemented for square masks only, not for rectangles');
+    expect(engineRequest('a.jpg', { ...base, advanced: { composition: 'coverage', shapes: 'rects' } }).config.borex).toMatchObject({ composition: 'coverage', shapes: 'rects' });
+  });
+});
