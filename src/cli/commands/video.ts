@@ -28,7 +28,8 @@ export const VIDEO_USAGE = `borex video VIDEO [options]      explain a clip clas
   --export FILE.mp4       the video at its own size and rate with the saliency blended per frame
   --side-by-side          in the export: prior | refined (refinements only)
   --opacity A (0.5) --colormap ${COLORMAPS.join('|')}
-  --out DIR               saliency.npy (T×H×W), prior.npy, result.json, proxy.mp4 for videos a browser
+  --out DIR               saliency.npy (T×H×W), prior.npy, uncertainty.npy (BOREx/BO: the posterior σ
+                          per voxel), result.json, proxy.mp4 for videos a browser
                           cannot play: a new or empty folder, checked before computing (default
                           ./borex-out/VIDEO-NAME, whose earlier results are replaced)
   --force                 write into a non-empty --out, replacing the video results in it

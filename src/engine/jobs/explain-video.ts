@@ -75,6 +75,8 @@ export interface VideoExplainOutcome {
   /** Each clip's refined map and prior, [T,H,W] float32 at the model's input resolution. */
   maps: Float32Array[];
   priorMaps?: Float32Array[];
+  /** BOREx/BO: each clip's posterior σ map (methods/borex.ts uncertaintyMap), [T,H,W] like its map, written as uncertainty.npy. */
+  uncertainty?: Float32Array[];
   /** [T,H,W] of one clip. */
   mapDims: [number, number, number];
 }
@@ -98,6 +100,7 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
   const clips: ClipResult[] = [];
   const maps: Float32Array[] = [];
   const priorMaps: Float32Array[] = [];
+  const uncertainty: Float32Array[] = [];
   let gpMs = 0;
   let metricsMs = 0;
   let geometry: InputGeometry | undefined;
@@ -111,7 +114,8 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
     geometry = input.geometry;
     const label = chooseLabel(request.label, classifier.labels, probabilities);
     const target = itemTarget(classifier, input, request.baseline, label);
-    const output = await computeItemMap(target, request.config, clipControl, { cache });
+    // σ is asked for as explain asks for it on a photo: BOREx/BO give it, other methods ignore it.
+    const output = await computeItemMap(target, request.config, clipControl, { cache, uncertainty: true });
     gpMs += output.borex?.gpMs ?? 0;
 
     const m0 = performance.now();
@@ -142,6 +146,7 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
     });
     maps.push(output.map);
     if (output.prior) priorMaps.push(output.prior.map);
+    if (output.borex?.uncertainty) uncertainty.push(output.borex.uncertainty);
   }
   const spec = classifier.spec;
   const [, T, H, W] = inputDims(spec);
@@ -167,7 +172,7 @@ export async function explainVideo(classifier: Classifier, model: ModelInfo, req
     config: { ...request.config, baseline: request.baseline, resizeFilter: filter, metrics: request.metrics },
     versions: versions(),
   };
-  return { result, info, geometry: geometry!, maps, priorMaps: priorMaps.length === maps.length ? priorMaps : undefined, mapDims: [T, H, W] };
+  return { result, info, geometry: geometry!, maps, priorMaps: priorMaps.length === maps.length ? priorMaps : undefined, uncertainty: uncertainty.length === maps.length ? uncertainty : undefined, mapDims: [T, H, W] };
 }
 
 /** Mean saliency of each of the T frames of a [T,H,W] map. */

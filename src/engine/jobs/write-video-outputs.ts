@@ -78,18 +78,19 @@ export async function exportClips(x: ExportableClips, choice: ExportChoice, out:
 }
 
 /** Every file `writeVideoOutputs` may write in its folder (result.json first: it marks a folder complete). */
-export const VIDEO_OUTPUT_FILES = ['result.json', 'saliency.npy', 'prior.npy', 'proxy.mp4'] as const;
+export const VIDEO_OUTPUT_FILES = ['result.json', 'saliency.npy', 'prior.npy', 'uncertainty.npy', 'proxy.mp4'] as const;
 
 /**
  * `borex video --out DIR`: saliency.npy ([T,H,W] float32 at the model's input resolution;
- * [windows,T,H,W] for a windowed video), prior.npy for refinements, result.json, proxy.mp4 when a
+ * [windows,T,H,W] for a windowed video), prior.npy for refinements, uncertainty.npy for BOREx/BO
+ * (the GP's posterior σ per voxel, the same shape), result.json, proxy.mp4 when a
  * browser cannot play the input (the app shows that), and the annotated MP4 where --export says.
  * The slow parts (the videos) are encoded first to hidden names beside their final ones; only
  * when every output is ready are they renamed into place, result.json last — so a failure or a
  * cancel leaves no partial output, and no MP4.
  */
 export async function writeVideoOutputs(outDir: string, outcome: VideoExplainOutcome, options: VideoOutputOptions, control: JobControl = {}): Promise<string[]> {
-  const { result, info, maps, priorMaps, mapDims } = outcome;
+  const { result, info, maps, priorMaps, uncertainty, mapDims } = outcome;
   fs.mkdirSync(outDir, { recursive: true });
   const staged: [string, string][] = [];
   const stage = (file: string) => {
@@ -108,6 +109,7 @@ export async function writeVideoOutputs(outDir: string, outcome: VideoExplainOut
     const shape = maps.length > 1 ? [maps.length, ...mapDims] : mapDims;
     const files: [string, Uint8Array | string][] = [['saliency.npy', encodeNpy(concat(maps), shape)]];
     if (priorMaps) files.push(['prior.npy', encodeNpy(concat(priorMaps), shape)]);
+    if (uncertainty) files.push(['uncertainty.npy', encodeNpy(concat(uncertainty), shape)]);
     if (options.replace) removeOutputs(outDir, VIDEO_OUTPUT_FILES);
     for (const [tmp, file] of staged) fs.renameSync(tmp, file);
     const written = staged.map(([, file]) => file);
