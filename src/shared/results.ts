@@ -153,7 +153,11 @@ export interface ResultSummary {
   metrics?: CurveMetrics;
   curves?: Curves;
   prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: Curves };
-  borex?: { samples: { row: number; col: number; halfSize: number; y: number }[]; modelCalls: number };
+  /**
+   * BOREx/BO: the samples (with rectangles, each one's half-sides in model-input pixels) and, with a
+   * learned prior weight, the fitted β (`priorWeight`) and per-size offsets.
+   */
+  borex?: { samples: { row: number; col: number; halfSize: number; halfHeight?: number; halfWidth?: number; y: number }[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[] };
   groundTruth?: { source: string; class?: string; boxes: [number, number, number, number][] };
   timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
 }
@@ -254,7 +258,7 @@ export interface JobProgress {
   /**
    * BOREx with rectangle masks (shapes rects): each sample's (halfHeight, halfWidth) in model-input
    * pixels, in the order of `samples` (whose halfSize is then the rectangle's size s, the
-   * half-width of the square of the same area). The app draws squares of side 2·halfSize for now.
+   * half-width of the square of the same area). The app draws each as its rectangle.
    */
   sampleShapes?: number[];
   /** BOREx: the prior being refined, sent once as soon as it is computed (model input resolution). */

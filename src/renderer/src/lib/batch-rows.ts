@@ -186,3 +186,24 @@ export function runTitle(r: Pick<RunListing, 'created' | 'entries' | 'methods'>,
   const things = r.entries === 1 ? medium.slice(0, -1) : medium;
   return `${date} · ${r.entries} ${things} · ${methodOrder(r.methods).join(', ')}`;
 }
+
+/** What the Batch view's "BOREx with options" row asks for. */
+export interface BorexModifiers {
+  prior: 'rise' | 'pn-rise' | 'gradcampp' | 'none';
+  learned: boolean;
+  /** The prior added after the aggregate (+pa). */
+  priorAfter: boolean;
+  rects: boolean;
+  /** Query points per GP round as typed ('' or 1: none). */
+  q: string;
+}
+
+/**
+ * The batch method id of those choices, in the engine's normal order (+learned, +rects, +pa, +qN
+ * last: jobs/batch-methods.ts), so the id is the one the run's results carry. It is only built
+ * here; the server checks it with the engine's parser (a +q out of 2–64 is refused in its words).
+ */
+export function borexMethodId(m: BorexModifiers): string {
+  const q = m.q.trim();
+  return `borex:${m.prior}${m.learned ? '+learned' : ''}${m.rects ? '+rects' : ''}${m.priorAfter ? '+pa' : ''}${q && q !== '1' ? `+q${q}` : ''}`;
+}

@@ -8,7 +8,7 @@ export type ProgressEvent = Extract<JobEvent, { type: 'progress' }>;
 export type JobResult = Extract<JobEvent, { type: 'done' | 'batch-done' | 'video-done' | 'proxy-done' | 'export-done' }>;
 
 /** What a job has sent so far to draw while it runs: each is kept until the job sends a newer one. */
-export type LiveData = Pick<ProgressEvent, 'partialMap' | 'priorMap' | 'samples' | 'sampleValues' | 'geometry'>;
+export type LiveData = Pick<ProgressEvent, 'partialMap' | 'priorMap' | 'samples' | 'sampleValues' | 'sampleShapes' | 'geometry'>;
 
 export type JobState<R extends JobResult> =
   | { phase: 'idle' }
@@ -106,6 +106,7 @@ export class JobStore<R extends JobResult = JobResult> {
       priorMap: e.priorMap ?? s.live.priorMap,
       samples: e.samples ?? s.live.samples,
       sampleValues: e.samples ? e.sampleValues : s.live.sampleValues,
+      sampleShapes: e.samples ? e.sampleShapes : s.live.sampleShapes,
       geometry: e.geometry ?? s.live.geometry,
     };
     // The worker's 'starting' events announce data (geometry, a batch's photos) before any work;

@@ -4,8 +4,9 @@
  * words; and how a shown result differs from the current settings (a stale result is marked).
  * lib/history-store.ts keeps the list in IndexedDB so that it survives a page reload.
  */
-import type { CurveMetrics } from '../../../shared/api.ts';
+import type { AdvancedOptions, CurveMetrics } from '../../../shared/api.ts';
 import { delta, type Verdict } from './delta.ts';
+import { borexOptionsText } from './settings.ts';
 
 /** Runs kept (pinned ones are never evicted, so the list can hold more while many are pinned). */
 export const HISTORY_CAP = 20;
@@ -27,6 +28,8 @@ export interface RunMade {
   preset: string;
   /** The seed asked for; undefined: the engine's default. */
   seed?: number;
+  /** BOREx/BO's issue-15 options as sent (priorWeight, composition, qBatch, shapes, aspects); undefined: none, the paper's. */
+  borex?: AdvancedOptions;
 }
 
 export interface HistoryEntry {
@@ -90,7 +93,8 @@ export function methodText(made: Pick<RunMade, 'method' | 'prior' | 'priorFile'>
 
 /** A run's settings in words, for the history list and the pinned panes' titles. */
 export function describeRun(made: RunMade): string {
-  return [methodText(made), `class ${made.label} ${made.labelName}`, `${made.preset} preset`, ...(made.seed === undefined ? [] : [`seed ${made.seed}`]), made.model].join(' · ');
+  const options = borexOptionsText(made.borex);
+  return [methodText(made), ...(options ? [options] : []), `class ${made.label} ${made.labelName}`, `${made.preset} preset`, ...(made.seed === undefined ? [] : [`seed ${made.seed}`]), made.model].join(' · ');
 }
 
 /**
@@ -103,6 +107,8 @@ export function staleness(made: RunMade, now: RunMade): string[] {
   if (made.model !== now.model) out.push(`model ${made.model} (now ${now.model})`);
   if (made.method !== now.method) out.push(`method ${name(made.method)} (now ${name(now.method)})`);
   else if (made.method === 'borex' && (made.prior !== now.prior || (made.prior === 'file' && made.priorFile !== now.priorFile))) out.push(`prior ${priorText(made)} (now ${priorText(now)})`);
+  const [was, is] = [borexOptionsText(made.borex) ?? 'the paper’s', borexOptionsText(now.borex) ?? 'the paper’s'];
+  if (made.method === now.method && was !== is) out.push(`BOREx options ${was} (now ${is})`);
   if (made.label !== now.label) out.push(`class ${made.label} ${made.labelName} (now ${now.label} ${now.labelName})`);
   if (made.preset !== now.preset) out.push(`preset ${made.preset} (now ${now.preset})`);
   if (made.seed !== now.seed) out.push(`seed ${made.seed ?? 'default'} (now ${now.seed ?? 'default'})`);

@@ -1,5 +1,5 @@
 /**
- * How BOREx's sampled squares are drawn (issue 13, finding 7): colour by the observed value y
+ * How BOREx's sampled squares (or rectangles, with shapes rects) are drawn (issue 13, finding 7): colour by the observed value y
  * (red: hiding the square lowered the class score, blue: it raised it; paler = smaller |y|),
  * line width by the square's size, the latest one emphasised. Live progress events carry the
  * values as `sampleValues`; squares without one are drawn by size and age.
@@ -12,22 +12,36 @@ export interface Sample {
   row: number;
   col: number;
   halfSize: number;
+  /** Rectangles (shapes rects): the half-sides in model-input pixels; absent for a square. */
+  halfHeight?: number;
+  halfWidth?: number;
   y?: number;
 }
 
+/** A box to draw: the square or rectangle [row − halfHeight, row + halfHeight) × [col − halfWidth, col + halfWidth). */
 export interface Square {
   row: number;
   col: number;
   halfSize: number;
+  /** halfSize for a square; a rectangle's own half-sides otherwise. */
+  halfHeight: number;
+  halfWidth: number;
   color: string;
   width: number;
   latest: boolean;
 }
 
-/** (row, col, halfSize) triples of a progress event as samples, with their observed values when it sent them. */
-export function samplesFromTriples(triples: ArrayLike<number>, values?: ArrayLike<number>): Sample[] {
+/**
+ * (row, col, halfSize) triples of a progress event as samples, with their observed values when it
+ * sent them, and with rectangles their (halfHeight, halfWidth) pairs (`sampleShapes`).
+ */
+export function samplesFromTriples(triples: ArrayLike<number>, values?: ArrayLike<number>, shapes?: ArrayLike<number>): Sample[] {
   const out: Sample[] = [];
-  for (let i = 0; i + 2 < triples.length; i += 3) out.push({ row: triples[i], col: triples[i + 1], halfSize: triples[i + 2], y: values?.[i / 3] });
+  for (let i = 0; i + 2 < triples.length; i += 3) {
+    const k = i / 3;
+    const rect = shapes && 2 * k + 1 < shapes.length ? { halfHeight: shapes[2 * k], halfWidth: shapes[2 * k + 1] } : {};
+    out.push({ row: triples[i], col: triples[i + 1], halfSize: triples[i + 2], ...rect, y: values?.[k] });
+  }
   return out;
 }
 
@@ -53,6 +67,6 @@ export function sampleSquares(samples: Sample[], upto = samples.length): Square[
     const age = shown.length > 1 ? i / (shown.length - 1) : 1;
     const color = s.y !== undefined ? valueColour(s.y, maxY) : `rgba(255,255,255,${(0.25 + 0.5 * age).toFixed(2)})`;
     const width = 1 + 2 * (maxH > 0 ? s.halfSize / maxH : 1) + (latest ? 1.5 : 0);
-    return { row: s.row, col: s.col, halfSize: s.halfSize, color, width, latest };
+    return { row: s.row, col: s.col, halfSize: s.halfSize, halfHeight: s.halfHeight ?? s.halfSize, halfWidth: s.halfWidth ?? s.halfSize, color, width, latest };
   });
 }

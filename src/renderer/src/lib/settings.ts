@@ -1,4 +1,4 @@
-import { advancedOptions as advancedSchema, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice } from '../../../shared/api.ts';
+import { advancedOptions as advancedSchema, COMPOSITION_NAMES, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice, type PriorWeightChoice, type ShapeChoice } from '../../../shared/api.ts';
 
 /** The run settings the explain view edits; advanced fields are text ('' = the preset's value). */
 export interface RunSettings {
@@ -6,9 +6,50 @@ export interface RunSettings {
   prior: PriorChoice;
   preset: PresetChoice;
   advanced: Record<AdvancedField, string>;
+  /** BOREx/BO's issue-15 options (the advanced panel's BOREx section); their defaults send nothing. */
+  borex: BorexChoices;
   /** For prior 'file': the imported map. */
   priorFile?: { id: string; name: string };
 }
+
+export type CompositionName = (typeof COMPOSITION_NAMES)[number];
+
+/** The BOREx section's controls: choices, and text fields ('' = the engine's default). */
+export interface BorexChoices {
+  priorWeight: PriorWeightChoice;
+  composition: CompositionName;
+  /** Query points per GP round, as typed ('' = 1, the paper's loop). */
+  qBatch: string;
+  shapes: ShapeChoice;
+  /** Rectangles' height/width ratios, comma-separated ('' = 1/2, 1, 2). */
+  aspects: string;
+}
+
+export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: 'fixed', composition: 'coverage', qBatch: '', shapes: 'squares', aspects: '' });
+
+/** Each composition in plain words: how the prior enters the final map (borex-aggregate.ts composeMap). */
+export const COMPOSITION_LABELS: Record<CompositionName, string> = {
+  coverage: 'add the prior before the aggregate (the paper’s)',
+  'prior-after': 'add the prior after the aggregate',
+  'rank-sum': 'sum the ranks of map and prior',
+  'rank-product': 'multiply the ranks of map and prior',
+  min: 'the lower rank of map and prior',
+  max: 'the higher rank of map and prior',
+  product: 'multiply map and prior (each scaled to 0–1)',
+  tiebreak: 'order the top 5 % of the map by the prior',
+};
+
+/** What each BOREx control does, in one line (its tooltip). */
+export const BOREX_TIPS = {
+  priorWeight: 'Learned: the GP trusts the prior by a factor β ≥ 0 fitted to the observations (fixed: the prior as it is, the paper’s)',
+  composition: 'How the prior enters the final map: added to the GP mean before the coverage aggregate (the paper’s), or combined with the aggregate afterwards',
+  qBatch: 'How many masks BOREx chooses per GP round (1 to 64); q masks are classified in one model call, the total number of masks stays Iterations',
+  shapes: 'Squares (the paper’s) or rectangles of the same areas with height/width ratios 1/2, 1 and 2',
+  aspects: 'The rectangles’ height/width ratios, separated by commas (default 0.5, 1, 2)',
+} as const;
+
+/** The BOREx controls' names (their labels in SettingsPanel), for problems and summaries. */
+export const BOREX_LABELS = { qBatch: 'Masks per GP round', aspects: 'Rectangle aspects' } as const;
 
 export const ADVANCED_FIELDS = ['seed', 'masks', 'gridSize', 'keepProbability', 'iterations', 'kappa', 'gain', 'halfSizes', 'metricStep'] as const;
 export type AdvancedField = (typeof ADVANCED_FIELDS)[number];
@@ -31,7 +72,7 @@ export const PRIOR_LABELS: Record<PriorChoice, string> = {
 };
 
 export function defaultSettings(): RunSettings {
-  return { method: 'borex', prior: 'rise', preset: 'default', advanced: Object.fromEntries(ADVANCED_FIELDS.map((f) => [f, ''])) as Record<AdvancedField, string> };
+  return { method: 'borex', prior: 'rise', preset: 'default', advanced: Object.fromEntries(ADVANCED_FIELDS.map((f) => [f, ''])) as Record<AdvancedField, string>, borex: defaultBorexChoices() };
 }
 
 /** How the advanced panel names each field (the words of SettingsPanel's labels). */
@@ -81,4 +122,67 @@ export function advancedOptions(a: Record<AdvancedField, string>): { options: Ad
     }
   }
   return { options: options as AdvancedOptions, problems };
+}
+
+/**
+ * The BOREx section as API options, for a method that uses them (borex; bo the q-batch and mask
+ * shape; others send none):
+ * a choice at its default is not sent, so the run is exactly the one made without it. A typed
+ * value the request schema refuses is reported by its label in plain words, as advancedOptions.
+ */
+export function borexOptions(b: BorexChoices, method: MethodChoice): { options: AdvancedOptions; problems: string[] } {
+  const options: Record<string, unknown> = {};
+  const problems: string[] = [];
+  if (method !== 'borex' && method !== 'bo') return { options: {}, problems };
+  // BO refines no prior (i0 = 0): the prior's weight and composition are BOREx's controls only.
+  if (method === 'borex' && b.priorWeight !== 'fixed') options.priorWeight = b.priorWeight;
+  if (method === 'borex' && b.composition !== 'coverage') options.composition = b.composition;
+  if (b.shapes !== 'squares') options.shapes = b.shapes;
+  const q = b.qBatch.trim();
+  if (q) {
+    if (!Number.isFinite(Number(q))) problems.push(`${BOREX_LABELS.qBatch}: "${q}" is not a number`);
+    else options.qBatch = Number(q);
+  }
+  const aspects = b.aspects.trim();
+  if (aspects && b.shapes === 'rects') {
+    const values = aspects.split(',').map((v) => Number(v.trim()));
+    if (values.some((v) => !Number.isFinite(v))) problems.push(`${BOREX_LABELS.aspects}: "${aspects}" is not a list of numbers`);
+    else options.aspects = values;
+  }
+  if (problems.length) return { options: {}, problems };
+  try {
+    advancedSchema(options, '');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    const field = /^(\w+)/.exec(message)?.[1];
+    const expected = /expected (.*), got/.exec(message)?.[1];
+    const label = field === 'qBatch' ? BOREX_LABELS.qBatch : field === 'aspects' ? BOREX_LABELS.aspects : field;
+    const text = field === 'qBatch' ? q : aspects;
+    problems.push(expected ? `${label}: ${text} is not allowed; use ${allowed(expected)}` : `${label}: ${message.replace(/^[\w.[\]]+: /, '')}`);
+    return { options: {}, problems };
+  }
+  return { options: options as AdvancedOptions, problems };
+}
+
+/** The BOREx options a request sent, in words for the run history ("learned prior weight, …"); undefined when none. */
+export function borexOptionsText(a: AdvancedOptions | undefined): string | undefined {
+  if (!a) return undefined;
+  const words: string[] = [];
+  if (a.priorWeight === 'learned') words.push('learned prior weight');
+  if (a.composition !== undefined && a.composition !== 'coverage') words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
+  if (a.qBatch !== undefined && a.qBatch > 1) words.push(`${a.qBatch} masks per GP round`);
+  if (a.shapes === 'rects') words.push(`rectangles${a.aspects ? ` (aspects ${a.aspects.join(', ')})` : ''}`);
+  return words.length ? words.join(', ') : undefined;
+}
+
+/** The BOREx section's controls as a run's options set them (a history run shown again). */
+export function borexChoicesFrom(a: AdvancedOptions | undefined): BorexChoices {
+  const d = defaultBorexChoices();
+  return {
+    priorWeight: a?.priorWeight ?? d.priorWeight,
+    composition: ((COMPOSITION_NAMES as readonly string[]).includes(a?.composition ?? '') ? a!.composition : d.composition) as CompositionName,
+    qBatch: a?.qBatch === undefined ? '' : String(a.qBatch),
+    shapes: a?.shapes ?? d.shapes,
+    aspects: a?.aspects ? a.aspects.join(',') : '',
+  };
 }
