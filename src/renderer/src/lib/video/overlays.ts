@@ -4,7 +4,7 @@
  * set of maps, colour map or range makes a new cache (the view derives it), so nothing goes stale.
  */
 import type { Geometry } from '../../../../shared/api.ts';
-import type { ColormapName } from '../../../../shared/colormaps.ts';
+import type { TableName } from '../../../../shared/colormaps.ts';
 import { colourMap } from '../maps.ts';
 import { mapSlice } from './clip-maps.ts';
 
@@ -16,7 +16,8 @@ export class OverlayCache {
     private readonly maps: readonly (Float32Array | undefined)[],
     private readonly dims: readonly [number, number, number],
     private readonly geometry: Geometry,
-    private readonly colormap: ColormapName,
+    /** A map's colour map, or viridis for σ (components/video/SigmaToggle.svelte). */
+    private readonly colormap: TableName,
     readonly range: [number, number],
   ) {}
 
