@@ -1,0 +1,122 @@
+/**
+ * End to end (issue 15's options in the app): `borex serve` with the real engine in Debian's
+ * Chromium. BOREx from a RISE prior on dog.jpg with MobileNetV2 int8, with the learned prior weight
+ * and rectangle masks, few iterations and masks: the learned β is shown next to the refined map's
+ * caption, the sampled boxes are drawn as the result's rectangles (live and replayed, not squares),
+ * the metrics shown are the job's result.json, and the run history names the options. The prior
+ * added after the aggregate is offered with squares and taken back with rectangles, which the
+ * engine refuses together (the handler's unit test covers the refusal).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
+import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
+
+const DOG = 'images/darknet/dog.jpg';
+const ITERATIONS = 8;
+const skip = assetStatus(DOG, 'models/mobilenetv2-12-int8.onnx').skip || chromiumStatus().skip;
+
+interface Result {
+  config: { borex: Record<string, unknown> };
+  metrics: { insertion: number; deletion: number };
+  prior: { metrics: { insertion: number; deletion: number } };
+  borex: { samples: { halfSize: number; halfHeight: number; halfWidth: number; aspect: number }[]; priorWeight: number };
+}
+
+describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chromium against borex serve', () => {
+  let app: AppPage;
+  let page: Page;
+  const problems: string[] = [];
+  const ev = () => page.getByTestId('explain-view');
+  const refined = () => page.locator('[data-testid=panel-refined] canvas');
+
+  beforeAll(async () => {
+    app = await openApp({ env: { BOREX_MODEL_DIR: MODEL_DIR }, problems, watch: (p) => p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`)) });
+    page = app.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('runs with learned β and rectangles: β by the caption, rectangles drawn, metrics = result.json, named in the history', async () => {
+    await page.getByTestId('model').selectOption('mobilenetv2-12-int8');
+    await page.getByTestId('file-input').setInputFiles(asset(DOG));
+    await expect.poll(() => page.locator('[data-testid=top5] button.selected').textContent(), { timeout: 60_000 }).toContain('malamute');
+    await ev().getByTestId('method').selectOption('borex');
+    await ev().getByTestId('prior').selectOption('rise');
+    await ev().getByTestId('preset').selectOption('default');
+    if (!(await ev().getByTestId('advanced').isVisible())) await ev().getByRole('button', { name: /Advanced/ }).click();
+    await ev().getByLabel('RISE masks N').fill('200');
+    await ev().getByTestId('iterations').fill(String(ITERATIONS));
+    await ev().getByLabel('Metric step (px)').fill('2240');
+
+    // The controls are labelled (found by their label) and say what they do in their tooltip.
+    const weight = ev().getByLabel('Prior weight');
+    const composition = ev().getByLabel('Final map');
+    const shape = ev().getByLabel('Mask shape');
+    expect(await weight.getAttribute('data-testid')).toBe('prior-weight');
+    expect(await ev().getByLabel('Masks per GP round').getAttribute('data-testid')).toBe('q-batch');
+    for (const id of ['prior-weight', 'composition', 'q-batch', 'mask-shape']) expect((await ev().locator(`label:has([data-testid=${id}])`).getAttribute('title'))?.length).toBeGreaterThan(20);
+    await weight.selectOption('learned');
+    await composition.selectOption('prior-after');
+    expect(await composition.locator('option:checked').textContent()).toBe('add the prior after the aggregate');
+    // Rectangles take the paper's composition only: the choice goes back to it, and is locked.
+    await shape.selectOption('rects');
+    expect(await composition.inputValue()).toBe('coverage');
+    expect(await composition.isDisabled()).toBe(true);
+    expect(await ev().getByLabel('Rectangle aspects').getAttribute('placeholder')).toBe('0.5,1,2');
+
+    // Every box size the refined pane drew while the job ran. (Page code as a string: no DOM library here.)
+    await page.evaluate(`(() => {
+      const seen = (window.sidesSeen = []);
+      new MutationObserver(() => {
+        const c = document.querySelector('[data-testid=panel-refined] canvas');
+        if (c && c.getAttribute('data-square-sides')) seen.push(c.getAttribute('data-square-sides'));
+      }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-square-sides'] });
+    })()`);
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=results]', { timeout: 300_000 });
+    expect(problems).toEqual([]);
+
+    const jobId = await ev().getAttribute('data-job-id');
+    const res = await fetch(`${app.served.origin}/api/jobs/${jobId}/files/result.json?token=${app.served.token}`);
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as Result;
+    expect(result.config.borex).toMatchObject({ priorWeight: 'learned', shapes: 'rects', aspects: [0.5, 1, 2], iterations: ITERATIONS });
+    expect(Object.hasOwn(result.config.borex, 'composition')).toBe(false);
+    expect(result.borex.samples).toHaveLength(ITERATIONS);
+
+    // β, as result.json has it, next to the refined map's caption.
+    expect(typeof result.borex.priorWeight).toBe('number');
+    expect(await page.getByTestId('panel-refined-note').textContent()).toBe(`prior weight β = ${result.borex.priorWeight.toFixed(2)}, learned`);
+
+    // Replayed: each box is the result's rectangle (2·halfHeight × 2·halfWidth), and some are not squares.
+    const sides = result.borex.samples.map((s) => `${2 * s.halfHeight}x${2 * s.halfWidth}`);
+    expect(result.borex.samples.some((s) => s.halfHeight !== s.halfWidth)).toBe(true);
+    await page.getByTestId('show-samples').check();
+    expect(await refined().getAttribute('data-squares')).toBe(String(ITERATIONS));
+    expect(await refined().getAttribute('data-square-sides')).toBe(sides.join(';'));
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-borex-options.png') });
+    // Live: the boxes drawn while the job ran were the same rectangles, in the same order (progress sampleShapes).
+    const live = await page.evaluate<string[]>('window.sidesSeen');
+    expect(live.length).toBeGreaterThanOrEqual(1);
+    for (const drawn of live) expect(sides.slice(0, drawn.split(';').length).join(';')).toBe(drawn);
+    expect(live.some((drawn) => drawn.split(';').some((s) => s.split('x')[0] !== s.split('x')[1]))).toBe(true);
+
+    // The metrics shown are result.json's, to the last digit.
+    for (const [row, metrics] of [['refined', result.metrics], ['prior', result.prior.metrics]] as const) {
+      for (const m of ['insertion', 'deletion'] as const) {
+        const cell = page.getByTestId(`auc-${row}-${m}`);
+        expect(Number(await cell.getAttribute('data-value'))).toBe(metrics[m]);
+        expect(await cell.textContent()).toBe(metrics[m].toFixed(4));
+      }
+    }
+
+    // The run's settings in words name the options.
+    expect(await page.getByTestId('history-entry').first().textContent()).toContain('BOREx from a RISE prior · learned prior weight, rectangles · class');
+  }, 420_000);
+});
