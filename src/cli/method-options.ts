@@ -75,7 +75,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
     borex: refines
       ? {
           iterations: intOption(str(o, 'iterations'), 'iterations', 1, MAX_ITERATIONS),
-          halfSizes: o.sizes === undefined ? undefined : listOption(str(o, 'sizes')!, 'sizes'),
+          halfSizes: sizesOption(str(o, 'sizes')),
           kappa: numberOption(str(o, 'kappa'), 'kappa'),
           gain: numberOption(str(o, 'gain'), 'gain'),
           aggregate: choiceOption(str(o, 'aggregate'), 'aggregate', AGGREGATES),
@@ -127,6 +127,11 @@ export function shapeOptions(shapes: string | undefined, aspects: string | undef
   const shape = choiceOption(shapes, 'shapes', SHAPES);
   if (aspects !== undefined && shape !== 'rects') throw usageError('--aspects sets the rectangles\' height/width ratios: it needs --shapes rects');
   return { shapes: shape, aspects: aspects === undefined ? undefined : listOption(aspects, 'aspects') };
+}
+
+/** --sizes LIST: BOREx's square half-widths in 224-px units. */
+export function sizesOption(value: string | undefined): number[] | undefined {
+  return value === undefined ? undefined : listOption(value, 'sizes');
 }
 
 function listOption(value: string, name: string): number[] {

@@ -11,7 +11,7 @@ import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import { findLabelsFile } from '../../engine/model/model-store.ts';
 import { choiceOption, intOption, numberOption, parse } from '../args.ts';
-import { compositionOption, shapeOptions } from '../method-options.ts';
+import { compositionOption, shapeOptions, sizesOption } from '../method-options.ts';
 import { checkClipLength, CLIP_SAMPLING_OPTIONS, clipSamplingOverrides } from './video.ts';
 import { applyPixelLimit, MAX_PIXELS_USAGE, riseOverrides, runtimeOptions, scoringOptions, SHARED_OPTIONS, warner } from '../shared-options.ts';
 
@@ -22,7 +22,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+rects][+qN]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+rects][+pa][+qN]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -34,7 +34,8 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --model NAME|PATH       (default ${DEFAULT_MODEL})
   --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3)
   --masks N --grid S --p1 P        override the preset's RISE parameters
-  --iterations N --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
+  --iterations N --sizes LIST --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
+                          (--sizes: the squares' half-widths at 224 px, default 30,45,60,75)
   --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
   --shapes squares|rects  every BOREx method's masks (per method: the +rects modifier); --aspects LIST
                           the rectangles' height/width ratios (default 0.5,1,2)
@@ -76,6 +77,7 @@ const OPTIONS = {
   'per-item-streams': { type: 'boolean' },
   uncertainty: { type: 'boolean' },
   iterations: { type: 'string' },
+  sizes: { type: 'string' },
   'candidate-stride': { type: 'string' },
   'refit-every': { type: 'string' },
   kappa: { type: 'string' },
@@ -114,6 +116,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
     rise: riseOverrides(o),
     borex: {
       iterations: intOption(o.iterations, 'iterations', 1, MAX_ITERATIONS),
+      halfSizes: sizesOption(o.sizes),
       candidateStride: intOption(o['candidate-stride'], 'candidate-stride', 1),
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
       kappa: numberOption(o.kappa, 'kappa'),
