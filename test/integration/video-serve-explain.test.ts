@@ -180,7 +180,7 @@ describe('video jobs through borex serve with motion-v1', () => {
     expect(live.filter((p) => p.stage === 'borex').at(-1)!.total).toBe(10);
     expect(done.result.clips[0].prior).toMatchObject({ method: 'rise' });
     expect(done.result.clips[0].borex!.modelCalls).toBe(20);
-    expect(done.files.sort()).toEqual(['prior.npy', 'result.json', 'saliency.npy']);
+    expect(done.files.sort()).toEqual(['prior.npy', 'result.json', 'saliency.npy', 'uncertainty.npy']);
     // BOREx-3D's own parameters (durations, frame length scales …), as borex video records them.
     const resultJson = JSON.parse(fs.readFileSync(await download(borexJob, 'result.json'), 'utf8'));
     expect(resultJson.config.borex.clip).toMatchObject({ durations: [2, 4, 8] });
