@@ -5,13 +5,17 @@
  * caption, the sampled boxes are drawn as the result's rectangles (live and replayed, not squares),
  * the metrics shown are the job's result.json, and the run history names the options. The prior
  * added after the aggregate is offered with squares and taken back with rectangles, which the
- * engine refuses together (the handler's unit test covers the refusal).
+ * engine refuses together (the handler's unit test covers the refusal). In the Batch view, BOREx
+ * ids with modifiers are built, refused in the CLI's words when the engine's grammar refuses them,
+ * and run under their own ids (the bundled shape classifier, one scene, 4 iterations).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESOURCES_DIR } from '../../src/engine/model/catalogue.ts';
 import { asset, assetStatus, MODEL_DIR } from '../helpers/assets.ts';
+import { tempDir } from '../helpers/cli.ts';
 import { chromiumStatus, openApp, SCREENSHOTS, type AppPage } from './browser.ts';
 
 const DOG = 'images/darknet/dog.jpg';
@@ -29,11 +33,12 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
   let app: AppPage;
   let page: Page;
   const problems: string[] = [];
+  const runsDir = tempDir('borex-e2e-options-runs-');
   const ev = () => page.getByTestId('explain-view');
   const refined = () => page.locator('[data-testid=panel-refined] canvas');
 
   beforeAll(async () => {
-    app = await openApp({ env: { BOREX_MODEL_DIR: MODEL_DIR }, problems, watch: (p) => p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`)) });
+    app = await openApp({ env: { BOREX_MODEL_DIR: MODEL_DIR }, args: ['--runs', runsDir], problems, watch: (p) => p.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`)) });
     page = app.page;
   }, 120_000);
 
@@ -119,4 +124,53 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     // The run's settings in words name the options.
     expect(await page.getByTestId('history-entry').first().textContent()).toContain('BOREx from a RISE prior · learned prior weight, rectangles · class');
   }, 420_000);
+
+  it('Batch: BOREx ids with modifiers are added, checked by the engine’s grammar and run under their own ids', async () => {
+    await page.getByTestId('tab-batch').click();
+    const bv = page.getByTestId('batch-view');
+    await page.getByTestId('batch-model').selectOption('shapes-v1');
+    await page.getByTestId('batch-files').setInputFiles(path.join(RESOURCES_DIR, 'samples', 'shapes-04-star.png'));
+    await expect.poll(() => page.locator('[data-testid=batch-row][data-state=queued]').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByTestId('batch-preset').selectOption('paper');
+    await bv.getByLabel('BOREx iterations').fill('4');
+    await page.getByTestId('batch-method-borex:rise').uncheck();
+    // learned + prior after the aggregate, 2 masks per round.
+    await page.getByTestId('batch-mod-learned').check();
+    await page.getByTestId('batch-mod-pa').check();
+    await page.getByTestId('batch-mod-q').fill('2');
+    expect(await page.getByTestId('batch-mod-add').textContent()).toBe('Add borex:rise+learned+pa+q2');
+    await page.getByTestId('batch-mod-add').click();
+    // Rectangles take the prior-after choice back (the engine refuses the two together).
+    await page.getByTestId('batch-mod-rects').check();
+    expect(await page.getByTestId('batch-mod-pa').isChecked()).toBe(false);
+    expect(await page.getByTestId('batch-mod-pa').isDisabled()).toBe(true);
+    await page.getByTestId('batch-mod-learned').uncheck();
+    await page.getByTestId('batch-mod-q').fill('');
+    await page.getByTestId('batch-mod-add').click();
+    expect(await page.getByTestId('batch-method-borex:rise+learned+pa+q2').isChecked()).toBe(true);
+    expect(await page.getByTestId('batch-method-borex:rise+rects').isChecked()).toBe(true);
+
+    // A q past 64: built as typed, refused by the server with the CLI's words; nothing runs.
+    await page.getByTestId('batch-mod-rects').uncheck();
+    await page.getByTestId('batch-mod-q').fill('100');
+    await page.getByTestId('batch-mod-add').click();
+    await page.getByTestId('batch-run').click();
+    await expect.poll(() => bv.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('method "borex:rise+q100": +q100 needs a batch size from 2 to 64 (+q2 … +q64)');
+    expect(fs.readdirSync(runsDir)).toEqual([]);
+    await page.getByTestId('batch-method-borex:rise+q100').uncheck();
+
+    await page.getByTestId('batch-run').click();
+    await page.waitForSelector('[data-testid=batch-view][data-job-state=done]', { timeout: 240_000 });
+    const [run] = fs.readdirSync(runsDir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(runsDir, run, 'run.json'), 'utf8')) as { spec: { methods: { id: string; config: { borex?: Record<string, unknown> } }[] } };
+    expect(manifest.spec.methods.map((m) => m.id)).toEqual(['rise', 'borex:rise+learned+pa+q2', 'borex:rise+rects']);
+    expect(manifest.spec.methods[1].config.borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after', qBatch: 2, iterations: 4 });
+    expect(manifest.spec.methods[2].config.borex).toMatchObject({ shapes: 'rects', aspects: [0.5, 1, 2], iterations: 4 });
+    const line = JSON.parse(fs.readFileSync(path.join(runsDir, run, 'items.jsonl'), 'utf8').split('\n')[0]) as { methods: Record<string, { status: string; metrics: { insertion: number } }> };
+    expect(Object.fromEntries(Object.entries(line.methods).map(([id, m]) => [id, m.status]))).toEqual({ rise: 'ok', 'borex:rise+learned+pa+q2': 'ok', 'borex:rise+rects': 'ok' });
+    // The table has a column per id, with the run's insertion AUC.
+    for (const id of ['borex:rise+learned+pa+q2', 'borex:rise+rects']) expect(await page.getByTestId(`cell-${id}`).first().textContent()).toContain(line.methods[id].metrics.insertion.toFixed(4));
+    // The one console line is the browser's own for the refused +q100 request.
+    expect(problems).toEqual(['error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  }, 300_000);
 });

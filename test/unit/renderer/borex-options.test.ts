@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { borexChoicesFrom, borexOptions, borexOptionsText, defaultBorexChoices, type BorexChoices } from '../../../src/renderer/src/lib/settings.ts';
 import { describeRun, staleText, type RunMade } from '../../../src/renderer/src/lib/run-history.ts';
 import { sampleSquares, samplesFromTriples } from '../../../src/renderer/src/lib/sample-style.ts';
-import { borexMethodId } from '../../../src/renderer/src/lib/batch-rows.ts';
+import { borexMethodId, type BorexModifiers } from '../../../src/renderer/src/lib/batch-rows.ts';
 import { parseMethodId } from '../../../src/engine/jobs/batch-methods.ts';
 import { batchMethodId } from '../../../src/shared/api.ts';
 
@@ -82,9 +82,9 @@ describe('rectangles are drawn as rectangles', () => {
 });
 
 describe('Batch: BOREx ids with modifiers', () => {
-  const none = { prior: 'rise' as const, learned: false, priorAfter: false, rects: false, q: '' };
+  const none: BorexModifiers = { prior: 'rise', learned: false, priorAfter: false, rects: false, q: '' };
   it('are built in the engine’s normal order, which its parser keeps', () => {
-    const cases: [typeof none, string][] = [
+    const cases: [BorexModifiers, string][] = [
       [none, 'borex:rise'],
       [{ ...none, learned: true, priorAfter: true }, 'borex:rise+learned+pa'],
       [{ ...none, prior: 'none', rects: true, learned: true, q: '8' }, 'borex:none+learned+rects+q8'],
