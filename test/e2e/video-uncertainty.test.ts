@@ -74,8 +74,13 @@ describe.skipIf(skip)('video view: the refined pane\'s σ in Chromium against bo
     expect(await toggle().isChecked()).toBe(false);
     expect(await refinedBar().locator('.label').textContent()).toBe('refined');
     const before = await pixels();
-    await toggle().check();
+    // By keyboard: Space on the focused checkbox is the checkbox's, not the player's play/pause.
+    await toggle().focus();
+    await page.keyboard.press('Space');
+    expect(await toggle().isChecked()).toBe(true);
     await expect.poll(() => refinedBar().locator('.label').textContent()).toBe('posterior σ');
+    expect(await page.getByTestId('play').textContent()).toBe('Play');
+    expect(await shownFrame(page)).toBe(15);
     await expect.poll(() => pixels()).not.toBe(before);
     expect(await page.locator('[data-testid=video-refined] figcaption').textContent()).toContain('posterior σ');
 
@@ -99,7 +104,9 @@ describe.skipIf(skip)('video view: the refined pane\'s σ in Chromium against bo
     await goTo(3);
     const sigma3 = await pixels();
     expect(await refinedBar().locator('.label').textContent()).toBe('posterior σ');
-    await toggle().uncheck();
+    await toggle().focus();
+    await page.keyboard.press('Space');
+    expect(await toggle().isChecked()).toBe(false);
     await expect.poll(() => refinedBar().locator('.label').textContent()).toBe('refined');
     await expect.poll(() => pixels()).not.toBe(sigma3);
     // And on frame 15 the map's own pixels exactly as before σ was shown.
