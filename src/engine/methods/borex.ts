@@ -588,8 +588,9 @@ export function uncertaintyMap(gp: GaussianProcess, full: ImageCandidates, H: nu
  * its σ (Minkowski), reached when those boxes are fully correlated. The exact σ would need the
  * covariance of every pair of boxes behind a voxel; the bound needs σ at each box once: T·H·W·p·k
  * points at O(n²/2) each (every voxel × size × duration: 786,432 points at 16×64×64 and 12 boxes,
- * ~9.6·10⁶ at 16×224×224), against the map's O(n) per point — seconds where the map takes a
- * fraction of one, so it is computed once, after the loop, never for previews.
+ * ~9.6·10⁶ at 16×224×224), against the map's O(n) per point: at n = 50 ~5 s at 16×64² and ~50 s
+ * at 16×224² on a loaded 2-core machine (the whole run's GP: ~4.5 s and ~10 s), so it is computed
+ * once, after the loop, never for previews.
  */
 function boxStd(gp: GaussianProcess, rows: Float64Array, cols: Float64Array, s: number, t: number, out: Float64Array): void {
   const h = rows.length;
