@@ -409,6 +409,9 @@ function imageGeometry(H: number, W: number, prior: Float32Array | null, params:
   };
 }
 
+/** Clips up to this many pixels a side get BOREx-3D's σ at every voxel; larger ones on a k-px grid. */
+export const SIGMA_EXACT_SIDE = 64;
+
 /** The clip parameters of a run, defaults filled in. */
 export function clipParams(params: BorexParams): ClipBoxParams {
   return { ...CLIP_DEFAULTS, ...params.clip };
@@ -453,7 +456,7 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
    * The map from μ at every step-th row and column of every frame (step 1: every voxel, the final
    * map), one (s, t) layer at a time, aggregated as it comes (borex-aggregate.ts), then repeated
    * over each step×step block. `values` 'std': the same loop over the GP's posterior σ of each box
-   * instead of μ + i0 (uncertaintyMap below; step 1 only).
+   * instead of μ + i0 (uncertaintyMap below).
    */
   const clipMap = (gp: GaussianProcess, step: number, values: 'mean' | 'std' = 'mean'): Float32Array => {
     const h = Math.ceil(H / step);
@@ -536,7 +539,11 @@ function clipGeometry(T: number, H: number, W: number, prior: Float32Array | nul
     // Previews predict every stride-th row and column only (the search grid's spacing) and repeat
     // them: the exact map costs ~T·H·W·12·n kernel values, too many to send every few iterations.
     previewMap: (gp) => clipMap(gp, stride),
-    uncertaintyMap: (gp) => clipMap(gp, 1, 'std'),
+    // σ costs O(n²) per box where μ costs O(n): exact at every voxel up to 64 px a side (~5 s at
+    // 16×64², n = 50), above that at every k-th row and column (k = ⌈max(H, W)/64⌉, repeated over
+    // each k×k block as the previews are), which keeps 16×224² at ~1/16 of the exact ~50 s. σ varies
+    // on the GP's length scales (≥ 1 and ~12 in 224-px units), far wider than k·224/H ≤ 4.
+    uncertaintyMap: (gp) => clipMap(gp, Math.max(1, Math.ceil(Math.max(H, W) / SIGMA_EXACT_SIDE)), 'std'),
   };
 }
 
@@ -590,7 +597,7 @@ export function uncertaintyMap(gp: GaussianProcess, full: ImageCandidates, H: nu
  * points at O(n²/2) each (every voxel × size × duration: 786,432 points at 16×64×64 and 12 boxes,
  * ~9.6·10⁶ at 16×224×224), against the map's O(n) per point: at n = 50 ~5 s at 16×64² and ~50 s
  * at 16×224² on a loaded 2-core machine (the whole run's GP: ~4.5 s and ~10 s), so it is computed
- * once, after the loop, never for previews.
+ * once, after the loop, never for previews, and past SIGMA_EXACT_SIDE on a coarser grid.
  */
 function boxStd(gp: GaussianProcess, rows: Float64Array, cols: Float64Array, s: number, t: number, out: Float64Array): void {
   const h = rows.length;

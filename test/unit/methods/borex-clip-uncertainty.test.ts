@@ -5,7 +5,7 @@
  * one-frame clip, and on a clip whose evidence tube is known.
  */
 import { describe, expect, it } from 'vitest';
-import { BOREX_DEFAULTS, borex, type BorexOutput, type BorexParams } from '../../../src/engine/methods/borex.ts';
+import { BOREX_DEFAULTS, borex, SIGMA_EXACT_SIDE, type BorexOutput, type BorexParams } from '../../../src/engine/methods/borex.ts';
 import { clipDurations } from '../../../src/engine/methods/borex-candidates.ts';
 import { GaussianProcess } from '../../../src/engine/gp/gaussian-process.ts';
 import type { ExplainTarget } from '../../../src/engine/methods/target.ts';
@@ -33,18 +33,21 @@ function rebuiltGp(out: BorexOutput, unit: number, params: BorexParams): Gaussia
  * boxes that cover the voxel (start frames n−t+1…n, centres within s rows and columns, all inside
  * the clip), then the mean over the (s, t) pairs.
  */
-function coverageSigma(gp: GaussianProcess, T: number, H: number, W: number, unit: number, halfPx: number[], durations: number[], n: number, r: number, c: number): number {
+function coverageSigma(gp: GaussianProcess, T: number, H: number, W: number, unit: number, halfPx: number[], durations: number[], n: number, r: number, c: number, step = 1): number {
+  // step > 1: the grid of every step-th row and column, a box's half-width round(s/step) cells.
+  const [h, w, i, j] = [Math.ceil(H / step), Math.ceil(W / step), Math.floor(r / step), Math.floor(c / step)];
   let total = 0;
   const mean = new Float64Array(1);
   const std = new Float64Array(1);
   for (const s of halfPx) {
+    const sc = Math.round(s / step);
     for (const t of durations) {
       let sum = 0;
       let count = 0;
       for (let n0 = Math.max(0, n - t + 1); n0 <= n; n0++)
-        for (let r0 = Math.max(0, r - s); r0 <= Math.min(H - 1, r + s); r0++)
-          for (let c0 = Math.max(0, c - s); c0 <= Math.min(W - 1, c + s); c0++) {
-            gp.predict(Float64Array.of(r0 * unit, c0 * unit, n0, s * unit, t), 1, mean, std);
+        for (let r0 = Math.max(0, i - sc); r0 <= Math.min(h - 1, i + sc); r0++)
+          for (let c0 = Math.max(0, j - sc); c0 <= Math.min(w - 1, j + sc); c0++) {
+            gp.predict(Float64Array.of(r0 * step * unit, c0 * step * unit, n0, s * unit, t), 1, mean, std);
             sum += std[0];
             count++;
           }
@@ -94,6 +97,32 @@ describe('BOREx-3D σ map', () => {
     // Not asked for: none.
     const none = await borex(whiteClipTarget(new TubeClassifier(T, H, W, model.tube)), null, { ...still, iterations: 2 });
     expect(none.uncertainty).toBeUndefined();
+  });
+
+  it('past 64 px a side, is that σ on the grid of every k-th row and column (k = ⌈side/64⌉), repeated over each k×k block', async () => {
+    const [T, H, W] = [2, 96, 96];
+    expect(Math.ceil(Math.max(H, W) / SIGMA_EXACT_SIDE)).toBe(2);
+    const model = new TubeClassifier(T, H, W, { frames: [0, 2], rows: [20, 50], cols: [30, 60] });
+    const out = await borex(whiteClipTarget(model), priorAt(T, H, W, 1, 35, 45), { ...still, iterations: 4 }, {}, undefined, { uncertainty: true });
+    const u = out.uncertainty!;
+    expect(u).toHaveLength(T * H * W);
+    const unit = 224 / H;
+    const halfPx = still.halfSizes.map((s) => Math.max(1, Math.round(s / unit)));
+    const durations = clipDurations([2, 4, 8], T);
+    const gp = rebuiltGp(out, unit, still);
+    // The grid's σ is not the every-voxel σ (which this would be with k = 1): the test can tell them apart.
+    expect(Math.abs(u[(0 * H + 35) * W + 45] - coverageSigma(gp, T, H, W, unit, halfPx, durations, 0, 35, 45))).toBeGreaterThan(1e-4);
+    for (const [n, r, c] of [
+      [0, 34, 44],
+      [1, 95, 95],
+      [1, 0, 61],
+    ]) {
+      const expected = coverageSigma(gp, T, H, W, unit, halfPx, durations, n, r, c, 2);
+      for (const [dr, dc] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        const [rr, cc] = [2 * Math.floor(r / 2) + dr, 2 * Math.floor(c / 2) + dc];
+        if (rr < H && cc < W) expect(u[(n * H + rr) * W + cc]).toBeCloseTo(expected, 6);
+      }
+    }
   });
 
   it('shrinks where the run queried (the evidence tube) against a region no box reached', async () => {
