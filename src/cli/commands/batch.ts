@@ -46,7 +46,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --seeds LIST            seeds as an axis, e.g. 0,1,2: every seed-dependent method once per seed, as
                           method ID@sSEED (rise@s1, borex:rise@s1); compare reports each seed and the spread
   --per-item-streams      derive each item's seed from (seed, image, class) instead of one stream per run
-  --uncertainty           also write each BOREx/BO map's posterior σ (maps/.../ID.uncertainty.npy, images)
+  --uncertainty           also write each BOREx/BO map's posterior σ (maps/.../ID.uncertainty.npy, images and clips)
   --boxes voc|coco|csv    ground truth format; --annotations PATH  (VOC folder, COCO .json, box .csv)
   --class-map FILE        "IMAGENET_INDEX CLASS" lines choosing the class explained per dataset class
                           (default for 1000-class models: labels/voc_imagenet_map.txt)

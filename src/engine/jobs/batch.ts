@@ -64,7 +64,7 @@ export interface BatchSpec {
    * image and class), so a mask set's luck averages out within one run (itemSeed).
    */
   streams?: 'run' | 'per-item';
-  /** Also write each image BOREx/BO map's posterior σ map (uncertainty.npy beside its map); needs maps 'npy'. */
+  /** Also write each BOREx/BO map's (image or clip) posterior σ map (uncertainty.npy beside its map); needs maps 'npy'. */
   uncertainty?: boolean;
 }
 

@@ -36,7 +36,7 @@ export interface MethodContext {
   prior?: SaliencyMap;
   /** Candidate sets kept between BOREx runs of one geometry, owned by the caller. */
   cache?: BorexCache;
-  /** BOREx on an image: also the posterior σ map (MethodOutput.borex.uncertainty). */
+  /** BOREx/BO on an image or a clip: also the posterior σ map (MethodOutput.borex.uncertainty). */
   uncertainty?: boolean;
 }
 
