@@ -6,8 +6,7 @@
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
-import { PRIOR_WEIGHTS } from '../engine/methods/borex.ts';
-import { SHAPES } from '../engine/methods/borex-rects.ts';
+import { PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../shared/requests.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
@@ -83,7 +82,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           flip: o['no-flip'] ? false : undefined,
           candidateStride: intOption(str(o, 'candidate-stride'), 'candidate-stride', 1),
           refitEvery: intOption(str(o, 'refit-every'), 'refit-every', 1),
-          priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHTS),
+          priorWeight: choiceOption(str(o, 'prior-weight'), 'prior-weight', PRIOR_WEIGHT_CHOICES),
           ...shapeOptions(str(o, 'shapes'), str(o, 'aspects')),
           qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
           composition: compositionOption(str(o, 'composition')),
@@ -124,7 +123,7 @@ export function formatMetrics(m: CurveMetrics): string {
 
 /** --shapes squares|rects and --aspects LIST (rectangles only) as BOREx overrides. */
 export function shapeOptions(shapes: string | undefined, aspects: string | undefined): { shapes?: 'squares' | 'rects'; aspects?: number[] } {
-  const shape = choiceOption(shapes, 'shapes', SHAPES);
+  const shape = choiceOption(shapes, 'shapes', SHAPE_CHOICES);
   if (aspects !== undefined && shape !== 'rects') throw usageError('--aspects sets the rectangles\' height/width ratios: it needs --shapes rects');
   return { shapes: shape, aspects: aspects === undefined ? undefined : listOption(aspects, 'aspects') };
 }

@@ -44,7 +44,7 @@ export const SHAPE_CHOICES = ['squares', 'rects'] as const;
 export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
 /**
  * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's
- * parser (methods/borex-aggregate.ts parseComposition; a unit test holds the two lists equal),
+ * parser (methods/borex-aggregate.ts parseComposition reads this list),
  * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
  */
 export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
-import { MAX_ITERATIONS } from '../../shared/requests.ts';
+import { MAX_ITERATIONS, PRIOR_WEIGHT_CHOICES } from '../../shared/requests.ts';
 import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch-input.ts';
 import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
 import type { ItemRecord } from '../../engine/jobs/run-store.ts';
-import { PRIOR_WEIGHTS } from '../../engine/methods/borex.ts';
 import { parsePreset } from '../../engine/methods/config.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
@@ -121,7 +120,7 @@ export async function batchCommand(argv: string[], signal: AbortSignal): Promise
       refitEvery: intOption(o['refit-every'], 'refit-every', 1),
       kappa: numberOption(o.kappa, 'kappa'),
       gain: numberOption(o.gain, 'gain'),
-      priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHTS),
+      priorWeight: choiceOption(o['prior-weight'], 'prior-weight', PRIOR_WEIGHT_CHOICES),
       ...shapeOptions(o.shapes, o.aspects),
       qBatch: intOption(o['q-batch'], 'q-batch', 1, 64),
       composition: compositionOption(o.composition),

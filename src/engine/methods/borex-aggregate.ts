@@ -8,6 +8,8 @@
  * volume (paper §3.2): (1/(p·k)) Σ_s Σ_t μ_total(λ, s, t) / ((2s)²·t); mean. `area` and `volume`
  * are one rule, "divide by the box's size": pixels at rank 2, voxels at rank 3.
  */
+import { COMPOSITION_NAMES } from '../../shared/requests.ts';
+
 export type Aggregate = 'coverage' | 'area' | 'volume' | 'mean';
 export const AGGREGATES: readonly Aggregate[] = ['coverage', 'area', 'volume', 'mean'];
 
@@ -149,8 +151,7 @@ function windowMean(src: Float64Array, out: Float64Array, size: number, inner: n
  * - tiebreak: the top `top` share of the map's pixels (default 0.05) ordered by the prior, above
  *   every other pixel, which keep the map's order.
  */
-export type Composition = 'coverage' | 'prior-after' | 'rank-sum' | 'rank-product' | 'min' | 'max' | 'product' | 'tiebreak';
-export const COMPOSITIONS: readonly Composition[] = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'];
+export type Composition = (typeof COMPOSITION_NAMES)[number];
 
 export interface CompositionSpec {
   kind: Composition;
@@ -215,7 +216,7 @@ export function rank01(values: ArrayLike<number>): Float64Array {
  */
 export function parseComposition(text: string): CompositionSpec {
   const m = text.trim().match(/^([a-z-]+)(?:\*([0-9.]+)|:([0-9.]+))?$/);
-  if (!m || !(COMPOSITIONS as readonly string[]).includes(m[1])) throw new Error(`unknown composition "${text}": one of ${COMPOSITIONS.join(', ')} (prior-after*K, tiebreak:Q)`);
+  if (!m || !(COMPOSITION_NAMES as readonly string[]).includes(m[1])) throw new Error(`unknown composition "${text}": one of ${COMPOSITION_NAMES.join(', ')} (prior-after*K, tiebreak:Q)`);
   const kind = m[1] as Composition;
   if (m[2] !== undefined && kind !== 'prior-after') throw new Error(`composition "${text}": *K is for prior-after only`);
   if (m[3] !== undefined && kind !== 'tiebreak') throw new Error(`composition "${text}": :Q is for tiebreak only`);

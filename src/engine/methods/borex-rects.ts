@@ -24,6 +24,7 @@
  * - area: μ_total(λ, s, r) / (2h·2w); mean: μ_total(λ, s, r).
  * Images only: clips keep squares over frames.
  */
+import type { ShapeChoice } from '../../shared/requests.ts';
 import { usageError } from '../errors.ts';
 import type { CandidatePosterior } from '../gp/candidate-posterior.ts';
 import { CandidatePosterior as Posterior } from '../gp/candidate-posterior.ts';
@@ -47,8 +48,7 @@ export interface RectSearchParams {
   jitter: [number, number, number];
 }
 
-export const SHAPES = ['squares', 'rects'] as const;
-export type MaskShape = (typeof SHAPES)[number];
+export type MaskShape = ShapeChoice;
 
 /** Rectangles' own constants (the aspect grid is the option `aspects`). */
 export const RECT_DEFAULTS = {

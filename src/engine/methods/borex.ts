@@ -1,3 +1,4 @@
+import { SHAPE_CHOICES, type PriorWeightChoice } from '../../shared/requests.ts';
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
 import { addFantasy } from '../gp/q-batch.ts';
@@ -13,7 +14,7 @@ import { aggregateMap, ClipAggregator, composeMap, parseComposition, priorParts,
 import type { ExplainTarget } from './target.ts';
 import { centredBox, fillBoxPair } from '../masks/box.ts';
 import { elementCount } from '../tensor/dims.ts';
-import { rectGeometry, SHAPES, type MaskShape } from './borex-rects.ts';
+import { rectGeometry, type MaskShape } from './borex-rects.ts';
 import type { BorexSample, BoxGeometry, QueryBox } from './borex-geometry.ts';
 
 export type { BorexSample, BoxGeometry, QueryBox } from './borex-geometry.ts';
@@ -65,7 +66,7 @@ export interface BorexParams {
    * marginal likelihood at every refit, gp/prior-weight.ts; images only). Absent from configs
    * that do not set it.
    */
-  priorWeight?: 'fixed' | 'learned';
+  priorWeight?: PriorWeightChoice;
   /**
    * The masks queried on an image: 'squares' (undefined: the paper and public code) or 'rects',
    * rectangles z = (row, col, s, ln aspect) of the squares' areas (borex-rects.ts). Absent from
@@ -132,8 +133,6 @@ export const CLIP_DEFAULTS: ClipBoxParams = {
   candidateStride: 16,
   frameStride: 2,
 };
-
-export const PRIOR_WEIGHTS = ['fixed', 'learned'] as const;
 
 export const BOREX_DEFAULTS: Omit<BorexParams, 'seed'> = {
   iterations: 50,
@@ -666,7 +665,7 @@ function validate(p: BorexParams): void {
   if (p.refitFrom !== 'initial' && p.refitFrom !== 'previous') throw bad(`refitFrom must be initial or previous, got ${p.refitFrom}`);
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
-  if (p.shapes !== undefined && !(SHAPES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPES.join(' or ')}, got ${p.shapes}`);
+  if (p.shapes !== undefined && !(SHAPE_CHOICES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPE_CHOICES.join(' or ')}, got ${p.shapes}`);
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (p.composition !== undefined) {
     try {

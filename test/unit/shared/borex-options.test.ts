@@ -1,13 +1,12 @@
 /**
  * The issue-15 BOREx options at the transport (advancedOptions, batch method ids): what the
- * schemas let through and refuse, and that the engine's parsers agree with them.
+ * schemas let through and refuse, and that the engine's parsers agree with them (the names are
+ * declared once, in src/shared/requests.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { advancedOptions, batchMethodId, batchRequest, composition, COMPOSITION_NAMES, explainRequest, explainVideoRequest, PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../../../src/shared/api.ts';
+import { advancedOptions, batchMethodId, batchRequest, composition, explainRequest, explainVideoRequest } from '../../../src/shared/api.ts';
 import { ApiError } from '../../../src/shared/errors.ts';
-import { COMPOSITIONS, parseComposition } from '../../../src/engine/methods/borex-aggregate.ts';
-import { PRIOR_WEIGHTS } from '../../../src/engine/methods/borex.ts';
-import { SHAPES } from '../../../src/engine/methods/borex-rects.ts';
+import { parseComposition } from '../../../src/engine/methods/borex-aggregate.ts';
 import { parseMethodId } from '../../../src/engine/jobs/batch-methods.ts';
 
 const refusal = (schema: (v: unknown, p: string) => unknown, value: unknown, path = ''): string => {
@@ -36,14 +35,6 @@ const engineTakes = (text: string) => {
     return false;
   }
 };
-
-describe('the choices are the engine’s', () => {
-  it('composition names, prior weights and shapes are declared once each side and equal', () => {
-    expect([...COMPOSITION_NAMES]).toEqual([...COMPOSITIONS]);
-    expect([...PRIOR_WEIGHT_CHOICES]).toEqual([...PRIOR_WEIGHTS]);
-    expect([...SHAPE_CHOICES]).toEqual([...SHAPES]);
-  });
-});
 
 describe('advancedOptions: the BOREx options', () => {
   it('accepts each option and keeps it as sent', () => {
