@@ -15,21 +15,20 @@ import { listBatchInput } from '../../src/engine/jobs/batch-input.ts';
 import { resolveMethods } from '../../src/engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../src/engine/jobs/batch.ts';
 import type { ItemRecord } from '../../src/engine/jobs/run-store.ts';
-import { encodeVideo } from '../../src/engine/media/video/encode.ts';
 import { loadModel } from '../../src/engine/model/load.ts';
-import { CLIP_SPEC, weightedClipModel } from '../helpers/synthetic-clip.ts';
+import { writeSquareClip, writeTubeModel, type TubeBox } from '../helpers/tube-clip-files.ts';
 import { borex, readNpy, tempDir } from '../helpers/cli.ts';
 
 const T = 8;
 const H = 48;
 const W = 64;
-const TUBE = { t: [2, 6], r: [10, 30], c: [20, 44] };
+const TUBE: TubeBox = { t: [2, 6], r: [10, 30], c: [20, 44] };
 const TUBE_VOXELS = 4 * 20 * 24;
 /**
  * Three clips of 24, 32 and 40 frames: uniform sampling takes round((i + 0.5)·n/8 − 0.5), and the
  * square is on the video frames of sampled positions 2..5 (and those between them).
  */
-const CLIPS = [
+const CLIPS: { name: string; frames: number; sampled: number[]; square: [number, number]; tube: string }[] = [
   { name: 'a.mp4', frames: 24, sampled: [1, 4, 7, 10, 13, 16, 19, 22], square: [7, 16], tube: 'a.tube.json' },
   { name: 'b.mp4', frames: 32, sampled: [2, 6, 10, 14, 18, 22, 26, 30], square: [10, 22], tube: 'b.tube.csv' },
   { name: 'c.mp4', frames: 40, sampled: [2, 7, 12, 17, 22, 27, 32, 37], square: [12, 27], tube: 'c.tube.json' },
@@ -43,24 +42,12 @@ let run: string;
 
 beforeAll(async () => {
   dir = tempDir('borex-video-batch-');
-  const weights = new Float32Array(3 * T * H * W);
-  for (let ch = 0; ch < 3; ch++)
-    for (let t = TUBE.t[0]; t < TUBE.t[1]; t++)
-      for (let r = TUBE.r[0]; r < TUBE.r[1]; r++) for (let c = TUBE.c[0]; c < TUBE.c[1]; c++) weights[((ch * T + t) * H + r) * W + c] = 50;
-  model = path.join(dir, 'tube-model.onnx');
-  fs.writeFileSync(model, weightedClipModel('NCTHW', T, H, W, weights));
-  fs.writeFileSync(path.join(dir, 'tube-model.borex.json'), JSON.stringify({ ...CLIP_SPEC(T, H, W), output: 'logits', labels: ['tube', 'other'] }));
+  model = writeTubeModel(dir, T, H, W, TUBE);
 
   clips = path.join(dir, 'clips');
   fs.mkdirSync(clips);
   for (const clip of CLIPS) {
-    const frames: Uint8Array[] = [];
-    for (let k = 0; k < clip.frames; k++) {
-      const f = new Uint8Array(W * H * 3).fill(96);
-      if (k >= clip.square[0] && k <= clip.square[1]) for (let r = 10; r < 30; r++) f.fill(240, (r * W + 20) * 3, (r * W + 44) * 3);
-      frames.push(f);
-    }
-    await encodeVideo(path.join(clips, clip.name), frames, { width: W, height: H, fps: 25 });
+    await writeSquareClip(path.join(clips, clip.name), W, H, clip.frames, clip.square, [10, 30], [20, 44]);
     const onFrames = Array.from({ length: clip.square[1] - clip.square[0] + 1 }, (_, i) => clip.square[0] + i);
     fs.writeFileSync(
       path.join(clips, clip.tube),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeVideo } from '../../src/engine/media/video/encode.ts';
 import { probeVideo } from '../../src/engine/media/video/probe.ts';
-import { CLIP_SPEC, weightedClipModel } from '../helpers/synthetic-clip.ts';
+import { writeSquareClip, writeTubeModel, type TubeBox } from '../helpers/tube-clip-files.ts';
 import { borex, readNpy, tempDir } from '../helpers/cli.ts';
 import { stampBandHeight } from '../../src/engine/render/video-stamps.ts';
 
@@ -20,7 +20,7 @@ const N_FRAMES = 24;
 /** Uniform sampling of 24 frames into 8: round((i + 0.5)·3 − 0.5). */
 const SAMPLED = [1, 4, 7, 10, 13, 16, 19, 22];
 /** The tube: sampled positions 2..5 (video frames 7..16), rows 10..30, cols 20..44. */
-const TUBE = { t: [2, 6], r: [10, 30], c: [20, 44] };
+const TUBE: TubeBox = { t: [2, 6], r: [10, 30], c: [20, 44] };
 
 let dir: string;
 let model: string;
@@ -29,22 +29,9 @@ let tube: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  const weights = new Float32Array(3 * T * H * W);
-  for (let ch = 0; ch < 3; ch++)
-    for (let t = TUBE.t[0]; t < TUBE.t[1]; t++)
-      for (let r = TUBE.r[0]; r < TUBE.r[1]; r++) for (let c = TUBE.c[0]; c < TUBE.c[1]; c++) weights[((ch * T + t) * H + r) * W + c] = 50;
-  model = path.join(dir, 'tube-model.onnx');
-  fs.writeFileSync(model, weightedClipModel('NCTHW', T, H, W, weights));
-  fs.writeFileSync(path.join(dir, 'tube-model.borex.json'), JSON.stringify({ ...CLIP_SPEC(T, H, W), output: 'logits', labels: ['tube', 'other'] }));
-
-  const frames: Uint8Array[] = [];
-  for (let k = 0; k < N_FRAMES; k++) {
-    const f = new Uint8Array(W * H * 3).fill(96);
-    if (k >= 7 && k <= 16) for (let r = 10; r < 30; r++) f.fill(240, (r * W + 20) * 3, (r * W + 44) * 3);
-    frames.push(f);
-  }
+  model = writeTubeModel(dir, T, H, W, TUBE);
   clip = path.join(dir, 'square.mp4');
-  await encodeVideo(clip, frames, { width: W, height: H, fps: 25 });
+  await writeSquareClip(clip, W, H, N_FRAMES, [7, 16], [10, 30], [20, 44]);
   tube = path.join(dir, 'square.tube.json');
   fs.writeFileSync(tube, JSON.stringify(Object.fromEntries([7, 8, 9, 10, 11, 12, 13, 14, 15, 16].map((k) => [k, [[20, 10, 44, 30]]]))));
 });

@@ -7,8 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeVideo } from '../../src/engine/media/video/encode.ts';
-import { CLIP_SPEC, weightedClipModel } from '../helpers/synthetic-clip.ts';
+import { writeSquareClip, writeTubeModel } from '../helpers/tube-clip-files.ts';
 import { borex, readNpy, tempDir } from '../helpers/cli.ts';
 
 const T = 4;
@@ -22,19 +21,9 @@ let clip: string;
 
 beforeAll(async () => {
   dir = tempDir();
-  const weights = new Float32Array(3 * T * H * W);
-  for (let ch = 0; ch < 3; ch++) for (let t = 1; t < 3; t++) for (let r = 8; r < 20; r++) for (let c = 10; c < 24; c++) weights[((ch * T + t) * H + r) * W + c] = 50;
-  model = path.join(dir, 'tube-model.onnx');
-  fs.writeFileSync(model, weightedClipModel('NCTHW', T, H, W, weights));
-  fs.writeFileSync(path.join(dir, 'tube-model.borex.json'), JSON.stringify({ ...CLIP_SPEC(T, H, W), output: 'logits', labels: ['tube', 'other'] }));
-  const frames: Uint8Array[] = [];
-  for (let k = 0; k < N_FRAMES; k++) {
-    const f = new Uint8Array(W * H * 3).fill(96);
-    if (k >= 2 && k <= 5) for (let r = 8; r < 20; r++) f.fill(240, (r * W + 10) * 3, (r * W + 24) * 3);
-    frames.push(f);
-  }
+  model = writeTubeModel(dir, T, H, W, { t: [1, 3], r: [8, 20], c: [10, 24] });
   clip = path.join(dir, 'square.mp4');
-  await encodeVideo(clip, frames, { width: W, height: H, fps: 25 });
+  await writeSquareClip(clip, W, H, N_FRAMES, [2, 5], [8, 20], [10, 24]);
 });
 
 const quick = ['--masks', '40', '--grid', '4', '--iterations', '4', '--no-metrics'];
