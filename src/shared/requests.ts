@@ -163,7 +163,7 @@ export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 
  * grammar is the engine's, jobs/batch-methods.ts parseMethodId, which ApiBackend.batch applies to
  * every id this schema lets through).
  */
-export const BATCH_MODIFIER_CHOICES = ['learned', 'pa', 'rects'] as const;
+export const BATCH_MODIFIER_CHOICES = ['learned', 'fixed', 'pa', 'no-pa', 'rects'] as const;
 /** The most method ids one batch may list. */
 export const MAX_BATCH_METHODS = 32;
 /**

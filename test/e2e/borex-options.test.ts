@@ -65,12 +65,16 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     expect(await weight.getAttribute('data-testid')).toBe('prior-weight');
     expect(await ev().getByLabel('Masks per GP round').getAttribute('data-testid')).toBe('q-batch');
     for (const id of ['prior-weight', 'composition', 'q-batch', 'mask-shape']) expect((await ev().locator(`label:has([data-testid=${id}])`).getAttribute('title'))?.length).toBeGreaterThan(20);
+    // Left at their defaults, the two say what the default preset runs: learned β, the prior after the aggregate.
+    expect(await weight.locator('option:checked').textContent()).toBe('default: learned β');
+    expect(await composition.locator('option:checked').textContent()).toBe('default: add the prior after the aggregate');
     await weight.selectOption('learned');
-    await composition.selectOption('prior-after');
-    expect(await composition.locator('option:checked').textContent()).toBe('add the prior after the aggregate');
-    // Rectangles take the paper's composition only: the choice goes back to it, and is locked.
+    await composition.selectOption('rank-sum');
+    expect(await composition.locator('option:checked').textContent()).toBe('sum the ranks of map and prior');
+    // Rectangles take the paper's composition only: the choice goes back to the default (theirs), and is locked.
     await shape.selectOption('rects');
-    expect(await composition.inputValue()).toBe('coverage');
+    expect(await composition.inputValue()).toBe('');
+    expect(await composition.locator('option:checked').textContent()).toBe('default: add the prior before the aggregate (the paper’s)');
     expect(await composition.isDisabled()).toBe(true);
     expect(await ev().getByLabel('Rectangle aspects').getAttribute('placeholder')).toBe('0.5,1,2');
 

@@ -21,7 +21,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+rects][+pa][+qN]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+qN]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -31,14 +31,16 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --shard i/n             only entries with index % n == i (merge shard runs with borex merge)
   --take-over-lock        take over a run locked by a process on another host (a requeued scheduler task)
   --model NAME|PATH       (default ${DEFAULT_MODEL})
-  --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3)
+  --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3);
+                          paper also runs BOREx as the public code (fixed prior weight, coverage, every
+                          candidate); the others learn the weight and add the prior after the aggregate
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --sizes LIST --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
                           (--sizes: the squares' half-widths at 224 px, default 30,45,60,75)
-  --prior-weight fixed|learned   every BOREx method's prior weight (per method: the +learned modifier)
+  --prior-weight fixed|learned   every BOREx method's prior weight (per method: +learned, +fixed)
   --shapes squares|rects  every BOREx method's masks (per method: the +rects modifier); --aspects LIST
                           the rectangles' height/width ratios (default 0.5,1,2)
-  --composition NAME      every BOREx method's final map: coverage (default), prior-after (per method: +pa),
+  --composition NAME      every BOREx method's final map: coverage, prior-after (per method: +no-pa, +pa),
                           prior-after*K, rank-sum, rank-product, min, max, product, tiebreak:Q (docs/algorithms.md)
   --q-batch N             every BOREx method's query points per GP round, 2N images per model call (per method: +qN)
   --seed N                the seed of every item (default 0)

@@ -4,7 +4,7 @@ import { BorexError } from '../../engine/errors.ts';
 import { explainImage } from '../../engine/jobs/explain.ts';
 import { writeExplainOutputs, writeFileAtomic } from '../../engine/jobs/write-outputs.ts';
 import { BorexCache } from '../../engine/methods/borex-cache.ts';
-import { methodConfig } from '../../engine/methods/config.ts';
+import { methodConfig, PHOTO_BOREX_DEFAULTS } from '../../engine/methods/config.ts';
 import { DEMO_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { PhotoBox } from '../../engine/metrics/voc.ts';
@@ -21,6 +21,8 @@ interface Sample {
 /**
  * `npm run demo`: the built-in model explains the bundled sample scenes with BOREx refining a
  * RISE prior, scored against the scenes' exact object boxes. Needs nothing but this repository.
+ * The prior is the paper preset's quick one (N = 100 masks); BOREx is the product's, learned
+ * weight and the prior after the aggregate (PHOTO_BOREX_DEFAULTS), not the public code's.
  */
 export async function demoCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
@@ -45,7 +47,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
         {
           image: path.join(samplesDir, sample.file),
           label: sample.labelIndex,
-          config: methodConfig({ method: 'borex', preset: 'paper', seed, prior: 'rise' }),
+          config: methodConfig({ method: 'borex', preset: 'paper', seed, prior: 'rise', borex: { ...PHOTO_BOREX_DEFAULTS } }),
           baseline: 'mean',
           metrics: { enabled: true, insertionStart: 'blur' },
           groundTruth: { boxes: sample.boxes, source: listFile },

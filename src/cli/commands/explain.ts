@@ -22,17 +22,20 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
   --preset paper|default|quality   RISE settings: paper N=100 s=8 p1=0.3; default N=4000 s=7 p1=0.5;
                           quality N=6000 s=8 p1=0.1 (default: default)
   --masks N --grid S --p1 P        override the preset's RISE parameters
-  BOREx / BO (defaults of the public BOREx code, pixel sizes at 224 px):
+  BOREx / BO (defaults of the public BOREx code, pixel sizes at 224 px, except that outside
+  --preset paper BOREx on a photo learns the prior's weight and adds the prior after the aggregate):
   --iterations N (50) --sizes 30,45,60,75 --kappa K (10) --gain G (10; 0 = no squashing)
   --aggregate coverage|area|mean (coverage; bo: mean) --acquisition ucb|abs (ucb)
   --no-flip               observe M(x) − M(x⊙m) instead of M(x⊙m̄) − M(x⊙m) (ablation)
   --candidate-stride N (preset paper: 1, as the public code; otherwise 4) --refit-every N (1)
   --prior-weight fixed|learned   GP mean i0 (fixed, the paper's) or β·i0 with β ≥ 0 fitted with the
-                          length scales by marginal likelihood (learned; β in result.json borex.priorWeight)
+                          length scales by marginal likelihood (learned, the default but with --preset paper
+                          or --prior none; β in result.json borex.priorWeight)
   --shapes squares|rects  BOREx's masks: squares (the paper's) or rectangles z = (row, col, s, ln aspect)
                           of the squares' areas; --aspects LIST their height/width ratios (default 0.5,1,2)
-  --composition NAME (coverage)   the final map: coverage (the aggregate of μ + i0), prior-after (coverage(μ)
-                          + i0, the prior unblurred), prior-after*K, rank-sum, rank-product, min, max,
+  --composition NAME      the final map: coverage (the aggregate of μ + i0; the default with --preset paper,
+                          --prior none or rectangles), prior-after (coverage(μ) + i0, the prior unblurred;
+                          the default otherwise), prior-after*K, rank-sum, rank-product, min, max,
                           product, tiebreak:Q (docs/algorithms.md)
   --q-batch N (1)         query points per GP round (kriging believer), 2N images per model call, same
                           total model calls (--iterations observations); ℓ re-fitted once per round

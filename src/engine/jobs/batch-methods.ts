@@ -9,13 +9,17 @@
  *            simple-avg   aggregate `mean` (paper Table 2 "simple-avg")
  *            area         aggregate `area` (the paper's Alg. 2 line 12)
  *            learned      GP mean β·i0 with β ≥ 0 fitted by marginal likelihood (priorWeight learned)
- *            pa           the prior added after the aggregate: coverage(μ) + w·i0 (composition prior-after)
+ *            fixed        GP mean i0, the paper's (priorWeight fixed)
  *            rects        rectangle masks z = (row, col, s, ln aspect), aspects 1/2, 1, 2 (shapes rects)
+ *            pa           the prior added after the aggregate: coverage(μ) + w·i0 (composition prior-after)
+ *            no-pa        the aggregate as it is, the paper's (composition coverage)
  *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
  *
  * `borex:none` is the paper's "no-prior" ablation. Ids are normalised (modifiers in the order
- * above) so one configuration has one name.
+ * above) so one configuration has one name. Outside the paper preset a photo's BOREx already
+ * learns the weight and adds the prior after (PHOTO_BOREX_DEFAULTS): there +fixed and +no-pa are
+ * its ablations, and +learned, +pa change nothing.
  *
  * Seeds as an axis (`--seeds 0,1,2`): every method whose map depends on the seed (RISE masks,
  * BOREx jitter) is run once per seed under the id `ID@sSEED` (`rise@s1`, `borex:rise@s1`, its
@@ -33,7 +37,7 @@ import type { RiseParams } from '../methods/rise.ts';
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'rects', 'pa'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa'] as const;
 /** Map methods that use no random numbers: one map serves every seed of a run. */
 export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
@@ -81,7 +85,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned][+rects][+pa][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const all = m[2] ? m[2].slice(1).split('+') : [];
@@ -94,7 +98,9 @@ export function parseMethodId(raw: string): ParsedId {
     if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
-  if (mods.includes('simple-avg') && mods.includes('area')) throw usageError(`method "${raw}": +simple-avg and +area are two different aggregates; pick one`);
+  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions']] as const) {
+    if (mods.includes(a) && mods.includes(b)) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
+  }
   const modifiers = MODIFIERS.filter((x) => mods.includes(x));
   const q = qBatch === undefined ? '' : `+q${qBatch}`;
   return { id: `borex:${prior}${modifiers.map((x) => '+' + x).join('')}${q}`, kind: 'refine', method: 'borex', prior, modifiers, ...(qBatch === undefined ? {} : { qBatch }) };
@@ -107,7 +113,9 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('simple-avg')) overrides.aggregate = 'mean';
   if (p.modifiers.includes('area')) overrides.aggregate = 'area';
   if (p.modifiers.includes('learned')) overrides.priorWeight = 'learned';
+  if (p.modifiers.includes('fixed')) overrides.priorWeight = 'fixed';
   if (p.modifiers.includes('pa')) overrides.composition = 'prior-after';
+  if (p.modifiers.includes('no-pa')) overrides.composition = 'coverage';
   if (p.modifiers.includes('rects')) overrides.shapes = 'rects';
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });

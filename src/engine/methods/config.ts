@@ -56,7 +56,7 @@ export function methodConfig(o: MethodOptions): MethodConfig {
   const config: MethodConfig = { method: o.method, preset: o.preset, seed: o.seed ?? 0, rise: riseParamsFor(o.preset, o.rise ?? {}) };
   if (o.method === 'bo' || o.method === 'borex') {
     config.prior = o.method === 'bo' ? 'none' : (o.prior ?? 'rise');
-    config.borex = borexParamsFor(o.method, o.borex ?? {}, o.preset);
+    config.borex = borexParamsFor(o.method, o.borex ?? {}, o.preset, o.clip ? undefined : config.prior);
     if (o.clip) config.borex.clip = { ...CLIP_DEFAULTS, ...definedOnly(o.borex?.clip ?? {}) };
     if (config.borex.shapes === 'rects') config.borex.aspects ??= [...RECT_DEFAULTS.aspects];
   }
@@ -68,14 +68,30 @@ export function riseParamsFor(preset: PresetName, overrides: Partial<RiseParams>
 }
 
 /**
+ * What this product's BOREx does on photos beyond the public code (docs/results/borex-seeds.md,
+ * "Issue 15's Done-when table"): the prior's weight β learned and the prior added after the
+ * aggregate. Over 77 VOC items × 3 seeds, like for like, it beat the public code's fixed weight +
+ * coverage on insertion, deletion and F. Not for the paper preset (the public code's), clips (both are
+ * implemented for photos only), no prior (nothing to weigh) or rectangles (prior-after is defined
+ * for squares); an explicit `priorWeight: 'fixed'` or `composition: 'coverage'` turns each off.
+ */
+export const PHOTO_BOREX_DEFAULTS = { priorWeight: 'learned', composition: 'prior-after' } as const satisfies Partial<BorexParams>;
+
+/**
  * BOREx's defaults, or the baseline's (no flip, mean aggregate) for `bo`, with overrides. The
  * `paper` preset searches every candidate, as the public BOREx code does; the others search every
  * 4th row and column, which BENCHMARKS.md shows costs no quality on the VOC subset at ~1/8 of the
- * GP time (the final map is still predicted at every pixel).
+ * GP time (the final map is still predicted at every pixel). `photoPrior`: the prior BOREx
+ * refines on a photo (undefined for a clip), for PHOTO_BOREX_DEFAULTS.
  */
-export function borexParamsFor(method: 'bo' | 'borex', overrides: Partial<BorexParams> = {}, preset?: PresetName): Omit<BorexParams, 'seed'> {
+export function borexParamsFor(method: 'bo' | 'borex', overrides: Partial<BorexParams> = {}, preset?: PresetName, photoPrior?: PriorSource): Omit<BorexParams, 'seed'> {
   const base = method === 'bo' ? BO_DEFAULTS : BOREX_DEFAULTS;
-  return { ...base, candidateStride: preset === 'paper' ? 1 : base.candidateStride, ...definedOnly(overrides) };
+  const params = { ...base, candidateStride: preset === 'paper' ? 1 : base.candidateStride, ...definedOnly(overrides) };
+  if (method === 'borex' && preset !== 'paper' && photoPrior !== undefined && photoPrior !== 'none') {
+    params.priorWeight ??= PHOTO_BOREX_DEFAULTS.priorWeight;
+    if ((params.shapes ?? 'squares') === 'squares') params.composition ??= PHOTO_BOREX_DEFAULTS.composition;
+  }
+  return params;
 }
 
 export function parseMethod(name: string): MethodName {

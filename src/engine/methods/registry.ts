@@ -10,7 +10,7 @@ import { spatialDims, type Dims } from '../tensor/dims.ts';
 import { borex, type BorexSample } from './borex.ts';
 import type { BorexCache } from './borex-cache.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
-import { borexParamsFor, type MethodConfig, type MethodName, type PriorSource } from './config.ts';
+import { methodConfig, type MethodConfig, type MethodName, type PriorSource } from './config.ts';
 import { priorOnClip, priorOnInput, readPriorFile } from './imported-prior.ts';
 import { rise } from './rise.ts';
 import type { ExplainTarget } from './target.ts';
@@ -48,7 +48,7 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
       return { map: await rise(target, { ...config.rise, seed: config.seed }, config.method === 'pn-rise', control), dims, signed: config.method === 'pn-rise' };
     case 'bo':
     case 'borex': {
-      const params = { ...(config.borex ?? borexParamsFor(config.method, {}, config.preset)), seed: config.seed };
+      const params = { ...(config.borex ?? methodConfig({ method: config.method, preset: config.preset, prior: config.prior, clip: target.dims.length === 4 }).borex!), seed: config.seed };
       const priorName: PriorSource = config.method === 'bo' ? 'none' : (config.prior ?? 'rise');
       const prior = priorName === 'none' ? undefined : (context.prior ?? (await priorMap(target, config, priorName, control, context.cache)));
       const out = await borex(target, prior?.map ?? null, params, control, context.cache, { uncertainty: context.uncertainty });

@@ -96,6 +96,16 @@ describe('seeds as an axis and the learned prior weight', () => {
     expect('priorWeight' in ms.find((m) => m.id === 'borex:rise')!.config.borex!).toBe(false);
   });
 
+  it('outside the paper preset borex:rise already learns the weight and adds the prior after; +fixed and +no-pa are its ablations', () => {
+    const ms = resolveMethods('borex:rise,borex:rise+fixed,borex:rise+no-pa,borex:rise+fixed+no-pa,borex:rise+learned+pa', { preset: 'default', seed: 0 });
+    const cfg = (id: string) => ms.find((m) => m.id === id)!.config.borex!;
+    expect(cfg('borex:rise')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'prior-after' });
+    expect(cfg('borex:rise+learned+pa')).toEqual(cfg('borex:rise'));
+    expect(cfg('borex:rise+fixed')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'fixed', composition: 'prior-after' });
+    expect(cfg('borex:rise+no-pa')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'coverage' });
+    expect(cfg('borex:rise+fixed+no-pa')).toMatchObject({ priorWeight: 'fixed', composition: 'coverage' });
+  });
+
   it('per-item streams: the item seed is a fixed function of (seed, key)', () => {
     expect(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane')).toBe(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane'));
     const seeds = new Set(['a#cat', 'a#dog', 'b#cat'].flatMap((k) => [0, 1, 2].map((s) => itemSeed(s, k))));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BO_DEFAULTS, BOREX_DEFAULTS } from '../../../src/engine/methods/borex.ts';
-import { methodConfig } from '../../../src/engine/methods/config.ts';
+import { methodConfig, PHOTO_BOREX_DEFAULTS } from '../../../src/engine/methods/config.ts';
 import { RISE_PRESETS } from '../../../src/engine/methods/rise.ts';
 
 describe('methodConfig: one config from preset + overrides', () => {
@@ -22,5 +22,24 @@ describe('methodConfig: one config from preset + overrides', () => {
   it('every other preset searches at the method default stride (the app, the CLI and batch alike)', () => {
     expect(methodConfig({ method: 'borex', preset: 'default' }).borex!.candidateStride).toBe(BOREX_DEFAULTS.candidateStride);
     expect(BOREX_DEFAULTS.candidateStride).toBeGreaterThan(1);
+  });
+
+  it("a photo's BOREx outside the paper preset learns the prior's weight and adds the prior after the aggregate", () => {
+    expect(PHOTO_BOREX_DEFAULTS).toEqual({ priorWeight: 'learned', composition: 'prior-after' });
+    for (const preset of ['default', 'quality'] as const) {
+      expect(methodConfig({ method: 'borex', preset, prior: 'gradcampp' }).borex).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'prior-after' });
+    }
+    // Either is turned off by saying so; rectangles keep the aggregate as it is (prior-after is for squares).
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { priorWeight: 'fixed' } }).borex).toMatchObject({ priorWeight: 'fixed', composition: 'prior-after' });
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { composition: 'coverage' } }).borex).toMatchObject({ priorWeight: 'learned', composition: 'coverage' });
+    const rects = methodConfig({ method: 'borex', preset: 'default', borex: { shapes: 'rects' } }).borex!;
+    expect(rects.priorWeight).toBe('learned');
+    expect('composition' in rects).toBe(false);
+    // Neither for the paper preset (the public code), no prior, BO, or a clip (photos only).
+    const none = (c: ReturnType<typeof methodConfig>) => ['priorWeight', 'composition'].filter((k) => k in c.borex!);
+    expect(none(methodConfig({ method: 'borex', preset: 'paper' }))).toEqual([]);
+    expect(none(methodConfig({ method: 'borex', preset: 'default', prior: 'none' }))).toEqual([]);
+    expect(none(methodConfig({ method: 'bo', preset: 'default' }))).toEqual([]);
+    expect(none(methodConfig({ method: 'borex', preset: 'default', clip: true }))).toEqual([]);
   });
 });

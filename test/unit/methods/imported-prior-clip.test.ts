@@ -39,7 +39,7 @@ describe('clip priors (.npy T×H×W)', () => {
   it('refines it through the registry: the prior BOREx-3D starts from is the file', async () => {
     const file = writeNpy('prior.npy', [T, H, W], ramp);
     const model = new TubeClassifier(T, H, W, { frames: [1, 3], rows: [4, 12], cols: [4, 12] });
-    const config = methodConfig({ method: 'borex', preset: 'default', prior: file, borex: { iterations: 3 } });
+    const config = methodConfig({ method: 'borex', preset: 'default', prior: file, borex: { iterations: 3 }, clip: true });
     const out = await computeMap(whiteClipTarget(model), config);
     expect(out.dims).toEqual([T, H, W]);
     expect(out.prior?.method).toBe(file);
@@ -56,7 +56,7 @@ describe('clip priors (.npy T×H×W)', () => {
   ])('refuses %s, naming the file and the shape expected', async (name, shape, message) => {
     const file = writeNpy(name, shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i));
     const model = new TubeClassifier(T, H, W, { frames: [1, 3], rows: [4, 12], cols: [4, 12] });
-    await expect(computeMap(whiteClipTarget(model), methodConfig({ method: 'borex', preset: 'default', prior: file, borex: { iterations: 2 } }))).rejects.toThrow(message);
+    await expect(computeMap(whiteClipTarget(model), methodConfig({ method: 'borex', preset: 'default', prior: file, borex: { iterations: 2 }, clip: true }))).rejects.toThrow(message);
     expect(model.calls).toBe(0); // refused before any model call
   });
 

@@ -4,7 +4,7 @@
  * rectangles (lib/sample-style.ts), the Batch view's ids with modifiers (lib/batch-rows.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { borexChoicesFrom, borexOptions, borexOptionsText, defaultBorexChoices, type BorexChoices } from '../../../src/renderer/src/lib/settings.ts';
+import { borexChoicesFrom, borexOptions, borexOptionsText, defaultBorexChoices, presetBorexWords, type BorexChoices } from '../../../src/renderer/src/lib/settings.ts';
 import { describeRun, staleText, type RunMade } from '../../../src/renderer/src/lib/run-history.ts';
 import { sampleSquares, samplesFromTriples } from '../../../src/renderer/src/lib/sample-style.ts';
 import { borexMethodId, type BorexModifiers } from '../../../src/renderer/src/lib/batch-rows.ts';
@@ -21,6 +21,16 @@ describe('the BOREx section as API options', () => {
   it('sends each choice away from its default, under the schema’s names', () => {
     expect(borexOptions(choices({ priorWeight: 'learned', composition: 'prior-after', qBatch: ' 4 ' }), 'borex')).toEqual({ options: { priorWeight: 'learned', composition: 'prior-after', qBatch: 4 }, problems: [] });
     expect(borexOptions(choices({ shapes: 'rects', aspects: '0.5, 2' }), 'borex')).toEqual({ options: { shapes: 'rects', aspects: [0.5, 2] }, problems: [] });
+    // The paper's choices away from a default that is not theirs: sent, by name.
+    expect(borexOptions(choices({ priorWeight: 'fixed', composition: 'coverage' }), 'borex')).toEqual({ options: { priorWeight: 'fixed', composition: 'coverage' }, problems: [] });
+  });
+
+  it('says what the default (nothing sent) is: learned β and the prior after, except with the paper preset, no prior or rectangles', () => {
+    const words = (preset: 'paper' | 'default', prior: 'rise' | 'none', shapes: 'squares' | 'rects' = 'squares') => presetBorexWords({ preset, prior, borex: choices({ shapes }) });
+    expect(words('default', 'rise')).toEqual({ priorWeight: 'learned β', composition: 'add the prior after the aggregate' });
+    expect(words('paper', 'rise')).toEqual({ priorWeight: 'fixed (the paper’s)', composition: 'add the prior before the aggregate (the paper’s)' });
+    expect(words('default', 'none')).toEqual(words('paper', 'rise'));
+    expect(words('default', 'rise', 'rects')).toEqual({ priorWeight: 'learned β', composition: 'add the prior before the aggregate (the paper’s)' });
   });
 
   it('BO sends the q-batch and the mask shape, not the prior’s weight or composition; other methods nothing', () => {
@@ -53,11 +63,12 @@ describe('the run history names the options', () => {
   it('in words, after the method', () => {
     expect(borexOptionsText({ priorWeight: 'learned', composition: 'prior-after', qBatch: 4, shapes: 'rects', aspects: [0.5, 2] })).toBe('learned prior weight, add the prior after the aggregate, 4 masks per GP round, rectangles (aspects 0.5, 2)');
     expect(borexOptionsText({ seed: 3 })).toBeUndefined();
+    expect(borexOptionsText({ priorWeight: 'fixed', composition: 'coverage' })).toBe('fixed prior weight, add the prior before the aggregate (the paper’s)');
     expect(describeRun({ ...made, borex: { priorWeight: 'learned', shapes: 'rects' } })).toBe('BOREx from a RISE prior · learned prior weight, rectangles · class 248 Eskimo dog · default preset · mobilenetv2-12-int8');
     expect(describeRun(made)).toBe('BOREx from a RISE prior · class 248 Eskimo dog · default preset · mobilenetv2-12-int8');
   });
   it('a result made with other options is stale', () => {
-    expect(staleText({ ...made, borex: { priorWeight: 'learned' } }, made)).toBe('stale: made with BOREx options learned prior weight (now the paper’s)');
+    expect(staleText({ ...made, borex: { priorWeight: 'learned' } }, made)).toBe('stale: made with BOREx options learned prior weight (now the preset’s)');
     expect(staleText({ ...made, borex: { qBatch: 4 } }, { ...made, borex: { qBatch: 4 } })).toBe('');
   });
 });

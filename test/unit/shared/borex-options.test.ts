@@ -111,10 +111,10 @@ describe('batch method ids', () => {
     ['bo+learned'],
     ['rise+pa'],
   ])('refuses %j at the transport', (id) => {
-    expect(refusal(batchMethodId, id, 'methods[0]')).toBe(`methods[0]: expected one of rise, pn-rise, gradcam, gradcampp, borex:rise, borex:pn-rise, borex:gradcampp, borex:none, bo, or borex:PRIOR with modifiers (+learned, +pa, +rects, +qN), got ${JSON.stringify(id)}`);
+    expect(refusal(batchMethodId, id, 'methods[0]')).toBe(`methods[0]: expected one of rise, pn-rise, gradcam, gradcampp, borex:rise, borex:pn-rise, borex:gradcampp, borex:none, bo, or borex:PRIOR with modifiers (+learned, +fixed, +pa, +no-pa, +rects, +qN), got ${JSON.stringify(id)}`);
   });
   it('what the schema lets through is the engine parser’s to accept or refuse, in the CLI’s words', () => {
-    const through = ['borex:rise+pa+learned', 'borex:rise+q1', 'borex:rise+q65', 'borex:rise+pa+pa', 'borex:rise+fast', 'borex:dino+pa', 'borex:rise+q2+q4', 'borex:rise+simple-avg+area'];
+    const through = ['borex:rise+pa+learned', 'borex:rise+q1', 'borex:rise+q65', 'borex:rise+pa+pa', 'borex:rise+fast', 'borex:dino+pa', 'borex:rise+q2+q4', 'borex:rise+simple-avg+area', 'borex:rise+no-pa+fixed', 'borex:rise+learned+fixed', 'borex:rise+pa+no-pa'];
     for (const id of through) expect(batchMethodId(id, '')).toBe(id);
     const words = through.map((id) => {
       try {
@@ -128,10 +128,13 @@ describe('batch method ids', () => {
       'method "borex:rise+q1": +q1 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+q65": +q65 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+pa+pa" repeats a modifier',
-      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +rects, +pa',
+      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa',
       'method "borex:dino+pa": unknown prior "dino"; one of rise, pn-rise, gradcampp, none',
       'method "borex:rise+q2+q4" has more than one +qN modifier',
       'method "borex:rise+simple-avg+area": +simple-avg and +area are two different aggregates; pick one',
+      'borex:rise+fixed+no-pa',
+      'method "borex:rise+learned+fixed": +learned and +fixed are two different prior weights; pick one',
+      'method "borex:rise+pa+no-pa": +pa and +no-pa are two different compositions; pick one',
     ]);
   });
   it('every id the app offers parses', () => {

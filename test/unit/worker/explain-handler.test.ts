@@ -20,7 +20,11 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     const before = methodConfig({ method: 'borex', preset: 'default', seed: 0, rise: {}, prior: 'rise', borex: { iterations: 8 } });
     const config = engineRequest('a.jpg', { ...base, advanced: { iterations: 8 } }).config;
     expect(config).toEqual(before);
-    for (const k of ['priorWeight', 'composition', 'qBatch', 'shapes', 'aspects']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
+    for (const k of ['qBatch', 'shapes', 'aspects']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
+    // A photo's BOREx outside the paper preset: the learned weight and the prior after the aggregate.
+    expect(config.borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after' });
+    const paper = engineRequest('a.jpg', { ...base, preset: 'paper' }).config.borex!;
+    for (const k of ['priorWeight', 'composition']) expect(Object.hasOwn(paper, k)).toBe(false);
   });
 
   it('each option lands in BorexParams under its own name, with nothing else changed', () => {
@@ -28,7 +32,9 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     const b = engineRequest('a.jpg', { ...base, advanced: { priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 } }).config.borex!;
     expect(b).toEqual({ ...plain, priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 });
     const r = engineRequest('a.jpg', { ...base, advanced: { shapes: 'rects', aspects: [0.25, 4] } }).config.borex!;
-    expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4] });
+    // Rectangles keep the aggregate as it is (prior-after is defined for squares).
+    expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined });
+    expect(Object.hasOwn(r, 'composition')).toBe(false);
   });
 
   it('rects without aspects get the engine’s default aspects (1/2, 1, 2), as the CLI', () => {

@@ -107,7 +107,7 @@ export function staleness(made: RunMade, now: RunMade): string[] {
   if (made.model !== now.model) out.push(`model ${made.model} (now ${now.model})`);
   if (made.method !== now.method) out.push(`method ${name(made.method)} (now ${name(now.method)})`);
   else if (made.method === 'borex' && (made.prior !== now.prior || (made.prior === 'file' && made.priorFile !== now.priorFile))) out.push(`prior ${priorText(made)} (now ${priorText(now)})`);
-  const [was, is] = [borexOptionsText(made.borex) ?? 'the paper’s', borexOptionsText(now.borex) ?? 'the paper’s'];
+  const [was, is] = [borexOptionsText(made.borex) ?? 'the preset’s', borexOptionsText(now.borex) ?? 'the preset’s'];
   if (made.method === now.method && was !== is) out.push(`BOREx options ${was} (now ${is})`);
   if (made.label !== now.label) out.push(`class ${made.label} ${made.labelName} (now ${now.label} ${now.labelName})`);
   if (made.preset !== now.preset) out.push(`preset ${made.preset} (now ${now.preset})`);

@@ -14,10 +14,10 @@ export interface RunSettings {
 
 export type CompositionName = (typeof COMPOSITION_NAMES)[number];
 
-/** The BOREx section's controls: choices, and text fields ('' = the engine's default). */
+/** The BOREx section's controls: choices and text fields ('' = the preset's or the engine's default, not sent). */
 export interface BorexChoices {
-  priorWeight: PriorWeightChoice;
-  composition: CompositionName;
+  priorWeight: PriorWeightChoice | '';
+  composition: CompositionName | '';
   /** Query points per GP round, as typed ('' = 1, the paper's loop). */
   qBatch: string;
   shapes: ShapeChoice;
@@ -25,8 +25,20 @@ export interface BorexChoices {
   aspects: string;
 }
 
-export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: 'fixed', composition: 'coverage', qBatch: '', shapes: 'squares', aspects: '' });
+export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: '', composition: '', qBatch: '', shapes: 'squares', aspects: '' });
 
+/**
+ * What '' (nothing sent) means for the prior's weight and the final map, in words: a photo's BOREx
+ * learns the weight and adds the prior after the aggregate, except with the paper preset (the
+ * public code's), no prior, or rectangles (engine/methods/config.ts PHOTO_BOREX_DEFAULTS).
+ */
+export function presetBorexWords(s: Pick<RunSettings, 'preset' | 'prior' | 'borex'>): { priorWeight: string; composition: string } {
+  const paper = s.preset === 'paper' || s.prior === 'none';
+  return {
+    priorWeight: paper ? 'fixed (the paper’s)' : 'learned β',
+    composition: paper || s.borex.shapes === 'rects' ? COMPOSITION_LABELS.coverage : COMPOSITION_LABELS['prior-after'],
+  };
+}
 /** Each composition in plain words: how the prior enters the final map (borex-aggregate.ts composeMap). */
 export const COMPOSITION_LABELS: Record<CompositionName, string> = {
   coverage: 'add the prior before the aggregate (the paper’s)',
@@ -41,8 +53,8 @@ export const COMPOSITION_LABELS: Record<CompositionName, string> = {
 
 /** What each BOREx control does, in one line (its tooltip). */
 export const BOREX_TIPS = {
-  priorWeight: 'Learned: the GP trusts the prior by a factor β ≥ 0 fitted to the observations (fixed: the prior as it is, the paper’s)',
-  composition: 'How the prior enters the final map: added to the GP mean before the coverage aggregate (the paper’s), or combined with the aggregate afterwards',
+  priorWeight: 'Learned: the GP trusts the prior by a factor β ≥ 0 fitted to the observations (fixed: the prior as it is, the paper’s); the default learns it, except with the paper preset',
+  composition: 'How the prior enters the final map: added to the GP mean before the coverage aggregate (the paper’s), or combined with the aggregate afterwards (the default, except with the paper preset)',
   qBatch: 'How many masks BOREx chooses per GP round (1 to 64); q masks are classified in one model call, the total number of masks stays Iterations',
   shapes: 'Squares (the paper’s) or rectangles of the same areas with height/width ratios 1/2, 1 and 2',
   aspects: 'The rectangles’ height/width ratios, separated by commas (default 0.5, 1, 2)',
@@ -135,8 +147,8 @@ export function borexOptions(b: BorexChoices, method: MethodChoice): { options: 
   const problems: string[] = [];
   if (method !== 'borex' && method !== 'bo') return { options: {}, problems };
   // BO refines no prior (i0 = 0): the prior's weight and composition are BOREx's controls only.
-  if (method === 'borex' && b.priorWeight !== 'fixed') options.priorWeight = b.priorWeight;
-  if (method === 'borex' && b.composition !== 'coverage') options.composition = b.composition;
+  if (method === 'borex' && b.priorWeight) options.priorWeight = b.priorWeight;
+  if (method === 'borex' && b.composition) options.composition = b.composition;
   if (b.shapes !== 'squares') options.shapes = b.shapes;
   const q = b.qBatch.trim();
   if (q) {
@@ -168,8 +180,8 @@ export function borexOptions(b: BorexChoices, method: MethodChoice): { options: 
 export function borexOptionsText(a: AdvancedOptions | undefined): string | undefined {
   if (!a) return undefined;
   const words: string[] = [];
-  if (a.priorWeight === 'learned') words.push('learned prior weight');
-  if (a.composition !== undefined && a.composition !== 'coverage') words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
+  if (a.priorWeight) words.push(`${a.priorWeight} prior weight`);
+  if (a.composition !== undefined) words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
   if (a.qBatch !== undefined && a.qBatch > 1) words.push(`${a.qBatch} masks per GP round`);
   if (a.shapes === 'rects') words.push(`rectangles${a.aspects ? ` (aspects ${a.aspects.join(', ')})` : ''}`);
   return words.length ? words.join(', ') : undefined;
@@ -180,7 +192,7 @@ export function borexChoicesFrom(a: AdvancedOptions | undefined): BorexChoices {
   const d = defaultBorexChoices();
   return {
     priorWeight: a?.priorWeight ?? d.priorWeight,
-    composition: ((COMPOSITION_NAMES as readonly string[]).includes(a?.composition ?? '') ? a!.composition : d.composition) as CompositionName,
+    composition: ((COMPOSITION_NAMES as readonly string[]).includes(a?.composition ?? '') ? a!.composition : d.composition) as CompositionName | '',
     qBatch: a?.qBatch === undefined ? '' : String(a.qBatch),
     shapes: a?.shapes ?? d.shapes,
     aspects: a?.aspects ? a.aspects.join(',') : '',
