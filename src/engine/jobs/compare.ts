@@ -13,13 +13,15 @@
  *  Table 1: rise → borex:rise, pn-rise → borex:pn-rise, gradcampp → borex:gradcampp, bo → borex:rise
  *  Table 2: borex:rise+no-flip, borex:rise+simple-avg, borex:rise+area, borex:none → borex:rise,
  *           and borex:none → borex:rise on the items whose prior (rise) insertion is < 0.6.
- *  With a learned prior weight in the run: rise → borex:rise+learned (Table 1), borex:rise (the
- *  fixed weight) and borex:none → borex:rise+learned (Table 2).
+ *  The same rows again for each other BOREx variant the runs hold (BOREX_VARIANTS: +learned,
+ *  +learned+pa, with their ablations borex:rise+no-flip+learned+pa, …), each also against
+ *  borex:rise (the paper's BOREx).
  */
 import path from 'node:path';
 import type { ComparisonRow } from '../../shared/results.ts';
 import { usageError } from '../errors.ts';
 import { wilcoxon, type WilcoxonAlternative } from '../stats/index.ts';
+import { parseMethodId } from './batch-methods.ts';
 import { readRunItems, readRunManifest, specFingerprint, type ItemRecord, type MethodRecord, type RunManifest } from './run-store.ts';
 
 export const METRICS = ['fRp', 'f1', 'insertion', 'deletion'] as const;
@@ -133,40 +135,30 @@ const priorInsertionBelow = (limit: number) => ({
   },
 });
 
+/**
+ * The BOREx variants a run may hold, each with its own rows of Tables 1 and 2 (its ablations are
+ * its ids with a modifier added): the paper's (`borex:rise`, the public code's with --preset paper),
+ * the learned prior weight, and the photo default of the other presets (+learned+pa).
+ */
+export const BOREX_VARIANTS = ['', '+learned', '+learned+pa'] as const;
+
 /** The paper's Tables 1 and 2, restricted to the pairs whose two methods are in `methods`. */
 export function paperPairs(methods: readonly string[]): PairSpec[] {
   const has = (id: string) => methods.includes(id);
   const out: PairSpec[] = [];
-  const t1 = 'Table 1';
-  const t2 = 'Table 2';
-  for (const [base, cand] of [
-    ['rise', 'borex:rise'],
-    ['pn-rise', 'borex:pn-rise'],
-    ['gradcampp', 'borex:gradcampp'],
-    ['bo', 'borex:rise'],
-  ]) {
-    if (has(base) && has(cand)) out.push({ table: t1, name: prettyMethod(base), baseline: base, candidate: cand });
-  }
-  // The learned prior weight (borex:rise+learned), when run: against its prior, and in Table 2
-  // against the fixed weight and no prior.
-  const learned = 'borex:rise+learned';
-  if (has('rise') && has(learned)) out.push({ table: t1, name: prettyMethod('rise'), baseline: 'rise', candidate: learned });
-  for (const [base, name] of [
-    ['borex:rise+no-flip', 'no-flip'],
-    ['borex:rise+simple-avg', 'simple-avg'],
-    ['borex:rise+area', 'area (paper aggregate)'],
-    ['borex:none', 'no-prior'],
-  ]) {
-    if (has(base) && has('borex:rise')) out.push({ table: t2, name, baseline: base, candidate: 'borex:rise' });
-  }
-  for (const [base, name] of [
-    ['borex:rise', 'fixed prior weight'],
-    ['borex:none', 'no-prior'],
-  ]) {
-    if (has(base) && has(learned)) out.push({ table: t2, name, baseline: base, candidate: learned });
-  }
-  if (has('borex:none') && has('borex:rise') && has('rise')) {
-    out.push({ table: t2, name: 'no-prior (base insertion < 0.6)', baseline: 'borex:none', candidate: 'borex:rise', subset: priorInsertionBelow(0.6) });
+  const add = (table: string, name: string, baseline: string, candidate: string, subset?: PairSpec['subset']) => {
+    if (has(baseline) && has(candidate)) out.push({ table, name, baseline, candidate, ...(subset ? { subset } : {}) });
+  };
+  for (const variant of BOREX_VARIANTS) {
+    // The variant's id with more modifiers, in the parser's normal order (borex:rise+no-flip+learned+pa).
+    const id = (prior: string, more = '') => parseMethodId(`borex:${prior}${more}${variant}`).id;
+    const main = id('rise');
+    for (const [base, prior] of [['rise', 'rise'], ['pn-rise', 'pn-rise'], ['gradcampp', 'gradcampp'], ['bo', 'rise']]) add('Table 1', prettyMethod(base), base, id(prior));
+    for (const [more, name] of [['+no-flip', 'no-flip'], ['+simple-avg', 'simple-avg'], ['+area', 'area (paper aggregate)']]) add('Table 2', name, id('rise', more), main);
+    // The paper's BOREx against a variant: what the variant's modifiers change, together.
+    if (variant) add('Table 2', variant === '+learned' ? 'fixed prior weight' : "the paper's BOREx (fixed weight, coverage)", 'borex:rise', main);
+    add('Table 2', 'no-prior', 'borex:none', main);
+    if (has('rise')) add('Table 2', 'no-prior (base insertion < 0.6)', 'borex:none', main, priorInsertionBelow(0.6));
   }
   return out;
 }

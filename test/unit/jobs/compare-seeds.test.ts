@@ -71,6 +71,24 @@ describe('compare over seeds', () => {
       ['Table 1', 'rise'],
       ['Table 2', 'borex:rise'],
       ['Table 2', 'borex:none'],
+      ['Table 2', 'borex:none'],
     ]);
+  });
+
+  it('the photo default (+learned+pa) gets its own Tables 1 and 2: priors, BO, its ablations, the paper BOREx, no prior', () => {
+    const methods = ['rise', 'gradcampp', 'bo', 'borex:rise', 'borex:none', 'borex:rise+learned+pa', 'borex:gradcampp+learned+pa', 'borex:rise+no-flip+learned+pa', 'borex:rise+simple-avg+learned+pa'];
+    const rows = paperPairs(methods).filter((p) => p.candidate.endsWith('+learned+pa'));
+    expect(rows.map((p) => [p.table, p.name, p.baseline, p.candidate, p.subset?.id ?? ''])).toEqual([
+      ['Table 1', 'RISE', 'rise', 'borex:rise+learned+pa', ''],
+      ['Table 1', 'Grad-CAM++', 'gradcampp', 'borex:gradcampp+learned+pa', ''],
+      ['Table 1', 'BO (Mokuwe et al.)', 'bo', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'no-flip', 'borex:rise+no-flip+learned+pa', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'simple-avg', 'borex:rise+simple-avg+learned+pa', 'borex:rise+learned+pa', ''],
+      ['Table 2', "the paper's BOREx (fixed weight, coverage)", 'borex:rise', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'no-prior', 'borex:none', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'no-prior (base insertion < 0.6)', 'borex:none', 'borex:rise+learned+pa', 'prior-insertion<0.6'],
+    ]);
+    // The paper's rows are unchanged by the variant being there.
+    expect(paperPairs(methods).filter((p) => p.candidate === 'borex:rise').map((p) => p.baseline)).toEqual(['rise', 'bo', 'borex:none', 'borex:none']);
   });
 });
