@@ -188,12 +188,11 @@ export async function borex(
   cache: BorexCache = new BorexCache(),
   outputs: { uncertainty?: boolean } = {},
 ): Promise<BorexOutput> {
-  validate(params);
+  validateBorexParams(params);
   const learned = params.priorWeight === 'learned';
   if (learned && target.dims.length !== 3) throw usageError('BOREx: a learned prior weight is implemented for images only, not for clips');
   if (params.composition !== undefined && params.composition !== 'coverage') {
     if (target.dims.length !== 3) throw usageError(`BOREx: the composition ${params.composition} is implemented for images only, not for clips`);
-    if ((params as { shapes?: string }).shapes === 'rects') throw usageError(`BOREx: the composition ${params.composition} is implemented for square masks only, not for rectangles`);
   }
   const { classifier, x, baseline, dims, label } = target;
   const random = new Random(params.seed);
@@ -655,7 +654,8 @@ function indexOfMin(values: number[]): number {
   return values.indexOf(Math.min(...values));
 }
 
-function validate(p: BorexParams): void {
+/** Refuses parameters BOREx cannot run, whatever the input: also called before any work (batch ids, the app's requests). */
+export function validateBorexParams(p: Omit<BorexParams, 'seed'>): void {
   const bad = (m: string) => usageError(`BOREx: ${m}`);
   if (!(Number.isInteger(p.iterations) && p.iterations > 0)) throw bad(`iterations must be a positive integer, got ${p.iterations}`);
   if (p.halfSizes.length === 0 || !p.halfSizes.every((s) => s > 0)) throw bad('mask half-sizes must be positive');
@@ -673,6 +673,7 @@ function validate(p: BorexParams): void {
     } catch (err) {
       throw bad((err as Error).message);
     }
+    if (p.composition !== 'coverage' && p.shapes === 'rects') throw bad(`the composition ${p.composition} is implemented for square masks only, not for rectangles`);
   }
   if (!(p.lengthScaleBounds[0] > 0 && p.lengthScaleBounds[1] >= p.lengthScaleBounds[0])) throw bad('length-scale bounds must satisfy 0 < lower ≤ upper');
 }

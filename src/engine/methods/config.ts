@@ -8,7 +8,7 @@ import { PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
 import { definedOnly } from '../defined-only.ts';
 import { usageError } from '../errors.ts';
-import { BO_DEFAULTS, BOREX_DEFAULTS, CLIP_DEFAULTS, type BorexParams } from './borex.ts';
+import { BO_DEFAULTS, BOREX_DEFAULTS, CLIP_DEFAULTS, validateBorexParams, type BorexParams } from './borex.ts';
 import { RISE_PRESETS, type RiseParams } from './rise.ts';
 import { RECT_DEFAULTS } from './borex-rects.ts';
 
@@ -59,6 +59,8 @@ export function methodConfig(o: MethodOptions): MethodConfig {
     config.borex = borexParamsFor(o.method, o.borex ?? {}, o.preset, o.clip ? undefined : config.prior);
     if (o.clip) config.borex.clip = { ...CLIP_DEFAULTS, ...definedOnly(o.borex?.clip ?? {}) };
     if (config.borex.shapes === 'rects') config.borex.aspects ??= [...RECT_DEFAULTS.aspects];
+    // Refused here, before any work (a batch's every item, the app's prior), not once BOREx starts.
+    validateBorexParams(config.borex);
   }
   return config;
 }

@@ -106,6 +106,11 @@ describe('seeds as an axis and the learned prior weight', () => {
     expect(cfg('borex:rise+fixed+no-pa')).toMatchObject({ priorWeight: 'fixed', composition: 'coverage' });
   });
 
+  it('refuses a configuration BOREx cannot run before any item (+rects+pa: prior-after is for squares)', () => {
+    expect(() => resolveMethods('borex:rise+rects+pa', settings)).toThrow('BOREx: the composition prior-after is implemented for square masks only, not for rectangles');
+    expect(() => resolveMethods('borex:rise+rects', { ...settings, borex: { composition: 'min' } })).toThrow(expect.objectContaining({ kind: 'usage' }));
+  });
+
   it('per-item streams: the item seed is a fixed function of (seed, key)', () => {
     expect(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane')).toBe(itemSeed(0, 'JPEGImages/2007_000032.jpg#aeroplane'));
     const seeds = new Set(['a#cat', 'a#dog', 'b#cat'].flatMap((k) => [0, 1, 2].map((s) => itemSeed(s, k))));

@@ -26,8 +26,6 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
   const borexOnly = PHOTO_ONLY_OPTIONS.filter((f) => a[f] !== undefined);
   // Refused, not ignored: a run must not look as if it used an option it cannot use.
   if (!refines && borexOnly.length) throw new BorexError('usage', `${borexOnly.join(', ')} ${borexOnly.length > 1 ? 'apply' : 'applies'} to method bo or borex, not ${r.method}`);
-  // The engine refuses this pair too, but only once the prior is computed: said before any work here.
-  if (a.composition !== undefined && a.composition !== 'coverage' && a.shapes === 'rects') throw new BorexError('usage', `BOREx: the composition ${a.composition} is implemented for square masks only, not for rectangles`);
   const config = methodConfig({
     method: r.method,
     preset: r.preset,
