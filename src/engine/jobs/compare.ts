@@ -14,8 +14,9 @@
  *  Table 2: borex:rise+no-flip, borex:rise+simple-avg, borex:rise+area, borex:none → borex:rise,
  *           and borex:none → borex:rise on the items whose prior (rise) insertion is < 0.6.
  *  The same rows again for each other BOREx variant the runs hold (BOREX_VARIANTS: +learned,
- *  +learned+pa, with their ablations borex:rise+no-flip+learned+pa, …), each also against
- *  borex:rise (the paper's BOREx).
+ *  +learned+pa, with their ablations borex:rise+no-flip+learned+pa, …), each also against itself
+ *  without each of its modifiers (borex:rise+pa: fixed weight; borex:rise+learned: coverage) and
+ *  against borex:rise (the paper's BOREx).
  */
 import path from 'node:path';
 import type { ComparisonRow } from '../../shared/results.ts';
@@ -141,6 +142,8 @@ const priorInsertionBelow = (limit: number) => ({
  * the learned prior weight, and the photo default of the other presets (+learned+pa).
  */
 export const BOREX_VARIANTS = ['', '+learned', '+learned+pa'] as const;
+/** A variant's modifier taken away, in words (the Table 2 row of that ablation). */
+const WITHOUT: Record<string, string> = { learned: 'fixed prior weight', pa: 'the prior before the aggregate (coverage)' };
 
 /** The paper's Tables 1 and 2, restricted to the pairs whose two methods are in `methods`. */
 export function paperPairs(methods: readonly string[]): PairSpec[] {
@@ -155,8 +158,10 @@ export function paperPairs(methods: readonly string[]): PairSpec[] {
     const main = id('rise');
     for (const [base, prior] of [['rise', 'rise'], ['pn-rise', 'pn-rise'], ['gradcampp', 'gradcampp'], ['bo', 'rise']]) add('Table 1', prettyMethod(base), base, id(prior));
     for (const [more, name] of [['+no-flip', 'no-flip'], ['+simple-avg', 'simple-avg'], ['+area', 'area (paper aggregate)']]) add('Table 2', name, id('rise', more), main);
-    // The paper's BOREx against a variant: what the variant's modifiers change, together.
-    if (variant) add('Table 2', variant === '+learned' ? 'fixed prior weight' : "the paper's BOREx (fixed weight, coverage)", 'borex:rise', main);
+    // A variant against itself without each of its modifiers, and without all of them (the paper's BOREx).
+    const mods = variant.split('+').filter(Boolean);
+    for (const m of mods) add('Table 2', WITHOUT[m], parseMethodId(`borex:rise${mods.filter((x) => x !== m).map((x) => '+' + x).join('')}`).id, main);
+    if (mods.length > 1) add('Table 2', "the paper's BOREx (fixed weight, coverage)", 'borex:rise', main);
     add('Table 2', 'no-prior', 'borex:none', main);
     if (has('rise')) add('Table 2', 'no-prior (base insertion < 0.6)', 'borex:none', main, priorInsertionBelow(0.6));
   }

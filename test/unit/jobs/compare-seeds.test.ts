@@ -76,7 +76,7 @@ describe('compare over seeds', () => {
   });
 
   it('the photo default (+learned+pa) gets its own Tables 1 and 2: priors, BO, its ablations, the paper BOREx, no prior', () => {
-    const methods = ['rise', 'gradcampp', 'bo', 'borex:rise', 'borex:none', 'borex:rise+learned+pa', 'borex:gradcampp+learned+pa', 'borex:rise+no-flip+learned+pa', 'borex:rise+simple-avg+learned+pa'];
+    const methods = ['rise', 'gradcampp', 'bo', 'borex:rise', 'borex:none', 'borex:rise+pa', 'borex:rise+learned', 'borex:rise+learned+pa', 'borex:gradcampp+learned+pa', 'borex:rise+no-flip+learned+pa', 'borex:rise+simple-avg+learned+pa'];
     const rows = paperPairs(methods).filter((p) => p.candidate.endsWith('+learned+pa'));
     expect(rows.map((p) => [p.table, p.name, p.baseline, p.candidate, p.subset?.id ?? ''])).toEqual([
       ['Table 1', 'RISE', 'rise', 'borex:rise+learned+pa', ''],
@@ -84,6 +84,8 @@ describe('compare over seeds', () => {
       ['Table 1', 'BO (Mokuwe et al.)', 'bo', 'borex:rise+learned+pa', ''],
       ['Table 2', 'no-flip', 'borex:rise+no-flip+learned+pa', 'borex:rise+learned+pa', ''],
       ['Table 2', 'simple-avg', 'borex:rise+simple-avg+learned+pa', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'fixed prior weight', 'borex:rise+pa', 'borex:rise+learned+pa', ''],
+      ['Table 2', 'the prior before the aggregate (coverage)', 'borex:rise+learned', 'borex:rise+learned+pa', ''],
       ['Table 2', "the paper's BOREx (fixed weight, coverage)", 'borex:rise', 'borex:rise+learned+pa', ''],
       ['Table 2', 'no-prior', 'borex:none', 'borex:rise+learned+pa', ''],
       ['Table 2', 'no-prior (base insertion < 0.6)', 'borex:none', 'borex:rise+learned+pa', 'prior-insertion<0.6'],
