@@ -63,15 +63,19 @@ describe.skipIf(chromiumStatus().skip)('batch thumbnails and drill-down in Chrom
     expect(itemLines(runDir).map((l) => [l.image, l.status])).toEqual(PHOTOS.map((p) => [p, 'ok']));
 
     await expect.poll(() => page.getByTestId('batch-thumb').count(), { timeout: 30_000 }).toBe(2);
-    const sizes = await page.getByTestId('batch-thumb').evaluateAll((imgs) =>
-      // The tests compile without the DOM library: the image's few fields are named here.
-      Promise.all((imgs as unknown as { decode(): Promise<void>; naturalWidth: number; naturalHeight: number }[]).map(async (i) => (await i.decode(), [i.naturalWidth, i.naturalHeight]))),
-    );
-    // The scenes are 224×224: each thumbnail is its photo at 64×64.
-    expect(sizes).toEqual([
-      [64, 64],
-      [64, 64],
-    ]);
+    const sizes = () =>
+      page.getByTestId('batch-thumb').evaluateAll((imgs) =>
+        // The tests compile without the DOM library: the image's few fields are named here.
+        Promise.all((imgs as unknown as { decode(): Promise<void>; naturalWidth: number; naturalHeight: number }[]).map(async (i) => (await i.decode(), [i.naturalWidth, i.naturalHeight]))),
+      );
+    // The scenes are 224×224: each thumbnail is its photo at 64×64. Polled: until the run's
+    // thumbnails arrive a row shows the preview made from the file as queued (the photo itself).
+    await expect
+      .poll(sizes, { timeout: 30_000 })
+      .toEqual([
+        [64, 64],
+        [64, 64],
+      ]);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'batch-thumbnails.png') });
     expect(problems).toEqual([]);
