@@ -48,6 +48,24 @@ export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
  * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
  */
 export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;
+/**
+ * What this product's BOREx does on photos beyond the public code (docs/results/borex-seeds.md,
+ * "Item 7"): the prior's weight β learned and the prior added after the aggregate. Over 77 VOC
+ * items × 3 seeds, like for like, it beat the public code's fixed weight + coverage on insertion,
+ * deletion and F.
+ */
+export const PHOTO_BOREX_DEFAULTS = { priorWeight: 'learned', composition: 'prior-after' } as const;
+/**
+ * Which of PHOTO_BOREX_DEFAULTS a photo's BOREx takes when the request says nothing: none with the
+ * paper preset (the public code's) or no prior (nothing to weigh); rectangles only the weight
+ * (prior-after is defined for squares). What is absent is the paper's (fixed, coverage). The
+ * engine's config (methods/config.ts) and the app's words for "default" both read it. Clips take
+ * neither (both are implemented for photos only): callers do not ask for them.
+ */
+export function photoBorexDefaults(preset: string, prior: string, shapes: string | undefined): Partial<typeof PHOTO_BOREX_DEFAULTS> {
+  if (preset === 'paper' || prior === 'none') return {};
+  return (shapes ?? 'squares') === 'squares' ? { ...PHOTO_BOREX_DEFAULTS } : { priorWeight: PHOTO_BOREX_DEFAULTS.priorWeight };
+}
 /** Rectangle aspects (height/width) a request may ask for, and how many. */
 export const ASPECT_BOUNDS = { min: 0.05, max: 20, count: 8 } as const;
 const decimal = '(\\d+(?:\\.\\d*)?|\\.\\d+)';

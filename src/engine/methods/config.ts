@@ -4,7 +4,7 @@
  * `methodConfig`, so one setting means one config everywhere. The result is written to
  * result.json as is (docs/architecture.md, "Results").
  */
-import { PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
+import { photoBorexDefaults, PHOTO_BOREX_DEFAULTS, PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
 import { definedOnly } from '../defined-only.ts';
 import { usageError } from '../errors.ts';
@@ -69,29 +69,23 @@ export function riseParamsFor(preset: PresetName, overrides: Partial<RiseParams>
   return { ...RISE_PRESETS[preset === 'paper' ? 'paper-prior' : preset], ...definedOnly(overrides) };
 }
 
-/**
- * What this product's BOREx does on photos beyond the public code (docs/results/borex-seeds.md,
- * "Issue 15's Done-when table"): the prior's weight β learned and the prior added after the
- * aggregate. Over 77 VOC items × 3 seeds, like for like, it beat the public code's fixed weight +
- * coverage on insertion, deletion and F. Not for the paper preset (the public code's), clips (both are
- * implemented for photos only), no prior (nothing to weigh) or rectangles (prior-after is defined
- * for squares); an explicit `priorWeight: 'fixed'` or `composition: 'coverage'` turns each off.
- */
-export const PHOTO_BOREX_DEFAULTS = { priorWeight: 'learned', composition: 'prior-after' } as const satisfies Partial<BorexParams>;
+/** BOREx on photos past the public code (shared/requests.ts); explicit `priorWeight: 'fixed'` or `composition: 'coverage'` turns each off. */
+export { PHOTO_BOREX_DEFAULTS };
 
 /**
  * BOREx's defaults, or the baseline's (no flip, mean aggregate) for `bo`, with overrides. The
  * `paper` preset searches every candidate, as the public BOREx code does; the others search every
  * 4th row and column, which BENCHMARKS.md shows costs no quality on the VOC subset at ~1/8 of the
  * GP time (the final map is still predicted at every pixel). `photoPrior`: the prior BOREx
- * refines on a photo (undefined for a clip), for PHOTO_BOREX_DEFAULTS.
+ * refines on a photo (undefined for a clip), for photoBorexDefaults.
  */
 export function borexParamsFor(method: 'bo' | 'borex', overrides: Partial<BorexParams> = {}, preset?: PresetName, photoPrior?: PriorSource): Omit<BorexParams, 'seed'> {
   const base = method === 'bo' ? BO_DEFAULTS : BOREX_DEFAULTS;
   const params = { ...base, candidateStride: preset === 'paper' ? 1 : base.candidateStride, ...definedOnly(overrides) };
-  if (method === 'borex' && preset !== 'paper' && photoPrior !== undefined && photoPrior !== 'none') {
-    params.priorWeight ??= PHOTO_BOREX_DEFAULTS.priorWeight;
-    if ((params.shapes ?? 'squares') === 'squares') params.composition ??= PHOTO_BOREX_DEFAULTS.composition;
+  if (method === 'borex' && photoPrior !== undefined) {
+    const photo = photoBorexDefaults(preset ?? 'default', photoPrior, params.shapes);
+    if (photo.priorWeight) params.priorWeight ??= photo.priorWeight;
+    if (photo.composition) params.composition ??= photo.composition;
   }
   return params;
 }

@@ -1,4 +1,4 @@
-import { advancedOptions as advancedSchema, COMPOSITION_NAMES, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice, type PriorWeightChoice, type ShapeChoice } from '../../../shared/api.ts';
+import { advancedOptions as advancedSchema, COMPOSITION_NAMES, photoBorexDefaults, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice, type PriorWeightChoice, type ShapeChoice } from '../../../shared/api.ts';
 
 /** The run settings the explain view edits; advanced fields are text ('' = the preset's value). */
 export interface RunSettings {
@@ -27,17 +27,10 @@ export interface BorexChoices {
 
 export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: '', composition: '', qBatch: '', shapes: 'squares', aspects: '' });
 
-/**
- * What '' (nothing sent) means for the prior's weight and the final map, in words: a photo's BOREx
- * learns the weight and adds the prior after the aggregate, except with the paper preset (the
- * public code's), no prior, or rectangles (engine/methods/config.ts PHOTO_BOREX_DEFAULTS).
- */
+/** What '' (nothing sent) means for the prior's weight and the final map, in words (the engine's rule, photoBorexDefaults). */
 export function presetBorexWords(s: Pick<RunSettings, 'preset' | 'prior' | 'borex'>): { priorWeight: string; composition: string } {
-  const paper = s.preset === 'paper' || s.prior === 'none';
-  return {
-    priorWeight: paper ? 'fixed (the paper’s)' : 'learned β',
-    composition: paper || s.borex.shapes === 'rects' ? COMPOSITION_LABELS.coverage : COMPOSITION_LABELS['prior-after'],
-  };
+  const d = photoBorexDefaults(s.preset, s.prior, s.borex.shapes);
+  return { priorWeight: d.priorWeight ? 'learned β' : 'fixed (the paper’s)', composition: COMPOSITION_LABELS[d.composition ?? 'coverage'] };
 }
 /** Each composition in plain words: how the prior enters the final map (borex-aggregate.ts composeMap). */
 export const COMPOSITION_LABELS: Record<CompositionName, string> = {
