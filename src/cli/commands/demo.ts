@@ -4,10 +4,11 @@ import { BorexError } from '../../engine/errors.ts';
 import { explainImage } from '../../engine/jobs/explain.ts';
 import { writeExplainOutputs, writeFileAtomic } from '../../engine/jobs/write-outputs.ts';
 import { BorexCache } from '../../engine/methods/borex-cache.ts';
-import { methodConfig, PHOTO_BOREX_DEFAULTS } from '../../engine/methods/config.ts';
+import { methodConfig } from '../../engine/methods/config.ts';
 import { DEMO_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { PhotoBox } from '../../engine/metrics/voc.ts';
+import { PHOTO_BOREX_DEFAULTS } from '../../shared/api.ts';
 import { intOption, parse } from '../args.ts';
 import { progressPrinter } from '../progress-printer.ts';
 

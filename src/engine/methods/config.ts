@@ -4,7 +4,7 @@
  * `methodConfig`, so one setting means one config everywhere. The result is written to
  * result.json as is (docs/architecture.md, "Results").
  */
-import { photoBorexDefaults, PHOTO_BOREX_DEFAULTS, PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
+import { photoBorexDefaults, PRIOR_NAMES, type PriorName } from '../../shared/api.ts';
 import { isPriorMapFile } from '../../shared/media.ts';
 import { definedOnly } from '../defined-only.ts';
 import { usageError } from '../errors.ts';
@@ -68,9 +68,6 @@ export function methodConfig(o: MethodOptions): MethodConfig {
 export function riseParamsFor(preset: PresetName, overrides: Partial<RiseParams> = {}): Omit<RiseParams, 'seed'> {
   return { ...RISE_PRESETS[preset === 'paper' ? 'paper-prior' : preset], ...definedOnly(overrides) };
 }
-
-/** BOREx on photos past the public code (shared/requests.ts); explicit `priorWeight: 'fixed'` or `composition: 'coverage'` turns each off. */
-export { PHOTO_BOREX_DEFAULTS };
 
 /**
  * BOREx's defaults, or the baseline's (no flip, mean aggregate) for `bo`, with overrides. The

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BO_DEFAULTS, BOREX_DEFAULTS } from '../../../src/engine/methods/borex.ts';
-import { methodConfig, PHOTO_BOREX_DEFAULTS } from '../../../src/engine/methods/config.ts';
+import { methodConfig } from '../../../src/engine/methods/config.ts';
+import { PHOTO_BOREX_DEFAULTS } from '../../../src/shared/api.ts';
 import { RISE_PRESETS } from '../../../src/engine/methods/rise.ts';
 
 describe('methodConfig: one config from preset + overrides', () => {
