@@ -157,7 +157,7 @@ export interface ResultSummary {
    * BOREx/BO: the samples (with rectangles, each one's half-sides in model-input pixels) and, with a
    * learned prior weight, the fitted β (`priorWeight`) and per-size offsets.
    */
-  borex?: { samples: { row: number; col: number; halfSize: number; halfHeight?: number; halfWidth?: number; y: number }[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[] };
+  borex?: { samples: { row: number; col: number; halfSize: number; halfHeight?: number; halfWidth?: number; y: number }[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[]; check?: DeletionCheck };
   groundTruth?: { source: string; class?: string; boxes: [number, number, number, number][] };
   timing: { total_ms: number; model_ms: number; gp_ms: number; model_calls: number };
 }
@@ -397,3 +397,14 @@ export type JobEvent =
   | ({ type: 'proxy-done'; jobId: string } & ProxyDone)
   | ({ type: 'export-done'; jobId: string } & ExportDone)
   | ({ type: 'failed'; jobId: string } & ErrorInfo);
+
+/**
+ * BOREx's deletion check (engine/methods/borex-check.ts): which map the run returned, the refined
+ * one or its prior, and each one's deletion scores weighted over the check's fractions (lower is
+ * better: the class falls sooner as the map's top pixels go).
+ */
+export interface DeletionCheck {
+  kept: 'refined' | 'prior';
+  refined: number;
+  prior: number;
+}

@@ -369,6 +369,7 @@ async function runMethods(
       // Only where it is not the run's seed of the method (per-item streams): explain --seed N redoes the map.
       if (config.seed !== method.config.seed) rec.seed = config.seed;
       if (out.borex?.priorWeight !== undefined) rec.priorWeight = out.borex.priorWeight;
+      if (out.borex?.check) rec.check = out.borex.check;
       if (scored.metrics) rec.metrics = scored.metrics;
       if (scored.curves) rec.curves = { insertion: scored.curves.insertion.map(round6), deletion: scored.curves.deletion.map(round6) };
       if (spec.maps === 'npy') {

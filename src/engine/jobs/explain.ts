@@ -9,6 +9,7 @@ import type { InputGeometry, ModelInput, ResizeFilter } from '../image/preproces
 import type { Box } from '../metrics/localisation.ts';
 import { readVocAnnotation, readVocImagenetMap, type PhotoBox } from '../metrics/voc.ts';
 import type { BorexSample } from '../methods/borex.ts';
+import type { DeletionCheck } from '../../shared/results.ts';
 import { BorexCache } from '../methods/borex-cache.ts';
 import type { MethodConfig } from '../methods/config.ts';
 import { topK, type Classifier } from '../model/classifier.ts';
@@ -53,7 +54,7 @@ export interface ExplainResult {
   /** For refinements (bo, borex): the prior's own scores, to compare with the refined map's. */
   prior?: { method: string; signed: boolean; metrics?: CurveMetrics; curves?: { insertion: number[]; deletion: number[] } };
   /** With a learned prior weight: the fitted β and per-size offsets c_s of the GP mean β·i0 + c_s. */
-  borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[] };
+  borex?: { samples: BorexSample[]; lengthScale: number[]; modelCalls: number; priorWeight?: number; priorOffsets?: number[]; check?: DeletionCheck };
   groundTruth?: { source: string; class?: string; boxes: Box[]; pixels: number };
   timing: ResultTiming;
   config: ResultConfig;
@@ -126,6 +127,7 @@ export async function explainImage(classifier: Classifier, model: ModelInfo, req
       lengthScale: output.borex.lengthScale,
       modelCalls: output.borex.modelCalls,
       ...(output.borex.priorWeight !== undefined ? { priorWeight: output.borex.priorWeight, priorOffsets: output.borex.priorOffsets } : {}),
+      ...(output.borex.check ? { check: output.borex.check } : {}),
     },
     groundTruth,
     timing: {

@@ -18,6 +18,7 @@
  * lines of an entry with fewer lines than it announces (`parts`) are cut off.
  */
 import fs from 'node:fs';
+import type { DeletionCheck } from '../../shared/results.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { BorexError, usageError } from '../errors.ts';
@@ -75,6 +76,8 @@ export interface MethodRecord {
   seed?: number;
   /** BOREx with a learned prior weight: the fitted β of the GP mean β·i0 + c_s. */
   priorWeight?: number;
+  /** BOREx with the deletion check: the map kept and both maps' weighted deletion scores. */
+  check?: DeletionCheck;
   /** batch --uncertainty: the map's posterior σ map file (image BOREx/BO), relative to the run directory. */
   uncertainty?: string;
 }

@@ -4,6 +4,8 @@ import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
 import { addFantasy } from '../gp/q-batch.ts';
 import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type ImageCandidates } from './borex-candidates.ts';
 import { BorexCache } from './borex-cache.ts';
+import type { DeletionCheck } from '../../shared/results.ts';
+import { CHECK_IMAGES, deletionCheck } from './borex-check.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { fitLengthScaleAndPriorWeight, type PriorMean } from '../gp/prior-weight.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
@@ -89,6 +91,13 @@ export interface BorexParams {
    * public code's map, the aggregate of μ + i0; images only. Absent from configs that do not set it.
    */
   composition?: string;
+  /**
+   * The deletion check (borex-check.ts; batch `+check`): the run's last CHECK_IMAGES model images
+   * delete the top pixels of the final map and of the prior, and the prior is returned where its
+   * deletion is lower. The GP gets fewer observations so the model calls stay what `iterations`
+   * gives (checkIterations). Images with a prior only. Absent from configs that do not set it.
+   */
+  check?: boolean;
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
@@ -163,6 +172,8 @@ export interface BorexOutput {
   priorWeight?: number;
   /** With `priorWeight: 'learned'`: the final per-size offsets c_s (in halfSizes order). */
   priorOffsets?: number[];
+  /** With `check`: which map was returned and both maps' weighted deletion scores. */
+  check?: DeletionCheck;
   /**
    * When asked for: the posterior σ of the GP at every pixel and size (clips: every voxel and box
    * size × duration), aggregated like the map (uncertaintyMap; boxStd), [H,W] or [T,H,W].
@@ -194,9 +205,15 @@ export async function borex(
   if (params.composition !== undefined && params.composition !== 'coverage') {
     if (target.dims.length !== 3) throw usageError(`BOREx: the composition ${params.composition} is implemented for images only, not for clips`);
   }
+  if (params.check) {
+    if (target.dims.length !== 3) throw usageError('BOREx: the deletion check is implemented for images only, not for clips');
+    if (!prior) throw usageError('BOREx: the deletion check compares the refinement with its prior, and this run has none');
+  }
+  // The observations: the budget's model images less the deletion check's.
+  const iterations = params.iterations - checkIterations(params);
   const { classifier, x, baseline, dims, label } = target;
   const random = new Random(params.seed);
-  const progress = new ProgressReporter('borex', params.iterations, control.onProgress);
+  const progress = new ProgressReporter('borex', iterations, control.onProgress);
   // The prior is final before the first query: a UI can show it now rather than when the run ends.
   if (prior) progress.report(0, { priorMap: prior });
   const callsBefore = classifier.calls;
@@ -243,7 +260,7 @@ export async function borex(
   const targets: number[] = [];
   let roundStart = 0;
 
-  for (let t = 0; t < params.iterations; t++) {
+  for (let t = 0; t < iterations; t++) {
     throwIfCancelled(control.signal);
     let box: QueryBox;
     let y: number;
@@ -264,7 +281,7 @@ export async function borex(
         // A new round: its boxes one by one, each with its jittered point and fantasy in the GP,
         // then all 2n images (n hidden ones without the flip) in one model call.
         roundStart = t;
-        const n = Math.min(q, params.iterations - t);
+        const n = Math.min(q, iterations - t);
         const boxes: QueryBox[] = [];
         for (let j = 0; j < n; j++) {
           const b = choose(t + j);
@@ -323,12 +340,17 @@ export async function borex(
       }
     });
 
-    const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < params.iterations;
+    const preview = control.onProgress && params.previewEvery > 0 && (t + 1) % params.previewEvery === 0 && t + 1 < iterations;
     progress.report(t + 1, preview ? { partialMap: timed(() => geometry.previewMap(gp, learned ? mean : undefined)), samples: samplesArray(samples), sampleValues: samples.map((s) => s.y), ...sampleShapes(samples) } : {});
   }
 
-  const map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
-  const out: BorexOutput = { map, samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
+  let map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
+  let check: DeletionCheck | undefined;
+  if (params.check && prior) {
+    throwIfCancelled(control.signal);
+    ({ map, outcome: check } = await deletionCheck(target, map, prior));
+  }
+  const out: BorexOutput = { map, ...(check ? { check } : {}), samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
   if (learned) {
     out.priorWeight = mean.priorWeight;
     out.priorOffsets = Array.from(mean.offsets);
@@ -654,6 +676,15 @@ function indexOfMin(values: number[]): number {
   return values.indexOf(Math.min(...values));
 }
 
+/**
+ * The GP rounds the deletion check's model images take from the budget: CHECK_IMAGES at two
+ * images a round (one without the flip, which also classifies x once: 2·iterations vs
+ * 1 + iterations calls).
+ */
+export function checkIterations(p: Pick<BorexParams, 'check' | 'flip'>): number {
+  return p.check ? (p.flip ? CHECK_IMAGES / 2 : CHECK_IMAGES) : 0;
+}
+
 /** Refuses parameters BOREx cannot run, whatever the input: also called before any work (batch ids, the app's requests). */
 export function validateBorexParams(p: Omit<BorexParams, 'seed'>): void {
   const bad = (m: string) => usageError(`BOREx: ${m}`);
@@ -666,6 +697,8 @@ export function validateBorexParams(p: Omit<BorexParams, 'seed'>): void {
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (p.shapes !== undefined && !(SHAPE_CHOICES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPE_CHOICES.join(' or ')}, got ${p.shapes}`);
+  if (p.check && !(p.iterations > checkIterations(p))) throw bad(`the deletion check takes ${checkIterations(p)} of the iterations' model images; it needs more than ${checkIterations(p)} iterations, got ${p.iterations}`);
+  if (p.check && p.shapes === 'rects') throw bad('the deletion check is implemented for square masks only, not for rectangles');
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (p.composition !== undefined) {
     try {

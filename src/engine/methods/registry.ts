@@ -4,6 +4,7 @@
  * refinement (bo, borex) computes its prior by the same dispatch, or is handed one already
  * computed (a batch shares one prior between several refinements).
  */
+import type { DeletionCheck } from '../../shared/results.ts';
 import { BorexError } from '../errors.ts';
 import type { JobControl } from '../progress.ts';
 import { spatialDims, type Dims } from '../tensor/dims.ts';
@@ -27,7 +28,7 @@ export interface SaliencyMap {
 export interface MethodOutput extends SaliencyMap {
   /** For refinements: the prior that was refined. */
   prior?: SaliencyMap & { method: PriorSource };
-  borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number; priorWeight?: number; priorOffsets?: number[]; uncertainty?: Float32Array };
+  borex?: { samples: BorexSample[]; lengthScale: number[]; gpMs: number; modelCalls: number; priorWeight?: number; priorOffsets?: number[]; check?: DeletionCheck; uncertainty?: Float32Array };
 }
 
 /** What a caller may hand a method beyond target and config. */
@@ -63,6 +64,7 @@ export async function computeMap(target: ExplainTarget, config: MethodConfig, co
           gpMs: out.gpMs,
           modelCalls: out.modelCalls,
           ...(out.priorWeight !== undefined ? { priorWeight: out.priorWeight, priorOffsets: out.priorOffsets } : {}),
+          ...(out.check ? { check: out.check } : {}),
           ...(out.uncertainty ? { uncertainty: out.uncertainty } : {}),
         },
       };

@@ -97,3 +97,37 @@ async function perturbationCurve(
   }
   return { auc: curveAuc(curve), curve };
 }
+
+/**
+ * Points of the deletion curve without the curve: for each map and each fraction f, M(x with its
+ * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), all in one model call; [map][fraction].
+ * (BOREx's deletion check, methods/borex-check.ts.)
+ */
+export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[]): Promise<Float64Array> {
+  const { classifier, label, x, baseline } = target;
+  const channels = target.dims[0];
+  const plane = elementCount(spatialDims(target.dims));
+  const per = channels * plane;
+  const images = new Float32Array(maps.length * fractions.length * per);
+  let n = 0;
+  for (const map of maps) {
+    const order = rankPixels(map);
+    const canvas = Float32Array.from(x);
+    let changed = 0;
+    // Fractions in increasing order, so each image adds pixels to the last.
+    for (let k = 0; k < fractions.length; k++) {
+      const f = fractions[k];
+      if (k > 0 && !(f >= fractions[k - 1])) throw new Error(`deletionScores: the fractions must increase, got ${fractions.join(', ')}`);
+      const wanted = Math.min(plane, Math.ceil(f * plane));
+      for (; changed < wanted; changed++) {
+        const p = order[changed];
+        for (let c = 0; c < channels; c++) canvas[c * plane + p] = baseline[c * plane + p];
+      }
+      images.set(canvas, n++ * per);
+    }
+  }
+  const probs = await classifier.classify(images, n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = probs[i * classifier.numClasses + label];
+  return out;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
+import { CHECK_FRACTIONS, CHECK_IMAGES, checkWeights, deletionCheck } from '../../../src/engine/methods/borex-check.ts';
+import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
+import { deletionScores } from '../../../src/engine/metrics/insertion-deletion.ts';
+import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
+import { TubeClassifier, whiteClipTarget } from '../../helpers/synthetic-clip.ts';
+import { fast, H, REGION, W, wrongPrior } from './borex-scene.ts';
+
+// Issue 15 item 6: BOREx's deletion check (methods/borex-check.ts). The region model's confidence
+// is the visible fraction of REGION (x = 1, baseline 0), so every deletion score is known exactly.
+const plane = H * W;
+const regionPixels = (REGION[2] - REGION[0]) * (REGION[3] - REGION[1]); // 24 × 28 = 672
+const inRegion = (i: number) => {
+  const r = Math.floor(i / W);
+  const c = i % W;
+  return r >= REGION[0] && r < REGION[2] && c >= REGION[1] && c < REGION[3];
+};
+/** The exact answer (the region's pixels first) and its opposite (the region's pixels last). */
+const exact = () => Float32Array.from({ length: plane }, (_, i) => (inRegion(i) ? 1 : 0));
+const opposite = () => Float32Array.from({ length: plane }, (_, i) => (inRegion(i) ? 0 : 1));
+/** Deleting the exact map's top ⌈f·plane⌉ pixels leaves 1 − min(⌈f·plane⌉, 672)/672 of the region. */
+const exactScore = (f: number) => 1 - Math.min(Math.ceil(f * plane), regionPixels) / regionPixels;
+
+describe('the deletion check', () => {
+  it('weights the fractions as a trapezoid over [0, 1] would', () => {
+    expect(Array.from(checkWeights([0.25, 0.5]))).toEqual([0.25, 0.375]);
+    const w = checkWeights();
+    expect(w.length).toBe(7);
+    expect(w[0]).toBe(1 / 128);
+    expect(w[6]).toBe(3 / 8);
+    // Σ (f_{k+1} − f_{k−1}) / 2 telescopes to (1 + f_last − f_first) / 2.
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo((1 + 1 / 2 - 1 / 128) / 2, 15);
+    expect(CHECK_IMAGES).toBe(14);
+  });
+
+  it('scores each map at each fraction in one model call, exactly', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    const scores = await deletionScores(whiteTarget(model), [exact(), opposite()], CHECK_FRACTIONS);
+    expect(model.calls).toBe(14);
+    // 1/128 of 12544 = 98 pixels, 1/64 = 196, 1/32 = 392, then the whole region is gone.
+    expect(Array.from(scores.subarray(0, 7))).toEqual(CHECK_FRACTIONS.map((f) => Math.fround(exactScore(f))));
+    expect(Array.from(scores.subarray(0, 4)).map((s) => +s.toFixed(6))).toEqual([0.854167, 0.708333, 0.416667, 0]);
+    // The opposite map deletes 6272 pixels at f = 1/2, none of the region (it comes last of 12544).
+    expect(Array.from(scores.subarray(7))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    await expect(deletionScores(whiteTarget(model), [exact()], [0.5, 0.25])).rejects.toThrow(/must increase/);
+  });
+
+  it('keeps the refined map unless the prior deletes the class sooner; ties keep the refinement', async () => {
+    const w = checkWeights();
+    const expected = CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0);
+    const target = whiteTarget(new RegionClassifier(H, W, REGION));
+    const good = await deletionCheck(target, exact(), opposite());
+    expect(good.outcome.kept).toBe('refined');
+    expect(good.outcome.refined).toBeCloseTo(expected, 12);
+    expect(good.outcome.prior).toBeCloseTo(w.reduce((a, b) => a + b, 0), 12);
+    const prior = exact();
+    const bad = await deletionCheck(target, opposite(), prior);
+    expect(bad.outcome.kept).toBe('prior');
+    expect(bad.map).toEqual(prior);
+    expect(bad.map).not.toBe(prior); // a copy: the caller's prior stays its own
+    const tie = await deletionCheck(target, exact(), exact());
+    expect(tie.outcome.kept).toBe('refined');
+  });
+});
+
+describe('BOREx with the deletion check', () => {
+  it('takes its 14 images out of the same budget: 2 per iteration with the flip, 1 + 1 per iteration without', async () => {
+    const a = new RegionClassifier(H, W, REGION);
+    const out = await borex(whiteTarget(a), wrongPrior(), { ...fast, check: true });
+    expect(out.samples.length).toBe(20 - 7);
+    expect(a.calls).toBe(40);
+    expect(out.modelCalls).toBe(40);
+    expect(out.check).toBeDefined();
+    const b = new RegionClassifier(H, W, REGION);
+    const noFlip = await borex(whiteTarget(b), wrongPrior(), { ...fast, flip: false, check: true });
+    expect(noFlip.samples.length).toBe(20 - 14);
+    expect(b.calls).toBe(21);
+    expect(checkIterations({ check: true, flip: true })).toBe(7);
+    expect(checkIterations({ check: true, flip: false })).toBe(14);
+    expect(checkIterations({ flip: true })).toBe(0);
+  });
+
+  it('returns the map it kept: the refinement of a wrong prior, or the exact prior over a worse refinement', async () => {
+    // A wrong prior (a blob far from the region): 13 observations find the region; the check keeps them.
+    const target = whiteTarget(new RegionClassifier(H, W, REGION));
+    const refined = await borex(target, wrongPrior(), { ...fast, check: true });
+    expect(refined.check!.kept).toBe('refined');
+    expect(refined.check!.refined).toBeLessThan(refined.check!.prior);
+    const plain = await borex(target, wrongPrior(), { ...fast, iterations: 13 });
+    expect(refined.map).toEqual(plain.map); // the same 13 observations: the check adds nothing to the map it keeps
+    // The exact prior: no square aggregate deletes the region as soon as the exact mask does.
+    const exactPrior = exact();
+    const kept = await borex(target, exactPrior, { ...fast, check: true });
+    expect(kept.check!.kept).toBe('prior');
+    expect(kept.map).toEqual(exactPrior);
+  });
+
+  it('refuses what it cannot check, before any model call', async () => {
+    expect(() => validateBorexParams({ ...fast, iterations: 7, check: true })).toThrow(/needs more than 7 iterations, got 7/);
+    expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: true })).toThrow(/needs more than 14 iterations/);
+    expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: true })).toThrow(/square masks only/);
+    const model = new RegionClassifier(H, W, REGION);
+    await expect(borex(whiteTarget(model), null, { ...fast, check: true })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
+    const clip = new TubeClassifier(4, 16, 16, { frames: [0, 4], rows: [4, 12], cols: [4, 12] });
+    await expect(borex(whiteClipTarget(clip), new Float32Array(4 * 16 * 16), { ...fast, check: true })).rejects.toThrow(/images only, not for clips/);
+    expect(model.calls + clip.calls).toBe(0);
+  });
+
+  it('is the batch modifier +check, in the normal order, on the config', () => {
+    expect(parseMethodId('borex:rise+check+learned+pa').id).toBe('borex:rise+learned+pa+check');
+    expect(parseMethodId('borex:rise+q4+check').id).toBe('borex:rise+check+q4');
+    const [prior, m] = resolveMethods('borex:rise+learned+pa+check', { preset: 'paper', seed: 0 });
+    expect(prior.id).toBe('rise');
+    expect(m.config.borex).toMatchObject({ check: true, priorWeight: 'learned', composition: 'prior-after', iterations: 50 });
+  });
+});
