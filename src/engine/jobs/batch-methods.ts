@@ -13,8 +13,9 @@
  *            rects        rectangle masks z = (row, col, s, ln aspect), aspects 1/2, 1, 2 (shapes rects)
  *            pa           the prior added after the aggregate: coverage(μ) + w·i0 (composition prior-after)
  *            no-pa        the aggregate as it is, the paper's (composition coverage)
- *            check        the deletion check: the prior is kept where deleting its top pixels hurts
- *                         the class more (check; its 14 images come out of the same budget)
+ *            check        the deletion check: the prior's top 1/16 heads the map where deleting it
+ *                         hurts the class more (check CHECK_HEAD; 14 images of the same budget)
+ *            check-prior  the same with the prior itself as the alternative (check 1)
  *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
  *
@@ -34,12 +35,13 @@
 import { usageError } from '../errors.ts';
 import { methodConfig, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/config.ts';
 import type { BorexParams } from '../methods/borex.ts';
+import { CHECK_HEAD } from '../methods/borex-check.ts';
 import type { RiseParams } from '../methods/rise.ts';
 
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior'] as const;
 /** Map methods that use no random numbers: one map serves every seed of a run. */
 export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
@@ -87,7 +89,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const all = m[2] ? m[2].slice(1).split('+') : [];
@@ -100,7 +102,7 @@ export function parseMethodId(raw: string): ParsedId {
     if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
-  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions']] as const) {
+  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions'], ['check', 'check-prior', 'deletion checks']] as const) {
     if (mods.includes(a) && mods.includes(b)) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
   }
   const modifiers = MODIFIERS.filter((x) => mods.includes(x));
@@ -119,7 +121,8 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('pa')) overrides.composition = 'prior-after';
   if (p.modifiers.includes('no-pa')) overrides.composition = 'coverage';
   if (p.modifiers.includes('rects')) overrides.shapes = 'rects';
-  if (p.modifiers.includes('check')) overrides.check = true;
+  if (p.modifiers.includes('check')) overrides.check = CHECK_HEAD;
+  if (p.modifiers.includes('check-prior')) overrides.check = 1;
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
-import { CHECK_FRACTIONS, CHECK_IMAGES, checkWeights, deletionCheck } from '../../../src/engine/methods/borex-check.ts';
+import { CHECK_FRACTIONS, CHECK_HEAD, CHECK_IMAGES, checkWeights, deletionCheck, priorHead } from '../../../src/engine/methods/borex-check.ts';
 import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
 import { deletionScores } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
@@ -46,72 +46,97 @@ describe('the deletion check', () => {
     await expect(deletionScores(whiteTarget(model), [exact()], [0.5, 0.25])).rejects.toThrow(/must increase/);
   });
 
+  it("heads the map with the prior's top share, in the prior's order", () => {
+    const map = Float32Array.from([4, 3, 2, 1]);
+    const prior = Float32Array.from([0, 1, 5, 9]);
+    // prior ranks [0.25, 0.5, 0.75, 1]: the top half (pixels 3, 2) first, then the map's order.
+    expect(Array.from(priorHead(map, prior, 0.5))).toEqual([1, 0.75, 1.75, 2]);
+    expect(Array.from(priorHead(map, prior, 0.25))).toEqual([1, 0.75, 0.5, 2]);
+    // Share 1: the prior's own order.
+    expect(Array.from(priorHead(map, prior, 1))).toEqual([1.25, 1.5, 1.75, 2]);
+    expect(CHECK_HEAD).toBe(1 / 16);
+  });
+
   it('keeps the refined map unless the prior deletes the class sooner; ties keep the refinement', async () => {
     const w = checkWeights();
     const expected = CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0);
     const target = whiteTarget(new RegionClassifier(H, W, REGION));
-    const good = await deletionCheck(target, exact(), opposite());
+    const good = await deletionCheck(target, exact(), opposite(), 1);
     expect(good.outcome.kept).toBe('refined');
     expect(good.outcome.refined).toBeCloseTo(expected, 12);
     expect(good.outcome.prior).toBeCloseTo(w.reduce((a, b) => a + b, 0), 12);
     const prior = exact();
-    const bad = await deletionCheck(target, opposite(), prior);
+    const bad = await deletionCheck(target, opposite(), prior, 1);
     expect(bad.outcome.kept).toBe('prior');
     expect(bad.map).toEqual(prior);
     expect(bad.map).not.toBe(prior); // a copy: the caller's prior stays its own
-    const tie = await deletionCheck(target, exact(), exact());
+    const tie = await deletionCheck(target, exact(), exact(), 1);
     expect(tie.outcome.kept).toBe('refined');
+  });
+
+  it("by default, against the prior's head over the refinement: the head's deletion is the exact prior's up to 1/16", async () => {
+    const target = whiteTarget(new RegionClassifier(H, W, REGION));
+    // The exact prior's top 1/16 (784 pixels) holds the whole region (672), so its head deletes it as the prior does.
+    const check = await deletionCheck(target, opposite(), exact());
+    expect(check.outcome.kept).toBe('prior');
+    const w = checkWeights();
+    expect(check.outcome.prior).toBeCloseTo(CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0), 12);
+    expect(check.map).toEqual(priorHead(opposite(), exact(), CHECK_HEAD));
+    await expect(deletionCheck(target, exact(), exact(), 0)).rejects.toThrow(/share must be in \(0, 1\]/);
   });
 });
 
 describe('BOREx with the deletion check', () => {
   it('takes its 14 images out of the same budget: 2 per iteration with the flip, 1 + 1 per iteration without', async () => {
     const a = new RegionClassifier(H, W, REGION);
-    const out = await borex(whiteTarget(a), wrongPrior(), { ...fast, check: true });
+    const out = await borex(whiteTarget(a), wrongPrior(), { ...fast, check: 1 });
     expect(out.samples.length).toBe(20 - 7);
     expect(a.calls).toBe(40);
     expect(out.modelCalls).toBe(40);
     expect(out.check).toBeDefined();
     const b = new RegionClassifier(H, W, REGION);
-    const noFlip = await borex(whiteTarget(b), wrongPrior(), { ...fast, flip: false, check: true });
+    const noFlip = await borex(whiteTarget(b), wrongPrior(), { ...fast, flip: false, check: 1 });
     expect(noFlip.samples.length).toBe(20 - 14);
     expect(b.calls).toBe(21);
-    expect(checkIterations({ check: true, flip: true })).toBe(7);
-    expect(checkIterations({ check: true, flip: false })).toBe(14);
+    expect(checkIterations({ check: 1, flip: true })).toBe(7);
+    expect(checkIterations({ check: 1, flip: false })).toBe(14);
     expect(checkIterations({ flip: true })).toBe(0);
   });
 
   it('returns the map it kept: the refinement of a wrong prior, or the exact prior over a worse refinement', async () => {
     // A wrong prior (a blob far from the region): 13 observations find the region; the check keeps them.
     const target = whiteTarget(new RegionClassifier(H, W, REGION));
-    const refined = await borex(target, wrongPrior(), { ...fast, check: true });
+    const refined = await borex(target, wrongPrior(), { ...fast, check: 1 });
     expect(refined.check!.kept).toBe('refined');
     expect(refined.check!.refined).toBeLessThan(refined.check!.prior);
     const plain = await borex(target, wrongPrior(), { ...fast, iterations: 13 });
     expect(refined.map).toEqual(plain.map); // the same 13 observations: the check adds nothing to the map it keeps
     // The exact prior: no square aggregate deletes the region as soon as the exact mask does.
     const exactPrior = exact();
-    const kept = await borex(target, exactPrior, { ...fast, check: true });
+    const kept = await borex(target, exactPrior, { ...fast, check: 1 });
     expect(kept.check!.kept).toBe('prior');
     expect(kept.map).toEqual(exactPrior);
   });
 
   it('refuses what it cannot check, before any model call', async () => {
-    expect(() => validateBorexParams({ ...fast, iterations: 7, check: true })).toThrow(/needs more than 7 iterations, got 7/);
-    expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: true })).toThrow(/needs more than 14 iterations/);
-    expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: true })).toThrow(/square masks only/);
+    expect(() => validateBorexParams({ ...fast, iterations: 7, check: 1 })).toThrow(/needs more than 7 iterations, got 7/);
+    expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 1 })).toThrow(/needs more than 14 iterations/);
+    expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 1 })).toThrow(/square masks only/);
+    expect(() => validateBorexParams({ ...fast, check: 1.5 })).toThrow(/prior share must be in \(0, 1\], got 1.5/);
     const model = new RegionClassifier(H, W, REGION);
-    await expect(borex(whiteTarget(model), null, { ...fast, check: true })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
+    await expect(borex(whiteTarget(model), null, { ...fast, check: 1 })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
     const clip = new TubeClassifier(4, 16, 16, { frames: [0, 4], rows: [4, 12], cols: [4, 12] });
-    await expect(borex(whiteClipTarget(clip), new Float32Array(4 * 16 * 16), { ...fast, check: true })).rejects.toThrow(/images only, not for clips/);
+    await expect(borex(whiteClipTarget(clip), new Float32Array(4 * 16 * 16), { ...fast, check: 1 })).rejects.toThrow(/images only, not for clips/);
     expect(model.calls + clip.calls).toBe(0);
   });
 
-  it('is the batch modifier +check, in the normal order, on the config', () => {
+  it('is the batch modifier +check (the head) or +check-prior, in the normal order, on the config', () => {
     expect(parseMethodId('borex:rise+check+learned+pa').id).toBe('borex:rise+learned+pa+check');
+    expect(() => parseMethodId('borex:rise+check+check-prior')).toThrow(/two different deletion checks/);
+    expect(resolveMethods('borex:rise+check-prior', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 1 });
     expect(parseMethodId('borex:rise+q4+check').id).toBe('borex:rise+check+q4');
     const [prior, m] = resolveMethods('borex:rise+learned+pa+check', { preset: 'paper', seed: 0 });
     expect(prior.id).toBe('rise');
-    expect(m.config.borex).toMatchObject({ check: true, priorWeight: 'learned', composition: 'prior-after', iterations: 50 });
+    expect(m.config.borex).toMatchObject({ check: 1 / 16, priorWeight: 'learned', composition: 'prior-after', iterations: 50 });
   });
 });
