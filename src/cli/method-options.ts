@@ -6,6 +6,7 @@
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
+import { CHECK_HEAD } from '../engine/methods/borex-check.ts';
 import { PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../shared/requests.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
@@ -22,6 +23,12 @@ export function compositionOption(value: string | undefined): string | undefined
     throw usageError(`--composition: ${(err as Error).message}`);
   }
   return value;
+}
+
+/** --deletion-check head|prior|off: the prior's share heading the check's alternative (BorexParams.check). */
+export function deletionCheckOption(value: string | undefined): number | undefined {
+  const choice = choiceOption(value, 'deletion-check', ['head', 'prior', 'off'] as const);
+  return choice === undefined ? undefined : { head: CHECK_HEAD, prior: 1, off: 0 }[choice];
 }
 
 export const METHOD_OPTIONS = {
@@ -44,6 +51,7 @@ export const METHOD_OPTIONS = {
   aspects: { type: 'string' },
   'q-batch': { type: 'string' },
   composition: { type: 'string' },
+  'deletion-check': { type: 'string' },
   'input-size': { type: 'string' },
   resize: { type: 'string' },
   mean: { type: 'string' },
@@ -86,6 +94,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           ...shapeOptions(str(o, 'shapes'), str(o, 'aspects')),
           qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
           composition: compositionOption(str(o, 'composition')),
+          check: deletionCheckOption(str(o, 'deletion-check')),
         }
       : undefined,
   });

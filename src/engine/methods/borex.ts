@@ -96,8 +96,8 @@ export interface BorexParams {
    * pixels of the final map and of an alternative, the prior's top `check` share followed by the
    * map's order (batch `+check`: CHECK_HEAD = 1/16; `+check-prior`: 1, the prior itself), and the
    * alternative is returned where its deletion is lower. The GP gets fewer observations so the
-   * model calls stay what `iterations` gives (checkIterations). Images with a prior only. Absent
-   * from configs that do not set it.
+   * model calls stay what `iterations` gives (checkIterations). 0 turns it off. Images with a
+   * prior only. Absent from configs that do not set it.
    */
   check?: number;
   seed: number;
@@ -207,7 +207,7 @@ export async function borex(
   if (params.composition !== undefined && params.composition !== 'coverage') {
     if (target.dims.length !== 3) throw usageError(`BOREx: the composition ${params.composition} is implemented for images only, not for clips`);
   }
-  if (params.check !== undefined) {
+  if (params.check) {
     if (target.dims.length !== 3) throw usageError('BOREx: the deletion check is implemented for images only, not for clips');
     if (!prior) throw usageError('BOREx: the deletion check compares the refinement with its prior, and this run has none');
   }
@@ -348,7 +348,7 @@ export async function borex(
 
   let map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
   let check: DeletionCheck | undefined;
-  if (params.check !== undefined && prior) {
+  if (params.check && prior) {
     throwIfCancelled(control.signal);
     ({ map, outcome: check } = await deletionCheck(target, map, prior, params.check));
   }
@@ -684,7 +684,7 @@ function indexOfMin(values: number[]): number {
  * 1 + iterations calls).
  */
 export function checkIterations(p: Pick<BorexParams, 'check' | 'flip'>): number {
-  return p.check !== undefined ? (p.flip ? CHECK_IMAGES / 2 : CHECK_IMAGES) : 0;
+  return p.check ? (p.flip ? CHECK_IMAGES / 2 : CHECK_IMAGES) : 0;
 }
 
 /** Refuses parameters BOREx cannot run, whatever the input: also called before any work (batch ids, the app's requests). */
@@ -699,9 +699,9 @@ export function validateBorexParams(p: Omit<BorexParams, 'seed'>): void {
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (p.shapes !== undefined && !(SHAPE_CHOICES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPE_CHOICES.join(' or ')}, got ${p.shapes}`);
-  if (p.check !== undefined && !(p.check > 0 && p.check <= 1)) throw bad(`the deletion check's prior share must be in (0, 1], got ${p.check}`);
-  if (p.check !== undefined && !(p.iterations > checkIterations(p))) throw bad(`the deletion check takes ${checkIterations(p)} of the iterations' model images; it needs more than ${checkIterations(p)} iterations, got ${p.iterations}`);
-  if (p.check !== undefined && p.shapes === 'rects') throw bad('the deletion check is implemented for square masks only, not for rectangles');
+  if (p.check !== undefined && !(p.check >= 0 && p.check <= 1)) throw bad(`the deletion check's prior share must be in (0, 1] (0: no check), got ${p.check}`);
+  if (p.check && !(p.iterations > checkIterations(p))) throw bad(`the deletion check takes ${checkIterations(p)} of the iterations' model images; it needs more than ${checkIterations(p)} iterations, got ${p.iterations}`);
+  if (p.check && p.shapes === 'rects') throw bad('the deletion check is implemented for square masks only, not for rectangles');
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (p.composition !== undefined) {
     try {
