@@ -6,8 +6,8 @@
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
-import { CHECK_HEAD } from '../engine/methods/borex-check.ts';
-import { PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../shared/requests.ts';
+import { checkShare } from '../engine/methods/borex-check.ts';
+import { DELETION_CHECK_CHOICES, PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../shared/requests.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
 import type { ModelSpec } from '../engine/model/spec.ts';
@@ -26,9 +26,9 @@ export function compositionOption(value: string | undefined): string | undefined
 }
 
 /** --deletion-check head|prior|off: the prior's share heading the check's alternative (BorexParams.check). */
-export function deletionCheckOption(value: string | undefined): number | undefined {
-  const choice = choiceOption(value, 'deletion-check', ['head', 'prior', 'off'] as const);
-  return choice === undefined ? undefined : { head: CHECK_HEAD, prior: 1, off: 0 }[choice];
+function deletionCheckOption(value: string | undefined): number | undefined {
+  const choice = choiceOption(value, 'deletion-check', DELETION_CHECK_CHOICES);
+  return choice === undefined ? undefined : checkShare(choice);
 }
 
 export const METHOD_OPTIONS = {

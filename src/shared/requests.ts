@@ -47,6 +47,12 @@ export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
  * parser (methods/borex-aggregate.ts parseComposition reads this list),
  * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
  */
+/**
+ * BOREx's deletion check (BorexParams.check): its alternative is the prior's top 1/16 heading the
+ * refined map (head), or the prior itself (prior); off: no check (the paper's).
+ */
+export const DELETION_CHECK_CHOICES = ['head', 'prior', 'off'] as const;
+export type DeletionCheckChoice = (typeof DELETION_CHECK_CHOICES)[number];
 export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;
 /**
  * What this product's BOREx does on photos beyond the public code (docs/results/borex-seeds.md,
@@ -103,6 +109,7 @@ const advancedFields = obj({
   qBatch: optional(int(1, 64)),
   shapes: optional(oneOf(SHAPE_CHOICES)),
   aspects: optional(arr(num({ min: ASPECT_BOUNDS.min, max: ASPECT_BOUNDS.max }), { min: 1, max: ASPECT_BOUNDS.count })),
+  deletionCheck: optional(oneOf(DELETION_CHECK_CHOICES)),
 });
 export type AdvancedOptions = ReturnType<typeof advancedFields>;
 
@@ -116,7 +123,7 @@ export const advancedOptions: Schema<AdvancedOptions> = (v, p) => {
 };
 
 /** The advanced options a photo's BOREx/BO takes that a clip's (BOREx-3D in the app) does not. */
-export const PHOTO_ONLY_OPTIONS = ['priorWeight', 'composition', 'qBatch', 'shapes', 'aspects'] as const;
+export const PHOTO_ONLY_OPTIONS = ['priorWeight', 'composition', 'qBatch', 'shapes', 'aspects', 'deletionCheck'] as const;
 
 /** A clip's advanced options: the photo-only ones are refused by name rather than ignored. */
 const clipAdvancedOptions: Schema<AdvancedOptions> = (v, p) => {

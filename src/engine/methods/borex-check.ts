@@ -1,3 +1,4 @@
+import type { DeletionCheckChoice } from '../../shared/requests.ts';
 import type { DeletionCheck } from '../../shared/results.ts';
 import { deletionScores } from '../metrics/insertion-deletion.ts';
 import { rank01 } from './borex-aggregate.ts';
@@ -31,6 +32,11 @@ export const CHECK_FRACTIONS: readonly number[] = [1 / 128, 1 / 64, 1 / 32, 1 / 
 
 /** The prior's share that heads the alternative map (BorexParams.check's default). */
 export const CHECK_HEAD = 1 / 16;
+
+/** A named choice (CLI --deletion-check, the app's request) as BorexParams.check: head 1/16, prior 1, off 0. */
+export function checkShare(choice: DeletionCheckChoice): number {
+  return { head: CHECK_HEAD, prior: 1, off: 0 }[choice];
+}
 
 /** Model images the check classifies: each fraction for each of the two maps, in one call. */
 export const CHECK_IMAGES = 2 * CHECK_FRACTIONS.length;

@@ -122,7 +122,7 @@ describe('BOREx with the deletion check', () => {
     expect(() => validateBorexParams({ ...fast, iterations: 7, check: 1 })).toThrow(/needs more than 7 iterations, got 7/);
     expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 1 })).toThrow(/needs more than 14 iterations/);
     expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 1 })).toThrow(/square masks only/);
-    expect(() => validateBorexParams({ ...fast, check: 1.5 })).toThrow(/prior share must be in \(0, 1\], got 1.5/);
+    expect(() => validateBorexParams({ ...fast, check: 1.5 })).toThrow(/prior share must be in \(0, 1\] \(0: no check\), got 1.5/);
     const model = new RegionClassifier(H, W, REGION);
     await expect(borex(whiteTarget(model), null, { ...fast, check: 1 })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
     const clip = new TubeClassifier(4, 16, 16, { frames: [0, 4], rows: [4, 12], cols: [4, 12] });

@@ -23,6 +23,9 @@ describe('the BOREx section as API options', () => {
     expect(borexOptions(choices({ shapes: 'rects', aspects: '0.5, 2' }), 'borex')).toEqual({ options: { shapes: 'rects', aspects: [0.5, 2] }, problems: [] });
     // The paper's choices away from a default that is not theirs: sent, by name.
     expect(borexOptions(choices({ priorWeight: 'fixed', composition: 'coverage' }), 'borex')).toEqual({ options: { priorWeight: 'fixed', composition: 'coverage' }, problems: [] });
+    expect(borexOptions(choices({ deletionCheck: 'head' }), 'borex')).toEqual({ options: { deletionCheck: 'head' }, problems: [] });
+    // BO has no prior to check against.
+    expect(borexOptions(choices({ deletionCheck: 'prior' }), 'bo')).toEqual({ options: {}, problems: [] });
   });
 
   it('says what the default (nothing sent) is: learned β and the prior after, except with the paper preset, no prior or rectangles', () => {
@@ -54,6 +57,7 @@ describe('the BOREx section as API options', () => {
   it('a history run’s options set the controls again; none sets the defaults', () => {
     expect(borexChoicesFrom({ priorWeight: 'learned', composition: 'prior-after', qBatch: 4 })).toEqual(choices({ priorWeight: 'learned', composition: 'prior-after', qBatch: '4' }));
     expect(borexChoicesFrom({ shapes: 'rects', aspects: [0.5, 2] })).toEqual(choices({ shapes: 'rects', aspects: '0.5,2' }));
+    expect(borexChoicesFrom({ deletionCheck: 'prior' })).toEqual(choices({ deletionCheck: 'prior' }));
     expect(borexChoicesFrom(undefined)).toEqual(defaultBorexChoices());
   });
 });
@@ -63,6 +67,9 @@ describe('the run history names the options', () => {
   it('in words, after the method', () => {
     expect(borexOptionsText({ priorWeight: 'learned', composition: 'prior-after', qBatch: 4, shapes: 'rects', aspects: [0.5, 2] })).toBe('learned prior weight, add the prior after the aggregate, 4 masks per GP round, rectangles (aspects 0.5, 2)');
     expect(borexOptionsText({ seed: 3 })).toBeUndefined();
+    expect(borexOptionsText({ deletionCheck: 'head' })).toBe('deletion check (the prior’s head)');
+    expect(borexOptionsText({ deletionCheck: 'prior', qBatch: 2 })).toBe('2 masks per GP round, deletion check (the prior)');
+    expect(borexOptionsText({ deletionCheck: 'off' })).toBeUndefined();
     expect(borexOptionsText({ priorWeight: 'fixed', composition: 'coverage' })).toBe('fixed prior weight, add the prior before the aggregate (the paper’s)');
     expect(describeRun({ ...made, borex: { priorWeight: 'learned', shapes: 'rects' } })).toBe('BOREx from a RISE prior · learned prior weight, rectangles · class 248 Eskimo dog · default preset · mobilenetv2-12-int8');
     expect(describeRun(made)).toBe('BOREx from a RISE prior · class 248 Eskimo dog · default preset · mobilenetv2-12-int8');

@@ -20,7 +20,7 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     const before = methodConfig({ method: 'borex', preset: 'default', seed: 0, rise: {}, prior: 'rise', borex: { iterations: 8 } });
     const config = engineRequest('a.jpg', { ...base, advanced: { iterations: 8 } }).config;
     expect(config).toEqual(before);
-    for (const k of ['qBatch', 'shapes', 'aspects']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
+    for (const k of ['qBatch', 'shapes', 'aspects', 'check']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
     // A photo's BOREx outside the paper preset: the learned weight and the prior after the aggregate.
     expect(config.borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after' });
     const paper = engineRequest('a.jpg', { ...base, preset: 'paper' }).config.borex!;
@@ -35,6 +35,10 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     // Rectangles keep the aggregate as it is (prior-after is defined for squares).
     expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined });
     expect(Object.hasOwn(r, 'composition')).toBe(false);
+    // The deletion check by name, as the engine's share of the prior (borex-check.ts checkShare).
+    for (const [choice, share] of [['head', 1 / 16], ['prior', 1], ['off', 0]] as const) {
+      expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: share });
+    }
   });
 
   it('rects without aspects get the engine’s default aspects (1/2, 1, 2), as the CLI', () => {

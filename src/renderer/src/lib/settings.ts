@@ -1,4 +1,4 @@
-import { advancedOptions as advancedSchema, COMPOSITION_NAMES, photoBorexDefaults, type AdvancedOptions, type MethodChoice, type PresetChoice, type PriorChoice, type PriorWeightChoice, type ShapeChoice } from '../../../shared/api.ts';
+import { advancedOptions as advancedSchema, COMPOSITION_NAMES, photoBorexDefaults, type AdvancedOptions, type DeletionCheckChoice, type MethodChoice, type PresetChoice, type PriorChoice, type PriorWeightChoice, type ShapeChoice } from '../../../shared/api.ts';
 
 /** The run settings the explain view edits; advanced fields are text ('' = the preset's value). */
 export interface RunSettings {
@@ -23,9 +23,10 @@ export interface BorexChoices {
   shapes: ShapeChoice;
   /** Rectangles' height/width ratios, comma-separated ('' = 1/2, 1, 2). */
   aspects: string;
+  deletionCheck: DeletionCheckChoice | '';
 }
 
-export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: '', composition: '', qBatch: '', shapes: 'squares', aspects: '' });
+export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: '', composition: '', qBatch: '', shapes: 'squares', aspects: '', deletionCheck: '' });
 
 /** What '' (nothing sent) means for the prior's weight and the final map, in words (the engine's rule, photoBorexDefaults). */
 export function presetBorexWords(s: Pick<RunSettings, 'preset' | 'prior' | 'borex'>): { priorWeight: string; composition: string } {
@@ -44,6 +45,13 @@ export const COMPOSITION_LABELS: Record<CompositionName, string> = {
   tiebreak: 'order the top 5 % of the map by the prior',
 };
 
+/** Each deletion check in plain words (borex-check.ts). */
+export const DELETION_CHECK_LABELS: Record<DeletionCheckChoice, string> = {
+  head: 'keep the prior’s top 1/16 first where it deletes better',
+  prior: 'keep the prior where it deletes better',
+  off: 'none (the paper’s)',
+};
+
 /** What each BOREx control does, in one line (its tooltip). */
 export const BOREX_TIPS = {
   priorWeight: 'Learned: the GP trusts the prior by a factor β ≥ 0 fitted to the observations (fixed: the prior as it is, the paper’s); the default learns it, except with the paper preset',
@@ -51,6 +59,7 @@ export const BOREX_TIPS = {
   qBatch: 'How many masks BOREx chooses per GP round (1 to 64); q masks are classified in one model call, the total number of masks stays Iterations',
   shapes: 'Squares (the paper’s) or rectangles of the same areas with height/width ratios 1/2, 1 and 2',
   aspects: 'The rectangles’ height/width ratios, separated by commas (default 0.5, 1, 2)',
+  deletionCheck: 'The last 14 model images of the budget delete the top pixels of the refined map and of an alternative (the prior’s top 1/16 first, or the prior itself); the alternative is kept where the class falls sooner. Squares only',
 } as const;
 
 /** The BOREx controls' names (their labels in SettingsPanel), for problems and summaries. */
@@ -142,6 +151,7 @@ export function borexOptions(b: BorexChoices, method: MethodChoice): { options: 
   // BO refines no prior (i0 = 0): the prior's weight and composition are BOREx's controls only.
   if (method === 'borex' && b.priorWeight) options.priorWeight = b.priorWeight;
   if (method === 'borex' && b.composition) options.composition = b.composition;
+  if (method === 'borex' && b.deletionCheck) options.deletionCheck = b.deletionCheck;
   if (b.shapes !== 'squares') options.shapes = b.shapes;
   const q = b.qBatch.trim();
   if (q) {
@@ -177,6 +187,7 @@ export function borexOptionsText(a: AdvancedOptions | undefined): string | undef
   if (a.composition !== undefined) words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
   if (a.qBatch !== undefined && a.qBatch > 1) words.push(`${a.qBatch} masks per GP round`);
   if (a.shapes === 'rects') words.push(`rectangles${a.aspects ? ` (aspects ${a.aspects.join(', ')})` : ''}`);
+  if (a.deletionCheck && a.deletionCheck !== 'off') words.push(`deletion check (${a.deletionCheck === 'head' ? 'the prior’s head' : 'the prior'})`);
   return words.length ? words.join(', ') : undefined;
 }
 
@@ -189,5 +200,6 @@ export function borexChoicesFrom(a: AdvancedOptions | undefined): BorexChoices {
     qBatch: a?.qBatch === undefined ? '' : String(a.qBatch),
     shapes: a?.shapes ?? d.shapes,
     aspects: a?.aspects ? a.aspects.join(',') : '',
+    deletionCheck: a?.deletionCheck ?? d.deletionCheck,
   };
 }
