@@ -100,13 +100,14 @@ describe('rectangles are drawn as rectangles', () => {
 });
 
 describe('Batch: BOREx ids with modifiers', () => {
-  const none: BorexModifiers = { prior: 'rise', learned: false, priorAfter: false, rects: false, q: '' };
+  const none: BorexModifiers = { prior: 'rise', learned: false, priorAfter: false, rects: false, check: false, q: '' };
   it('are built in the engine’s normal order, which its parser keeps', () => {
     const cases: [BorexModifiers, string][] = [
       [none, 'borex:rise'],
       [{ ...none, learned: true, priorAfter: true }, 'borex:rise+learned+pa'],
       [{ ...none, prior: 'none', rects: true, learned: true, q: '8' }, 'borex:none+learned+rects+q8'],
       [{ ...none, prior: 'gradcampp', q: '1' }, 'borex:gradcampp'],
+      [{ ...none, learned: true, priorAfter: true, check: true, q: '2' }, 'borex:rise+learned+pa+check+q2'],
     ];
     for (const [m, id] of cases) {
       expect(borexMethodId(m)).toBe(id);

@@ -194,16 +194,18 @@ export interface BorexModifiers {
   /** The prior added after the aggregate (+pa). */
   priorAfter: boolean;
   rects: boolean;
+  /** The deletion check with the prior's head (+check). */
+  check: boolean;
   /** Query points per GP round as typed ('' or 1: none). */
   q: string;
 }
 
 /**
- * The batch method id of those choices, in the engine's normal order (+learned, +rects, +pa, +qN
+ * The batch method id of those choices, in the engine's normal order (+learned, +rects, +pa, +check, +qN
  * last: jobs/batch-methods.ts), so the id is the one the run's results carry. It is only built
  * here; the server checks it with the engine's parser (a +q out of 2–64 is refused in its words).
  */
 export function borexMethodId(m: BorexModifiers): string {
   const q = m.q.trim();
-  return `borex:${m.prior}${m.learned ? '+learned' : ''}${m.rects ? '+rects' : ''}${m.priorAfter ? '+pa' : ''}${q && q !== '1' ? `+q${q}` : ''}`;
+  return `borex:${m.prior}${m.learned ? '+learned' : ''}${m.rects ? '+rects' : ''}${m.priorAfter ? '+pa' : ''}${m.check ? '+check' : ''}${q && q !== '1' ? `+q${q}` : ''}`;
 }
