@@ -26,7 +26,7 @@ interface Result {
   config: { borex: Record<string, unknown> };
   metrics: { insertion: number; deletion: number };
   prior: { metrics: { insertion: number; deletion: number } };
-  borex: { samples: { halfSize: number; halfHeight: number; halfWidth: number; aspect: number }[]; priorWeight: number };
+  borex: { samples: { halfSize: number; halfHeight: number; halfWidth: number; aspect: number }[]; priorWeight: number; modelCalls: number; check?: { kept: 'refined' | 'prior'; refined: number; prior: number } };
 }
 
 describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chromium against borex serve', () => {
@@ -129,6 +129,30 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     expect(await page.getByTestId('history-entry').first().textContent()).toContain('BOREx from a RISE prior · learned prior weight, rectangles · class');
   }, 420_000);
 
+  it('runs the deletion check: 14 of the budget’s images, its outcome by the caption and in the history', async () => {
+    const check = ev().getByLabel('Deletion check');
+    // With rectangles (left so by the test before) the check is locked: the engine refuses the two together.
+    expect(await check.isDisabled()).toBe(true);
+    await ev().getByLabel('Mask shape').selectOption('squares');
+    expect((await ev().locator('label:has([data-testid=deletion-check])').getAttribute('title'))?.length).toBeGreaterThan(20);
+    expect(await check.locator('option:checked').textContent()).toBe('default: none');
+    await check.selectOption('head');
+    await ev().getByTestId('iterations').fill('10');
+    await page.getByTestId('run').click();
+    await page.waitForSelector('[data-testid=explain-view][data-job-state=done] [data-testid=results]', { timeout: 300_000 });
+    expect(problems).toEqual([]);
+    const jobId = await ev().getAttribute('data-job-id');
+    const result = (await (await fetch(`${app.served.origin}/api/jobs/${jobId}/files/result.json?token=${app.served.token}`)).json()) as Result;
+    expect(result.config.borex).toMatchObject({ check: 1 / 16, iterations: 10 });
+    // 10 iterations' 20 images: 3 observations (6 images) and the check's 14.
+    expect(result.borex.samples).toHaveLength(3);
+    expect(result.borex.modelCalls).toBe(20);
+    const kept = result.borex.check!.kept;
+    expect(kept === 'prior' ? result.borex.check!.prior < result.borex.check!.refined : result.borex.check!.refined <= result.borex.check!.prior).toBe(true);
+    expect(await page.getByTestId('panel-refined-note').textContent()).toContain(`deletion check: the ${kept === 'prior' ? 'prior' : 'refinement'} deleted better, kept`);
+    expect(await page.getByTestId('history-entry').first().textContent()).toContain('deletion check (the prior’s head)');
+  }, 420_000);
+
   it('Batch: BOREx ids with modifiers are added, checked by the engine’s grammar and run under their own ids', async () => {
     await page.getByTestId('tab-batch').click();
     const bv = page.getByTestId('batch-view');
@@ -148,6 +172,7 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     await page.getByTestId('batch-mod-rects').check();
     expect(await page.getByTestId('batch-mod-pa').isChecked()).toBe(false);
     expect(await page.getByTestId('batch-mod-pa').isDisabled()).toBe(true);
+    expect(await page.getByTestId('batch-mod-check').isDisabled()).toBe(true);
     await page.getByTestId('batch-mod-learned').uncheck();
     await page.getByTestId('batch-mod-q').fill('');
     await page.getByTestId('batch-mod-add').click();
