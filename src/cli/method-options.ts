@@ -6,7 +6,6 @@
 import { usageError } from '../engine/errors.ts';
 import { MAX_ITERATIONS } from '../shared/requests.ts';
 import { AGGREGATES, parseComposition } from '../engine/methods/borex-aggregate.ts';
-import { checkShare } from '../engine/methods/borex-check.ts';
 import { DELETION_CHECK_CHOICES, PRIOR_WEIGHT_CHOICES, SHAPE_CHOICES } from '../shared/requests.ts';
 import { methodConfig, parseMethod, parsePreset, parsePrior, type MethodConfig } from '../engine/methods/config.ts';
 import type { CurveMetrics } from '../engine/jobs/explain.ts';
@@ -23,12 +22,6 @@ export function compositionOption(value: string | undefined): string | undefined
     throw usageError(`--composition: ${(err as Error).message}`);
   }
   return value;
-}
-
-/** --deletion-check head|prior|off: the prior's share heading the check's alternative (BorexParams.check). */
-function deletionCheckOption(value: string | undefined): number | undefined {
-  const choice = choiceOption(value, 'deletion-check', DELETION_CHECK_CHOICES);
-  return choice === undefined ? undefined : checkShare(choice);
 }
 
 export const METHOD_OPTIONS = {
@@ -94,7 +87,7 @@ export function methodConfigFromOptions(o: Values, { clip = false } = {}): Metho
           ...shapeOptions(str(o, 'shapes'), str(o, 'aspects')),
           qBatch: intOption(str(o, 'q-batch'), 'q-batch', 1, 64),
           composition: compositionOption(str(o, 'composition')),
-          check: deletionCheckOption(str(o, 'deletion-check')),
+          check: choiceOption(str(o, 'deletion-check'), 'deletion-check', DELETION_CHECK_CHOICES),
         }
       : undefined,
   });

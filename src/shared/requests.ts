@@ -49,9 +49,10 @@ export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
  */
 /**
  * BOREx's deletion check (BorexParams.check): its alternative is the prior's top 1/16 heading the
- * refined map (head), or the prior itself (prior); off: no check (the paper's).
+ * refined map (head), the prior itself (prior) or either, the prior by a margin (both); off: no
+ * check (the paper's).
  */
-export const DELETION_CHECK_CHOICES = ['head', 'prior', 'off'] as const;
+export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'off'] as const;
 export type DeletionCheckChoice = (typeof DELETION_CHECK_CHOICES)[number];
 export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;
 /**

@@ -399,12 +399,13 @@ export type JobEvent =
   | ({ type: 'failed'; jobId: string } & ErrorInfo);
 
 /**
- * BOREx's deletion check (engine/methods/borex-check.ts): which map the run returned, the refined
- * one or its prior, and each one's deletion scores weighted over the check's fractions (lower is
- * better: the class falls sooner as the map's top pixels go).
+ * BOREx's deletion check (engine/methods/borex-check.ts): which map the run returned — the refined
+ * one, the prior's head over it, or the prior — and the weighted deletion scores of those it
+ * compared (lower is better: the class falls sooner as the map's top pixels go).
  */
 export interface DeletionCheck {
-  kept: 'refined' | 'prior';
+  kept: 'refined' | 'head' | 'prior';
   refined: number;
-  prior: number;
+  head?: number;
+  prior?: number;
 }

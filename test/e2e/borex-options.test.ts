@@ -26,7 +26,7 @@ interface Result {
   config: { borex: Record<string, unknown> };
   metrics: { insertion: number; deletion: number };
   prior: { metrics: { insertion: number; deletion: number } };
-  borex: { samples: { halfSize: number; halfHeight: number; halfWidth: number; aspect: number }[]; priorWeight: number; modelCalls: number; check?: { kept: 'refined' | 'prior'; refined: number; prior: number } };
+  borex: { samples: { halfSize: number; halfHeight: number; halfWidth: number; aspect: number }[]; priorWeight: number; modelCalls: number; check?: { kept: 'refined' | 'head' | 'prior'; refined: number; head?: number; prior?: number } };
 }
 
 describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chromium against borex serve', () => {
@@ -143,13 +143,13 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     expect(problems).toEqual([]);
     const jobId = await ev().getAttribute('data-job-id');
     const result = (await (await fetch(`${app.served.origin}/api/jobs/${jobId}/files/result.json?token=${app.served.token}`)).json()) as Result;
-    expect(result.config.borex).toMatchObject({ check: 1 / 16, iterations: 10 });
+    expect(result.config.borex).toMatchObject({ check: 'head', iterations: 10 });
     // 10 iterations' 20 images: 3 observations (6 images) and the check's 14.
     expect(result.borex.samples).toHaveLength(3);
     expect(result.borex.modelCalls).toBe(20);
     const kept = result.borex.check!.kept;
-    expect(kept === 'prior' ? result.borex.check!.prior < result.borex.check!.refined : result.borex.check!.refined <= result.borex.check!.prior).toBe(true);
-    expect(await page.getByTestId('panel-refined-note').textContent()).toContain(`deletion check: the ${kept === 'prior' ? 'prior' : 'refinement'} deleted better, kept`);
+    expect(kept === 'head' ? result.borex.check!.head! < result.borex.check!.refined : result.borex.check!.refined <= result.borex.check!.head!).toBe(true);
+    expect(await page.getByTestId('panel-refined-note').textContent()).toContain(`deletion check: ${kept === 'head' ? 'the prior’s top 1/16 first' : 'the refinement'} deleted best, kept`);
     expect(await page.getByTestId('history-entry').first().textContent()).toContain('deletion check (the prior’s head)');
   }, 420_000);
 

@@ -14,8 +14,9 @@
  *            pa           the prior added after the aggregate: coverage(μ) + w·i0 (composition prior-after)
  *            no-pa        the aggregate as it is, the paper's (composition coverage)
  *            check        the deletion check: the prior's top 1/16 heads the map where deleting it
- *                         hurts the class more (check CHECK_HEAD; 14 images of the same budget)
- *            check-prior  the same with the prior itself as the alternative (check 1)
+ *                         hurts the class more (check head; 14 images of the same budget)
+ *            check-prior  the same with the prior itself as the alternative (check prior)
+ *            check-both   the head, or the prior by a margin (check both; 17 images)
  *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
  *
@@ -35,13 +36,12 @@
 import { usageError } from '../errors.ts';
 import { methodConfig, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/config.ts';
 import type { BorexParams } from '../methods/borex.ts';
-import { CHECK_HEAD } from '../methods/borex-check.ts';
 import type { RiseParams } from '../methods/rise.ts';
 
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior', 'check-both'] as const;
 /** Map methods that use no random numbers: one map serves every seed of a run. */
 export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
@@ -89,7 +89,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const all = m[2] ? m[2].slice(1).split('+') : [];
@@ -102,7 +102,7 @@ export function parseMethodId(raw: string): ParsedId {
     if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
-  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions'], ['check', 'check-prior', 'deletion checks']] as const) {
+  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions'], ['check', 'check-prior', 'deletion checks'], ['check', 'check-both', 'deletion checks'], ['check-prior', 'check-both', 'deletion checks']] as const) {
     if (mods.includes(a) && mods.includes(b)) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
   }
   const modifiers = MODIFIERS.filter((x) => mods.includes(x));
@@ -121,8 +121,9 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('pa')) overrides.composition = 'prior-after';
   if (p.modifiers.includes('no-pa')) overrides.composition = 'coverage';
   if (p.modifiers.includes('rects')) overrides.shapes = 'rects';
-  if (p.modifiers.includes('check')) overrides.check = CHECK_HEAD;
-  if (p.modifiers.includes('check-prior')) overrides.check = 1;
+  if (p.modifiers.includes('check')) overrides.check = 'head';
+  if (p.modifiers.includes('check-prior')) overrides.check = 'prior';
+  if (p.modifiers.includes('check-both')) overrides.check = 'both';
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }

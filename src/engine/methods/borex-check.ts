@@ -30,16 +30,22 @@ import type { ExplainTarget } from './target.ts';
  */
 export const CHECK_FRACTIONS: readonly number[] = [1 / 128, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2];
 
-/** The prior's share that heads the alternative map (BorexParams.check's default). */
+/** The prior's share that heads the `head` alternative. */
 export const CHECK_HEAD = 1 / 16;
 
-/** A named choice (CLI --deletion-check, the app's request) as BorexParams.check: head 1/16, prior 1, off 0. */
-export function checkShare(choice: DeletionCheckChoice): number {
-  return { head: CHECK_HEAD, prior: 1, off: 0 }[choice];
-}
+/**
+ * `both`: the prior replaces the better of the refined map and the head only where its score is
+ * lower than theirs by this share (the prior costs insertion and F on photos where the head
+ * deletes as well: docs/results/borex-seeds.md, "the deletion check").
+ */
+export const CHECK_PRIOR_MARGIN = 0.2;
 
-/** Model images the check classifies: each fraction for each of the two maps, in one call. */
-export const CHECK_IMAGES = 2 * CHECK_FRACTIONS.length;
+/** Model images each check classifies: R and its alternative at every fraction; `both` adds the head's fractions past CHECK_HEAD. */
+export function checkImages(choice: DeletionCheckChoice): number {
+  const K = CHECK_FRACTIONS.length;
+  if (choice === 'off') return 0;
+  return choice === 'both' ? 2 * K + CHECK_FRACTIONS.filter((f) => f > CHECK_HEAD).length : 2 * K;
+}
 
 /** Trapezoid weights of CHECK_FRACTIONS over [0, 1]: w_k = (f_{k+1} − f_{k−1}) / 2, f_{−1} = 0, f_K = 1. */
 export function checkWeights(fractions: readonly number[] = CHECK_FRACTIONS): Float64Array {
@@ -60,23 +66,40 @@ export function priorHead(map: Float32Array, prior: Float32Array, share: number)
   return Float32Array.from(r, (v, i) => (p[i] > cut ? 1 + p[i] : v));
 }
 
-/**
- * Scores the refined map and the alternative (the prior's head of `share`, or the prior itself
- * at share 1) with one model call, and keeps the refined map unless the alternative's deletion is
- * strictly lower.
- */
-export async function deletionCheck(target: ExplainTarget, refined: Float32Array, prior: Float32Array, share = CHECK_HEAD): Promise<{ map: Float32Array; outcome: DeletionCheck }> {
-  if (!(share > 0 && share <= 1)) throw new Error(`deletionCheck: the prior's share must be in (0, 1], got ${share}`);
-  const alternative = share === 1 ? Float32Array.from(prior) : priorHead(refined, prior, share);
-  const scores = await deletionScores(target, [refined, alternative], CHECK_FRACTIONS);
+/** Σ_k w_k · scores[offset + k] over the check's fractions. */
+function weighted(scores: ArrayLike<number>, offset: number): number {
   const w = checkWeights();
+  let sum = 0;
+  for (let k = 0; k < w.length; k++) sum += w[k] * scores[offset + k];
+  return sum;
+}
+
+/**
+ * Scores the refined map R and the alternatives of `choice` (head: the prior's head over R; prior:
+ * the prior itself; both: the two) and returns the one kept:
+ * - head, prior: the alternative where its weighted deletion is strictly lower than R's, else R;
+ * - both: the lower of R and the head (R on ties), replaced by the prior where the prior's is
+ *   lower than that by more than CHECK_PRIOR_MARGIN of it.
+ * The head's images up to CHECK_HEAD are the prior's own (the same pixels go first), so `both`
+ * classifies R and the prior at every fraction and the head at the fractions past CHECK_HEAD.
+ */
+export async function deletionCheck(target: ExplainTarget, refined: Float32Array, prior: Float32Array, choice: Exclude<DeletionCheckChoice, 'off'> = 'head'): Promise<{ map: Float32Array; outcome: DeletionCheck }> {
   const K = CHECK_FRACTIONS.length;
-  let r = 0;
-  let p = 0;
-  for (let k = 0; k < K; k++) {
-    r += w[k] * scores[k];
-    p += w[k] * scores[K + k];
+  const head = choice === 'prior' ? undefined : priorHead(refined, prior, CHECK_HEAD);
+  if (choice === 'head') {
+    const scores = await deletionScores(target, [refined, head!], CHECK_FRACTIONS);
+    const [r, h] = [weighted(scores, 0), weighted(scores, K)];
+    return h < r ? { map: head!, outcome: { kept: 'head', refined: r, head: h } } : { map: refined, outcome: { kept: 'refined', refined: r, head: h } };
   }
-  const kept = p < r ? 'prior' : 'refined';
-  return { map: kept === 'prior' ? alternative : refined, outcome: { kept, refined: r, prior: p } };
+  const late = CHECK_FRACTIONS.filter((f) => f > CHECK_HEAD);
+  const scores = await deletionScores(target, [refined, prior], CHECK_FRACTIONS, choice === 'both' ? { map: head!, fractions: late } : undefined);
+  const [r, p] = [weighted(scores, 0), weighted(scores, K)];
+  if (choice === 'prior') return p < r ? { map: Float32Array.from(prior), outcome: { kept: 'prior', refined: r, prior: p } } : { map: refined, outcome: { kept: 'refined', refined: r, prior: p } };
+  // The head's scores: the prior's up to CHECK_HEAD, then its own.
+  const headScores = [...Array.from(scores.subarray(K, K + K - late.length)), ...Array.from(scores.subarray(2 * K))];
+  const h = weighted(headScores, 0);
+  const best = h < r ? { map: head!, kept: 'head' as const, score: h } : { map: refined, kept: 'refined' as const, score: r };
+  const outcome = { refined: r, head: h, prior: p };
+  if (p < (1 - CHECK_PRIOR_MARGIN) * best.score) return { map: Float32Array.from(prior), outcome: { kept: 'prior', ...outcome } };
+  return { map: best.map, outcome: { kept: best.kept, ...outcome } };
 }

@@ -1,11 +1,11 @@
-import { SHAPE_CHOICES, type PriorWeightChoice } from '../../shared/requests.ts';
+import { DELETION_CHECK_CHOICES, SHAPE_CHOICES, type DeletionCheckChoice, type PriorWeightChoice } from '../../shared/requests.ts';
 import { throwIfCancelled, usageError } from '../errors.ts';
 import { acquisitionArgmax, type AcquisitionKind } from '../gp/acquisition.ts';
 import { addFantasy } from '../gp/q-batch.ts';
 import { candidatePrior, clipCandidatePrior, clipDurations, priorFrame, type ImageCandidates } from './borex-candidates.ts';
 import { BorexCache } from './borex-cache.ts';
 import type { DeletionCheck } from '../../shared/results.ts';
-import { CHECK_IMAGES, deletionCheck } from './borex-check.ts';
+import { checkImages, deletionCheck } from './borex-check.ts';
 import { fitLengthScale } from '../gp/fit.ts';
 import { fitLengthScaleAndPriorWeight, type PriorMean } from '../gp/prior-weight.ts';
 import { GaussianProcess } from '../gp/gaussian-process.ts';
@@ -92,14 +92,15 @@ export interface BorexParams {
    */
   composition?: string;
   /**
-   * The deletion check (borex-check.ts): the run's last CHECK_IMAGES model images delete the top
-   * pixels of the final map and of an alternative, the prior's top `check` share followed by the
-   * map's order (batch `+check`: CHECK_HEAD = 1/16; `+check-prior`: 1, the prior itself), and the
-   * alternative is returned where its deletion is lower. The GP gets fewer observations so the
-   * model calls stay what `iterations` gives (checkIterations). 0 turns it off. Images with a
-   * prior only. Absent from configs that do not set it.
+   * The deletion check (borex-check.ts): the run's last model images (checkImages) delete the top
+   * pixels of the final map and of alternatives — `head` (batch `+check`): the prior's top 1/16
+   * followed by the map's order; `prior` (`+check-prior`): the prior itself; `both`
+   * (`+check-both`): the two, the prior by a margin — and return the one whose deletion is lowest.
+   * The GP gets fewer observations so the model calls stay what `iterations` gives
+   * (checkIterations). `off` (or absent) is no check. Images with a prior only. Absent from
+   * configs that do not set it.
    */
-  check?: number;
+  check?: DeletionCheckChoice;
   seed: number;
   /** Send a live map with progress every this many iterations (0 = never). */
   previewEvery: number;
@@ -207,7 +208,8 @@ export async function borex(
   if (params.composition !== undefined && params.composition !== 'coverage') {
     if (target.dims.length !== 3) throw usageError(`BOREx: the composition ${params.composition} is implemented for images only, not for clips`);
   }
-  if (params.check) {
+  const checking = params.check !== undefined && params.check !== 'off';
+  if (checking) {
     if (target.dims.length !== 3) throw usageError('BOREx: the deletion check is implemented for images only, not for clips');
     if (!prior) throw usageError('BOREx: the deletion check compares the refinement with its prior, and this run has none');
   }
@@ -348,9 +350,9 @@ export async function borex(
 
   let map = timed(() => geometry.finalMap(gp, learned ? mean : undefined));
   let check: DeletionCheck | undefined;
-  if (params.check && prior) {
+  if (checking && prior) {
     throwIfCancelled(control.signal);
-    ({ map, outcome: check } = await deletionCheck(target, map, prior, params.check));
+    ({ map, outcome: check } = await deletionCheck(target, map, prior, params.check as Exclude<DeletionCheckChoice, 'off'>));
   }
   const out: BorexOutput = { map, ...(check ? { check } : {}), samples, lengthScale: Array.from(gp.lengthScale), gpMs, modelCalls: classifier.calls - callsBefore };
   if (learned) {
@@ -679,12 +681,13 @@ function indexOfMin(values: number[]): number {
 }
 
 /**
- * The GP rounds the deletion check's model images take from the budget: CHECK_IMAGES at two
- * images a round (one without the flip, which also classifies x once: 2·iterations vs
- * 1 + iterations calls).
+ * The GP rounds the deletion check's model images take from the budget: checkImages at two
+ * images a round, rounded up (one without the flip, which also classifies x once: 2·iterations
+ * vs 1 + iterations calls at most).
  */
 export function checkIterations(p: Pick<BorexParams, 'check' | 'flip'>): number {
-  return p.check ? (p.flip ? CHECK_IMAGES / 2 : CHECK_IMAGES) : 0;
+  const images = checkImages(p.check ?? 'off');
+  return p.flip ? Math.ceil(images / 2) : images;
 }
 
 /** Refuses parameters BOREx cannot run, whatever the input: also called before any work (batch ids, the app's requests). */
@@ -699,9 +702,9 @@ export function validateBorexParams(p: Omit<BorexParams, 'seed'>): void {
   if (p.qBatch !== undefined && !(Number.isInteger(p.qBatch) && p.qBatch >= 1 && p.qBatch <= 64)) throw bad(`the q-batch size must be an integer from 1 to 64, got ${p.qBatch}`);
   if (p.priorWeight !== undefined && p.priorWeight !== 'fixed' && p.priorWeight !== 'learned') throw bad(`the prior weight must be fixed or learned, got ${p.priorWeight}`);
   if (p.shapes !== undefined && !(SHAPE_CHOICES as readonly string[]).includes(p.shapes)) throw bad(`the mask shapes must be ${SHAPE_CHOICES.join(' or ')}, got ${p.shapes}`);
-  if (p.check !== undefined && !(p.check >= 0 && p.check <= 1)) throw bad(`the deletion check's prior share must be in (0, 1] (0: no check), got ${p.check}`);
-  if (p.check && !(p.iterations > checkIterations(p))) throw bad(`the deletion check takes ${checkIterations(p)} of the iterations' model images; it needs more than ${checkIterations(p)} iterations, got ${p.iterations}`);
-  if (p.check && p.shapes === 'rects') throw bad('the deletion check is implemented for square masks only, not for rectangles');
+  if (p.check !== undefined && !(DELETION_CHECK_CHOICES as readonly string[]).includes(p.check)) throw bad(`the deletion check must be ${DELETION_CHECK_CHOICES.join(', ')}, got ${p.check}`);
+  if (checkIterations(p) > 0 && !(p.iterations > checkIterations(p))) throw bad(`the deletion check takes ${checkIterations(p)} of the iterations' model images; it needs more than ${checkIterations(p)} iterations, got ${p.iterations}`);
+  if (checkIterations(p) > 0 && p.shapes === 'rects') throw bad('the deletion check is implemented for square masks only, not for rectangles');
   if (!(Number.isInteger(p.candidateStride) && p.candidateStride >= 1)) throw bad('the candidate stride must be a positive integer');
   if (p.composition !== undefined) {
     try {

@@ -100,24 +100,26 @@ async function perturbationCurve(
 
 /**
  * Points of the deletion curve without the curve: for each map and each fraction f, M(x with its
- * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), all in one model call; [map][fraction].
- * (BOREx's deletion check, methods/borex-check.ts.)
+ * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), [map][fraction], then `extra`'s at its own
+ * fractions; all in one model call (BOREx's deletion check, methods/borex-check.ts).
  */
-export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[]): Promise<Float64Array> {
+export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[], extra?: { map: ArrayLike<number>; fractions: readonly number[] }): Promise<Float64Array> {
   const { classifier, label, x, baseline } = target;
   const channels = target.dims[0];
   const plane = elementCount(spatialDims(target.dims));
   const per = channels * plane;
-  const images = new Float32Array(maps.length * fractions.length * per);
+  const jobs = maps.map((map) => ({ map, fractions }));
+  if (extra) jobs.push(extra);
+  const images = new Float32Array(jobs.reduce((n, j) => n + j.fractions.length, 0) * per);
   let n = 0;
-  for (const map of maps) {
-    const order = rankPixels(map);
+  for (const job of jobs) {
+    const order = rankPixels(job.map);
     const canvas = Float32Array.from(x);
     let changed = 0;
     // Fractions in increasing order, so each image adds pixels to the last.
-    for (let k = 0; k < fractions.length; k++) {
-      const f = fractions[k];
-      if (k > 0 && !(f >= fractions[k - 1])) throw new Error(`deletionScores: the fractions must increase, got ${fractions.join(', ')}`);
+    for (let k = 0; k < job.fractions.length; k++) {
+      const f = job.fractions[k];
+      if (k > 0 && !(f >= job.fractions[k - 1])) throw new Error(`deletionScores: the fractions must increase, got ${job.fractions.join(', ')}`);
       const wanted = Math.min(plane, Math.ceil(f * plane));
       for (; changed < wanted; changed++) {
         const p = order[changed];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
-import { CHECK_FRACTIONS, CHECK_HEAD, CHECK_IMAGES, checkWeights, deletionCheck, priorHead } from '../../../src/engine/methods/borex-check.ts';
+import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, priorHead } from '../../../src/engine/methods/borex-check.ts';
 import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
 import { deletionScores } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
@@ -31,7 +31,7 @@ describe('the deletion check', () => {
     expect(w[6]).toBe(3 / 8);
     // Σ (f_{k+1} − f_{k−1}) / 2 telescopes to (1 + f_last − f_first) / 2.
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo((1 + 1 / 2 - 1 / 128) / 2, 15);
-    expect(CHECK_IMAGES).toBe(14);
+    expect([checkImages('head'), checkImages('prior'), checkImages('both'), checkImages('off')]).toEqual([14, 14, 17, 0]);
   });
 
   it('scores each map at each fraction in one model call, exactly', async () => {
@@ -57,86 +57,118 @@ describe('the deletion check', () => {
     expect(CHECK_HEAD).toBe(1 / 16);
   });
 
-  it('keeps the refined map unless the prior deletes the class sooner; ties keep the refinement', async () => {
+  it('prior: keeps the refined map unless the prior deletes the class sooner; ties keep the refinement', async () => {
     const w = checkWeights();
     const expected = CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0);
     const target = whiteTarget(new RegionClassifier(H, W, REGION));
-    const good = await deletionCheck(target, exact(), opposite(), 1);
-    expect(good.outcome.kept).toBe('refined');
+    const good = await deletionCheck(target, exact(), opposite(), 'prior');
+    expect(good.outcome).toMatchObject({ kept: 'refined' });
     expect(good.outcome.refined).toBeCloseTo(expected, 12);
     expect(good.outcome.prior).toBeCloseTo(w.reduce((a, b) => a + b, 0), 12);
+    expect(good.outcome.head).toBeUndefined();
     const prior = exact();
-    const bad = await deletionCheck(target, opposite(), prior, 1);
+    const bad = await deletionCheck(target, opposite(), prior, 'prior');
     expect(bad.outcome.kept).toBe('prior');
     expect(bad.map).toEqual(prior);
     expect(bad.map).not.toBe(prior); // a copy: the caller's prior stays its own
-    const tie = await deletionCheck(target, exact(), exact(), 1);
+    const tie = await deletionCheck(target, exact(), exact(), 'prior');
     expect(tie.outcome.kept).toBe('refined');
   });
 
-  it("by default, against the prior's head over the refinement: the head's deletion is the exact prior's up to 1/16", async () => {
+  it("head (the default): against the prior's top 1/16 heading the refinement, whose deletion is the exact prior's while the region fits in it", async () => {
     const target = whiteTarget(new RegionClassifier(H, W, REGION));
     // The exact prior's top 1/16 (784 pixels) holds the whole region (672), so its head deletes it as the prior does.
     const check = await deletionCheck(target, opposite(), exact());
-    expect(check.outcome.kept).toBe('prior');
+    expect(check.outcome.kept).toBe('head');
     const w = checkWeights();
-    expect(check.outcome.prior).toBeCloseTo(CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0), 12);
+    expect(check.outcome.head).toBeCloseTo(CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(exactScore(f)), 0), 12);
+    expect(check.outcome.prior).toBeUndefined();
     expect(check.map).toEqual(priorHead(opposite(), exact(), CHECK_HEAD));
-    await expect(deletionCheck(target, exact(), exact(), 0)).rejects.toThrow(/share must be in \(0, 1\]/);
+  });
+
+  it('both: the head where it is as good as the prior; the prior where it is better by more than the margin; 17 images', async () => {
+    const model = new RegionClassifier(H, W, REGION);
+    const small = await deletionCheck(whiteTarget(model), opposite(), exact(), 'both');
+    expect(model.calls).toBe(17);
+    // The region fits in the head: head and prior score the same, so the head is kept.
+    expect(small.outcome.kept).toBe('head');
+    expect(small.outcome.head).toBe(small.outcome.prior);
+    expect(small.map).toEqual(priorHead(opposite(), exact(), CHECK_HEAD));
+    // A region of 1/4 of the image (3136 px): the head deletes its first 784 pixels, then the
+    // opposite map's order reaches the region only at 3/4; the prior deletes all of it by 1/4.
+    const BIG: [number, number, number, number] = [28, 28, 84, 84];
+    const inBig = (i: number) => Math.floor(i / W) >= 28 && Math.floor(i / W) < 84 && i % W >= 28 && i % W < 84;
+    const bigExact = Float32Array.from({ length: plane }, (_, i) => (inBig(i) ? 1 : 0));
+    const big = await deletionCheck(whiteTarget(new RegionClassifier(H, W, BIG)), Float32Array.from(bigExact, (v) => 1 - v), bigExact, 'both');
+    const w = checkWeights();
+    const priorScore = (f: number) => 1 - Math.min(Math.ceil(f * plane), 3136) / 3136;
+    const headScore = (f: number) => (f <= CHECK_HEAD ? priorScore(f) : 1 - 784 / 3136);
+    expect(big.outcome.prior).toBeCloseTo(CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(priorScore(f)), 0), 6);
+    expect(big.outcome.head).toBeCloseTo(CHECK_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(headScore(f)), 0), 6);
+    expect(big.outcome.prior!).toBeLessThan(0.8 * big.outcome.head!);
+    expect(big.outcome.kept).toBe('prior');
+    expect(big.map).toEqual(bigExact);
   });
 });
 
 describe('BOREx with the deletion check', () => {
   it('takes its 14 images out of the same budget: 2 per iteration with the flip, 1 + 1 per iteration without', async () => {
     const a = new RegionClassifier(H, W, REGION);
-    const out = await borex(whiteTarget(a), wrongPrior(), { ...fast, check: 1 });
+    const out = await borex(whiteTarget(a), wrongPrior(), { ...fast, check: 'prior' });
     expect(out.samples.length).toBe(20 - 7);
     expect(a.calls).toBe(40);
     expect(out.modelCalls).toBe(40);
     expect(out.check).toBeDefined();
     const b = new RegionClassifier(H, W, REGION);
-    const noFlip = await borex(whiteTarget(b), wrongPrior(), { ...fast, flip: false, check: 1 });
+    const noFlip = await borex(whiteTarget(b), wrongPrior(), { ...fast, flip: false, check: 'prior' });
     expect(noFlip.samples.length).toBe(20 - 14);
     expect(b.calls).toBe(21);
-    expect(checkIterations({ check: 1, flip: true })).toBe(7);
-    expect(checkIterations({ check: 1, flip: false })).toBe(14);
+    // both: 17 images, 9 rounds with the flip (one image of the budget left unused), 17 without.
+    const c = new RegionClassifier(H, W, REGION);
+    const both = await borex(whiteTarget(c), wrongPrior(), { ...fast, check: 'both' });
+    expect(both.samples.length).toBe(11);
+    expect(c.calls).toBe(39);
+    expect([checkIterations({ check: 'head', flip: true }), checkIterations({ check: 'both', flip: true }), checkIterations({ check: 'both', flip: false })]).toEqual([7, 9, 17]);
     expect(checkIterations({ flip: true })).toBe(0);
+    expect(checkIterations({ check: 'off', flip: true })).toBe(0);
   });
 
   it('returns the map it kept: the refinement of a wrong prior, or the exact prior over a worse refinement', async () => {
     // A wrong prior (a blob far from the region): 13 observations find the region; the check keeps them.
     const target = whiteTarget(new RegionClassifier(H, W, REGION));
-    const refined = await borex(target, wrongPrior(), { ...fast, check: 1 });
+    const refined = await borex(target, wrongPrior(), { ...fast, check: 'prior' });
     expect(refined.check!.kept).toBe('refined');
-    expect(refined.check!.refined).toBeLessThan(refined.check!.prior);
+    expect(refined.check!.refined).toBeLessThan(refined.check!.prior!);
     const plain = await borex(target, wrongPrior(), { ...fast, iterations: 13 });
     expect(refined.map).toEqual(plain.map); // the same 13 observations: the check adds nothing to the map it keeps
     // The exact prior: no square aggregate deletes the region as soon as the exact mask does.
     const exactPrior = exact();
-    const kept = await borex(target, exactPrior, { ...fast, check: 1 });
+    const kept = await borex(target, exactPrior, { ...fast, check: 'prior' });
     expect(kept.check!.kept).toBe('prior');
     expect(kept.map).toEqual(exactPrior);
   });
 
   it('refuses what it cannot check, before any model call', async () => {
-    expect(() => validateBorexParams({ ...fast, iterations: 7, check: 1 })).toThrow(/needs more than 7 iterations, got 7/);
-    expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 1 })).toThrow(/needs more than 14 iterations/);
-    expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 1 })).toThrow(/square masks only/);
-    expect(() => validateBorexParams({ ...fast, check: 1.5 })).toThrow(/prior share must be in \(0, 1\] \(0: no check\), got 1.5/);
+    expect(() => validateBorexParams({ ...fast, iterations: 7, check: 'head' })).toThrow(/needs more than 7 iterations, got 7/);
+    expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 'prior' })).toThrow(/needs more than 14 iterations/);
+    expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 'both' })).toThrow(/square masks only/);
+    expect(() => validateBorexParams({ ...fast, check: 'always' as 'head' })).toThrow(/the deletion check must be head, prior, both, off, got always/);
+    expect(() => validateBorexParams({ ...fast, iterations: 7, shapes: 'rects', check: 'off' })).not.toThrow();
     const model = new RegionClassifier(H, W, REGION);
-    await expect(borex(whiteTarget(model), null, { ...fast, check: 1 })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
+    await expect(borex(whiteTarget(model), null, { ...fast, check: 'head' })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
     const clip = new TubeClassifier(4, 16, 16, { frames: [0, 4], rows: [4, 12], cols: [4, 12] });
-    await expect(borex(whiteClipTarget(clip), new Float32Array(4 * 16 * 16), { ...fast, check: 1 })).rejects.toThrow(/images only, not for clips/);
+    await expect(borex(whiteClipTarget(clip), new Float32Array(4 * 16 * 16), { ...fast, check: 'head' })).rejects.toThrow(/images only, not for clips/);
     expect(model.calls + clip.calls).toBe(0);
   });
 
-  it('is the batch modifier +check (the head) or +check-prior, in the normal order, on the config', () => {
+  it('is the batch modifier +check (the head), +check-prior or +check-both, in the normal order, on the config', () => {
     expect(parseMethodId('borex:rise+check+learned+pa').id).toBe('borex:rise+learned+pa+check');
-    expect(() => parseMethodId('borex:rise+check+check-prior')).toThrow(/two different deletion checks/);
-    expect(resolveMethods('borex:rise+check-prior', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 1 });
+    for (const pair of ['check+check-prior', 'check+check-both', 'check-both+check-prior']) expect(() => parseMethodId(`borex:rise+${pair}`)).toThrow(/two different deletion checks/);
+    expect(resolveMethods('borex:rise+check-prior', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'prior' });
+    expect(resolveMethods('borex:rise+check-both', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'both' });
     expect(parseMethodId('borex:rise+q4+check').id).toBe('borex:rise+check+q4');
     const [prior, m] = resolveMethods('borex:rise+learned+pa+check', { preset: 'paper', seed: 0 });
     expect(prior.id).toBe('rise');
-    expect(m.config.borex).toMatchObject({ check: 1 / 16, priorWeight: 'learned', composition: 'prior-after', iterations: 50 });
+    expect(m.config.borex).toMatchObject({ check: 'head', priorWeight: 'learned', composition: 'prior-after', iterations: 50 });
   });
 });

@@ -35,9 +35,9 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     // Rectangles keep the aggregate as it is (prior-after is defined for squares).
     expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined });
     expect(Object.hasOwn(r, 'composition')).toBe(false);
-    // The deletion check by name, as the engine's share of the prior (borex-check.ts checkShare).
-    for (const [choice, share] of [['head', 1 / 16], ['prior', 1], ['off', 0]] as const) {
-      expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: share });
+    // The deletion check by name, as the engine's BorexParams.check.
+    for (const choice of ['head', 'prior', 'both', 'off'] as const) {
+      expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: choice });
     }
   });
 

@@ -5,7 +5,6 @@ import { decodeImage } from '../../image/decode.ts';
 import { inputGeometry } from '../../image/preprocess.ts';
 import { explainImage, type ExplainRequest, type ExplainResult, type GroundTruth } from '../../jobs/explain.ts';
 import { writeExplainOutputs } from '../../jobs/write-outputs.ts';
-import { checkShare } from '../../methods/borex-check.ts';
 import { methodConfig } from '../../methods/config.ts';
 import type { JobControl } from '../../progress.ts';
 import type { ModelCache } from '../model-cache.ts';
@@ -34,7 +33,7 @@ export function engineRequest(image: string, r: ApiExplainRequest, vocXmlFile?: 
     rise: { masks: a.masks, gridSize: a.gridSize, keepProbability: a.keepProbability },
     prior: r.prior === 'file' ? priorFile : r.prior,
     // Undefined fields are dropped by methodConfig: absent options leave the config as it was, key for key.
-    borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes, priorWeight: a.priorWeight, composition: a.composition, qBatch: a.qBatch, shapes: a.shapes, aspects: a.aspects, check: a.deletionCheck && checkShare(a.deletionCheck) },
+    borex: { iterations: a.iterations, kappa: a.kappa, gain: a.gain, halfSizes: a.halfSizes, priorWeight: a.priorWeight, composition: a.composition, qBatch: a.qBatch, shapes: a.shapes, aspects: a.aspects, check: a.deletionCheck },
   });
   let groundTruth: GroundTruth | undefined;
   if (r.groundTruth?.type === 'boxes') groundTruth = { boxes: r.groundTruth.boxes, source: 'drawn by hand' };
