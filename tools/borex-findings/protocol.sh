@@ -19,3 +19,11 @@ done
 # Float MobileNetV2, plain stretch, preset paper, insertion from the baseline, 896 px per metric
 # step (56 steps instead of 224, to fit the 2-core machine; the same for every method), three seeds.
 LIKE=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --metric-step 896 --seeds 0,1,2 --threads 1)
+# `borex batch ARGS...` in two shards (one per core) into DIR/shard0, DIR/shard1 (logs beside),
+# merged into DIR/merged:   two_shards DIR ARGS...
+two_shards() {
+  local dir=$1; shift
+  for i in 0 1; do borex batch "$@" --shard "$i/2" --out "$dir/shard$i" > "$dir/shard$i.log" 2>&1 & done
+  wait
+  borex merge "$dir/merged" "$dir/shard0" "$dir/shard1"
+}

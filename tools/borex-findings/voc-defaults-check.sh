@@ -9,11 +9,6 @@ OUT="$(realpath -m "${1:?usage: voc-defaults-check.sh OUT}")"
 NICE="${NICE:-0}"
 source "$(dirname "$0")/protocol.sh"
 M="${M:-borex:rise+learned+pa+check}"
-for i in 0 1; do
-  borex batch "$SHARED/voc2012-subset" --model mobilenetv2-12-int8 --preset paper --seeds 0,1,2 \
-    --methods "rise,$M" --threads 1 --shard "$i/2" --out "$OUT/shard$i" > "$OUT/shard$i.log" 2>&1 &
-done
-wait
-borex merge "$OUT/merged" "$OUT/shard0" "$OUT/shard1"
+two_shards "$OUT" "$SHARED/voc2012-subset" --model mobilenetv2-12-int8 --preset paper --seeds 0,1,2 --methods "rise,$M" --threads 1
 PAIRS=(); for c in ${M//,/ }; do PAIRS+=(--baseline rise --candidate "$c"); done
 borex compare "$OUT/merged" "${PAIRS[@]}" --metrics insertion,deletion,fRp --out "$OUT/report"

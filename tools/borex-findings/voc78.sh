@@ -11,8 +11,6 @@ NICE="${NICE:-0}"
 source "$(dirname "$0")/protocol.sh"
 ALL=(--model mobilenetv2-float32 --resize stretch --preset paper --insertion-start baseline --seeds 0,1,2 --threads 1)
 M="${M:-borex:rise+learned+pa}"
-for i in 0 1; do borex batch "$SHARED/voc2012-subset" "${ALL[@]}" --methods "rise,$M" --shard "$i/2" --out "$OUT/shard$i" & done
-wait
-borex merge "$OUT/merged" "$OUT/shard0" "$OUT/shard1"
+two_shards "$OUT" "$SHARED/voc2012-subset" "${ALL[@]}" --methods "rise,$M"
 PAIRS=(); for c in ${M//,/ }; do PAIRS+=(--baseline rise --candidate "$c"); done
 borex compare "$OUT/merged" "${PAIRS[@]}" --metrics insertion,deletion,fRp --out "$OUT/report"
