@@ -5,7 +5,7 @@ import { rank01 } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
 
 /**
- * BOREx's deletion check (issue 15 item 6, `BorexParams.check`, batch `+check`): the refinement
+ * BOREx's deletion check (issue 15 item 6, `BorexParams.check`, batch `+check…`): the refinement
  * is kept only where the model agrees that deleting its top pixels hurts the class at least as
  * much as deleting the prior's.
  *
@@ -15,13 +15,14 @@ import type { ExplainTarget } from './target.ts';
  * disagree only on a minority of items. So the run's last model images ask that question
  * directly, of both maps, at a few fractions, and the better map is returned.
  *
- * The alternative is not the prior itself by default but its head over the refinement
- * (priorHead): the prior's top share (CHECK_HEAD, 1/16) first, then every other pixel in the
- * refined map's order. Deletion is decided by the first few per cent of pixels, insertion and F
- * by the rest of the order, so the head keeps the refinement's insertion and F where the prior's
- * deletion is the better (measured on the 20-item protocol, docs/results/borex-seeds.md: the
- * prior itself as the alternative kept 43 % of BOREx's insertion gain, its head 94 %). Share 1
- * is the prior itself (batch `+check-prior`).
+ * The alternatives (BorexParams.check): `head` (the default choice of `+check`), the prior's head
+ * over the refinement (priorHead: the prior's top CHECK_HEAD = 1/16 first, then every other pixel
+ * in the refined map's order); `prior`, the prior itself; `both`, either (the prior by a margin).
+ * Deletion on a photo is decided by the first few per cent of pixels, insertion and F by the rest
+ * of the order, so the head keeps the refinement's insertion and F where the prior deletes better
+ * (20-item protocol simulated on its maps, docs/results/borex-seeds.md: the head kept 95 % of BOREx's insertion gain over
+ * the prior, the prior itself 38 %); on scenes whose deletion depends on the whole order (the
+ * demo's shapes) only the prior's own order deletes as well as the prior, hence `both`.
  *
  * The fractions are geometric because a photo's deletion curve falls within its first few per
  * cent of pixels; the scores are weighted as a trapezoid over [0, 1] would weight them (the
