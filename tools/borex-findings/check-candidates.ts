@@ -13,8 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../src/engine/no-telemetry.ts';
 import { readRunItems, readRunManifest } from '../../src/engine/jobs/run-store.ts';
-import { CHECK_FRACTIONS, checkWeights, priorHead } from '../../src/engine/methods/borex-check.ts';
-import { deletionScores } from '../../src/engine/metrics/insertion-deletion.ts';
+import { CHECK_FRACTIONS, checkWeights, deletionScores, priorHead } from '../../src/engine/methods/borex-check.ts';
 import { loadModel } from '../../src/engine/model/load.ts';
 import { itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
 

@@ -1,6 +1,7 @@
 import type { DeletionCheckChoice } from '../../shared/requests.ts';
 import type { DeletionCheck } from '../../shared/results.ts';
-import { deletionScores } from '../metrics/insertion-deletion.ts';
+import { rankPixels } from '../tensor/rank.ts';
+import { elementCount, spatialDims } from '../tensor/dims.ts';
 import { rank01 } from './borex-aggregate.ts';
 import type { ExplainTarget } from './target.ts';
 
@@ -103,4 +104,41 @@ export async function deletionCheck(target: ExplainTarget, refined: Float32Array
   const outcome = { refined: r, head: h, prior: p };
   if (p < (1 - CHECK_PRIOR_MARGIN) * best.score) return { map: Float32Array.from(prior), outcome: { kept: 'prior', ...outcome } };
   return { map: best.map, outcome: { kept: best.kept, ...outcome } };
+}
+
+/**
+ * Points of the deletion curve without the curve: for each map and each fraction f, M(x with its
+ * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), [map][fraction], then `extra`'s at its own
+ * fractions; all in one model call. (Here rather than in metrics/: the engine's folders import
+ * each other one way, and metrics/ already imports methods/target.ts.)
+ */
+export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[], extra?: { map: ArrayLike<number>; fractions: readonly number[] }): Promise<Float64Array> {
+  const { classifier, label, x, baseline } = target;
+  const channels = target.dims[0];
+  const plane = elementCount(spatialDims(target.dims));
+  const per = channels * plane;
+  const jobs = maps.map((map) => ({ map, fractions }));
+  if (extra) jobs.push(extra);
+  const images = new Float32Array(jobs.reduce((n, j) => n + j.fractions.length, 0) * per);
+  let n = 0;
+  for (const job of jobs) {
+    const order = rankPixels(job.map);
+    const canvas = Float32Array.from(x);
+    let changed = 0;
+    // Fractions in increasing order, so each image adds pixels to the last.
+    for (let k = 0; k < job.fractions.length; k++) {
+      const f = job.fractions[k];
+      if (k > 0 && !(f >= job.fractions[k - 1])) throw new Error(`deletionScores: the fractions must increase, got ${job.fractions.join(', ')}`);
+      const wanted = Math.min(plane, Math.ceil(f * plane));
+      for (; changed < wanted; changed++) {
+        const p = order[changed];
+        for (let c = 0; c < channels; c++) canvas[c * plane + p] = baseline[c * plane + p];
+      }
+      images.set(canvas, n++ * per);
+    }
+  }
+  const probs = await classifier.classify(images, n);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = probs[i * classifier.numClasses + label];
+  return out;
 }

@@ -2,7 +2,7 @@ import { throwIfCancelled } from '../errors.ts';
 import { blurFrames } from '../image/blur.ts';
 import { ProgressReporter, type JobControl } from '../progress.ts';
 import type { ExplainTarget } from '../methods/target.ts';
-import { rankPixels } from './rank.ts';
+import { rankPixels } from '../tensor/rank.ts';
 import { elementCount, spatialDims, type Dims } from '../tensor/dims.ts';
 
 export interface CurveResult {
@@ -96,40 +96,4 @@ async function perturbationCurve(
     for (let b = 0; b < n; b++) curve.push(probs[b * classifier.numClasses + label]);
   }
   return { auc: curveAuc(curve), curve };
-}
-
-/**
- * Points of the deletion curve without the curve: for each map and each fraction f, M(x with its
- * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), [map][fraction], then `extra`'s at its own
- * fractions; all in one model call (BOREx's deletion check, methods/borex-check.ts).
- */
-export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[], extra?: { map: ArrayLike<number>; fractions: readonly number[] }): Promise<Float64Array> {
-  const { classifier, label, x, baseline } = target;
-  const channels = target.dims[0];
-  const plane = elementCount(spatialDims(target.dims));
-  const per = channels * plane;
-  const jobs = maps.map((map) => ({ map, fractions }));
-  if (extra) jobs.push(extra);
-  const images = new Float32Array(jobs.reduce((n, j) => n + j.fractions.length, 0) * per);
-  let n = 0;
-  for (const job of jobs) {
-    const order = rankPixels(job.map);
-    const canvas = Float32Array.from(x);
-    let changed = 0;
-    // Fractions in increasing order, so each image adds pixels to the last.
-    for (let k = 0; k < job.fractions.length; k++) {
-      const f = job.fractions[k];
-      if (k > 0 && !(f >= job.fractions[k - 1])) throw new Error(`deletionScores: the fractions must increase, got ${job.fractions.join(', ')}`);
-      const wanted = Math.min(plane, Math.ceil(f * plane));
-      for (; changed < wanted; changed++) {
-        const p = order[changed];
-        for (let c = 0; c < channels; c++) canvas[c * plane + p] = baseline[c * plane + p];
-      }
-      images.set(canvas, n++ * per);
-    }
-  }
-  const probs = await classifier.classify(images, n);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = probs[i * classifier.numClasses + label];
-  return out;
 }

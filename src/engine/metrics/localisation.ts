@@ -1,4 +1,4 @@
-import { rankPixels } from './rank.ts';
+import { rankPixels } from '../tensor/rank.ts';
 
 /** A box in model-input pixels: [x0, y0, x1, y1), x1/y1 exclusive. */
 export type Box = [number, number, number, number];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
-import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, priorHead } from '../../../src/engine/methods/borex-check.ts';
+import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, deletionScores, priorHead } from '../../../src/engine/methods/borex-check.ts';
 import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
-import { deletionScores } from '../../../src/engine/metrics/insertion-deletion.ts';
+
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
 import { TubeClassifier, whiteClipTarget } from '../../helpers/synthetic-clip.ts';
 import { fast, H, REGION, W, wrongPrior } from './borex-scene.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { curveAuc, insertionDeletion } from '../../../src/engine/metrics/insertion-deletion.ts';
 import { boxesToMask, localisationScores } from '../../../src/engine/metrics/localisation.ts';
-import { rankPixels } from '../../../src/engine/metrics/rank.ts';
+import { rankPixels } from '../../../src/engine/tensor/rank.ts';
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
 
 describe('curveAuc', () => {
