@@ -175,7 +175,7 @@ export interface BorexOutput {
   priorWeight?: number;
   /** With `priorWeight: 'learned'`: the final per-size offsets c_s (in halfSizes order). */
   priorOffsets?: number[];
-  /** With `check`: which map was returned and both maps' weighted deletion scores. */
+  /** With `check`: which map was returned and the weighted deletion scores it compared. */
   check?: DeletionCheck;
   /**
    * When asked for: the posterior σ of the GP at every pixel and size (clips: every voxel and box
