@@ -43,17 +43,17 @@ export type PriorWeightChoice = (typeof PRIOR_WEIGHT_CHOICES)[number];
 export const SHAPE_CHOICES = ['squares', 'rects'] as const;
 export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
 /**
- * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's
- * parser (methods/borex-aggregate.ts parseComposition reads this list),
- * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
- */
-/**
  * BOREx's deletion check (BorexParams.check): its alternative is the prior's top 1/16 heading the
  * refined map (head), the prior itself (prior) or either, the prior by a margin (both); off: no
  * check (the paper's).
  */
 export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'off'] as const;
 export type DeletionCheckChoice = (typeof DELETION_CHECK_CHOICES)[number];
+/**
+ * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's
+ * parser (methods/borex-aggregate.ts parseComposition reads this list),
+ * `prior-after*K` (K > 0) and `tiebreak:Q` (0 < Q ≤ 1) being the parameterised ones.
+ */
 export const COMPOSITION_NAMES = ['coverage', 'prior-after', 'rank-sum', 'rank-product', 'min', 'max', 'product', 'tiebreak'] as const;
 /**
  * What this product's BOREx does on photos beyond the public code (docs/results/borex-seeds.md,

@@ -102,8 +102,10 @@ export function parseMethodId(raw: string): ParsedId {
     if (!(MODIFIERS as readonly string[]).includes(mod)) throw usageError(`method "${raw}": unknown modifier "+${mod}"; one of ${MODIFIERS.map((x) => '+' + x).join(', ')}`);
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
-  for (const [a, b, what] of [['simple-avg', 'area', 'aggregates'], ['learned', 'fixed', 'prior weights'], ['pa', 'no-pa', 'compositions'], ['check', 'check-prior', 'deletion checks'], ['check', 'check-both', 'deletion checks'], ['check-prior', 'check-both', 'deletion checks']] as const) {
-    if (mods.includes(a) && mods.includes(b)) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
+  // Modifiers that set one parameter to different values: at most one of each group.
+  for (const [group, what] of [[['simple-avg', 'area'], 'aggregates'], [['learned', 'fixed'], 'prior weights'], [['pa', 'no-pa'], 'compositions'], [['check', 'check-prior', 'check-both'], 'deletion checks']] as const) {
+    const [a, b] = group.filter((x) => mods.includes(x));
+    if (b) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
   }
   const modifiers = MODIFIERS.filter((x) => mods.includes(x));
   const q = qBatch === undefined ? '' : `+q${qBatch}`;

@@ -76,7 +76,7 @@ export interface MethodRecord {
   seed?: number;
   /** BOREx with a learned prior weight: the fitted β of the GP mean β·i0 + c_s. */
   priorWeight?: number;
-  /** BOREx with the deletion check: the map kept and both maps' weighted deletion scores. */
+  /** BOREx with the deletion check: the map kept and the weighted deletion scores it compared. */
   check?: DeletionCheck;
   /** batch --uncertainty: the map's posterior σ map file (image BOREx/BO), relative to the run directory. */
   uncertainty?: string;

@@ -68,11 +68,12 @@ export function priorHead(map: Float32Array, prior: Float32Array, share: number)
   return Float32Array.from(r, (v, i) => (p[i] > cut ? 1 + p[i] : v));
 }
 
+const WEIGHTS = checkWeights();
+
 /** Σ_k w_k · scores[offset + k] over the check's fractions. */
 function weighted(scores: ArrayLike<number>, offset: number): number {
-  const w = checkWeights();
   let sum = 0;
-  for (let k = 0; k < w.length; k++) sum += w[k] * scores[offset + k];
+  for (let k = 0; k < WEIGHTS.length; k++) sum += WEIGHTS[k] * scores[offset + k];
   return sum;
 }
 
