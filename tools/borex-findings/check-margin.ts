@@ -10,25 +10,31 @@
  */
 import fs from 'node:fs';
 import { wilcoxon } from '../../src/engine/stats/wilcoxon.ts';
+
+const METRICS = ['insertion', 'deletion', 'fRp'] as const;
 const [file, method] = process.argv.slice(2);
+if (!file || !method) throw new Error('usage: check-margin.ts RUN/items.jsonl METHOD');
 const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.status === 'ok');
 for (const m of [0.2, 0.15, 0.1, 0.05, 0]) {
-  const out: string[] = [];
-  const means = { insertion: 0, deletion: 0, fRp: 0 };
+  const perSeed: string[] = [];
+  const mean = { insertion: 0, deletion: 0, fRp: 0 };
   let prior = 0, n = 0;
   for (const s of [0, 1, 2]) {
-    const b: Record<string, number[]> = { insertion: [], deletion: [], fRp: [] };
-    const p: Record<string, number[]> = { insertion: [], deletion: [], fRp: [] };
+    const chosen = { insertion: [] as number[], deletion: [] as number[], fRp: [] as number[] };
+    const base = { insertion: [] as number[], deletion: [] as number[], fRp: [] as number[] };
     for (const r of rows) {
-      const x = r.methods[`${method}@s${s}`], pr = r.methods[`rise@s${s}`];
+      const x = r.methods[`${method}@s${s}`], p = r.methods[`rise@s${s}`];
       if (!x || x.status !== 'ok') continue;
-      const c = x.check; const best = Math.min(c.refined, c.head);
-      const usePrior = c.kept === 'prior' || c.prior < (1 - m) * best;
-      if (usePrior) prior++; n++;
-      for (const k of ['insertion', 'deletion', 'fRp']) { b[k].push((usePrior ? pr : x).metrics[k]); p[k].push(pr.metrics[k]); }
+      const c = x.check;
+      const usePrior = c.kept === 'prior' || c.prior < (1 - m) * Math.min(c.refined, c.head);
+      prior += usePrior ? 1 : 0; n++;
+      for (const k of METRICS) { chosen[k].push((usePrior ? p : x).metrics[k]); base[k].push(p.metrics[k]); }
     }
-    const ps = ['insertion', 'deletion', 'fRp'].map((k) => { const mean = b[k].reduce((a, v) => a + v, 0) / b[k].length; (means as any)[k] += mean / 3; return wilcoxon(b[k], p[k], k === 'deletion' ? 'less' : 'greater').pValue.toPrecision(2); });
-    out.push(`s${s} p ${ps.join('/')}`);
+    const ps = METRICS.map((k) => {
+      mean[k] += chosen[k].reduce((a, v) => a + v, 0) / chosen[k].length / 3;
+      return wilcoxon(chosen[k], base[k], k === 'deletion' ? 'less' : 'greater').pValue.toPrecision(2);
+    });
+    perSeed.push(`s${s} p ${ps.join('/')}`);
   }
-  console.log(`m=${m} mean ins ${means.insertion.toFixed(4)} del ${means.deletion.toFixed(4)} F ${means.fRp.toFixed(4)} prior kept ${prior}/${n} | ${out.join(' | ')}`);
+  console.log(`m=${m} mean ins ${mean.insertion.toFixed(4)} del ${mean.deletion.toFixed(4)} F ${mean.fRp.toFixed(4)} prior kept ${prior}/${n} | ${perSeed.join(' | ')}`);
 }
