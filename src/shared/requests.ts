@@ -44,10 +44,11 @@ export const SHAPE_CHOICES = ['squares', 'rects'] as const;
 export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
 /**
  * BOREx's deletion check (BorexParams.check): its alternative is the prior's top 1/16 heading the
- * refined map (head), the prior itself (prior) or either, the prior by a margin (both); off: no
- * check (the paper's).
+ * refined map (head), the prior itself (prior), either, the prior by a margin (both), or the
+ * prior's top 1/16 or 1/8, or the prior itself, where it deletes clearly better, from few images
+ * (heads); off: no check (the paper's).
  */
-export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'off'] as const;
+export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'heads', 'off'] as const;
 export type DeletionCheckChoice = (typeof DELETION_CHECK_CHOICES)[number];
 /**
  * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's

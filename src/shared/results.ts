@@ -406,6 +406,8 @@ export type JobEvent =
 export interface DeletionCheck {
   kept: 'refined' | 'head' | 'prior';
   refined: number;
+  /** The lowest score among the prior's heads, and that head's share of the pixels (the one kept when kept is `head`). */
   head?: number;
+  share?: number;
   prior?: number;
 }

@@ -37,11 +37,12 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
                           --prior none or rectangles), prior-after (coverage(μ) + i0, the prior unblurred;
                           the default otherwise), prior-after*K, rank-sum, rank-product, min, max,
                           product, tiebreak:Q (docs/algorithms.md)
-  --deletion-check head|prior|both|off  the run's last 14 (both: 17) model images, of the same budget,
-                          delete the top pixels of the map and of alternatives: the prior's top 1/16
-                          heading the map (head), the prior itself (prior), or either, the prior by a
-                          margin (both); the map the class falls soonest for is kept (result.json
-                          borex.check); images with a prior (default off)
+  --deletion-check head|prior|both|heads|off  the run's last 14 (both: 17, heads: 11) model images,
+                          of the same budget, delete the top pixels of the map and of alternatives:
+                          the prior's top 1/16 heading the map (head), the prior itself (prior), or
+                          either, the prior by a margin (both); heads: the prior's top 1/16 or 1/8
+                          heading it, or the prior, where clearly better; the map the class falls soonest
+                          for is kept (result.json borex.check); images with a prior (default off)
   --q-batch N (1)         query points per GP round (kriging believer), 2N images per model call, same
                           total model calls (--iterations observations); ℓ re-fitted once per round
   --seed N                (default 0)

@@ -23,7 +23,8 @@ import type { ExplainTarget } from './target.ts';
  * of the order, so the head keeps the refinement's insertion and F where the prior deletes better
  * (20-item protocol simulated on its maps, docs/results/borex-seeds.md: the head kept 95 % of BOREx's insertion gain over
  * the prior, the prior itself 38 %); on scenes whose deletion depends on the whole order (the
- * demo's shapes) only the prior's own order deletes as well as the prior, hence `both`.
+ * demo's shapes) only the prior's own order deletes as well as the prior, hence `both`; `heads`
+ * (HEADS_FRACTIONS below) asks with fewer images and switches only on clear gains.
  *
  * The fractions are geometric because a photo's deletion curve falls within its first few per
  * cent of pixels; the scores are weighted as a trapezoid over [0, 1] would weight them (the
@@ -42,14 +43,67 @@ export const CHECK_HEAD = 1 / 16;
  */
 export const CHECK_PRIOR_MARGIN = 0.2;
 
-/** Model images each check classifies: R and its alternative at every fraction; `both` adds the head's fractions past CHECK_HEAD. */
-export function checkImages(choice: DeletionCheckChoice): number {
-  const K = CHECK_FRACTIONS.length;
-  if (choice === 'off') return 0;
-  return choice === 'both' ? 2 * K + CHECK_FRACTIONS.filter((f) => f > CHECK_HEAD).length : 2 * K;
+/**
+ * `heads`: few fractions and a clear gain, so that the check costs the GP few observations and
+ * changes only the items where it matters. Why: every 2 images the check takes are one GP round
+ * fewer, and each round is worth ~0.0004 of F on the like-for-like photos (37 rounds 0.2956, 50
+ * rounds 0.3008); and a perfect check would switch only 1 / 7 / 0 of the 77 items from R to make
+ * deletion's p < 0.05 on seeds 0 / 1 / 2, while a check that switches wherever an alternative scores
+ * lower switches ~45 % and gives F away on the many near-ties (docs/results/borex-seeds.md,
+ * "the deletion check with few images"). A photo's deletion curve falls within its first quarter,
+ * hence 1/32 … 1/4; the heads of 1/16 and 1/8 follow a prior whose curve falls later than 1/16; a
+ * head replaces R only where its score is lower by more than HEADS_GAIN, the prior itself only
+ * where its score is lower than the best of those by more than HEADS_PRIOR_GAIN (absolute, in the
+ * deletion AUC's units: the metric's Wilcoxon ranks the items by the size of their differences, so
+ * the few large losses matter most, and a relative margin would act on near-ties of small scores).
+ */
+export const HEADS_FRACTIONS: readonly number[] = [1 / 32, 1 / 16, 1 / 8, 1 / 4];
+export const HEAD_SHARES: readonly number[] = [1 / 16, 1 / 8];
+export const HEADS_GAIN = 0.003;
+/** `heads`: the prior itself replaces the best of R and the heads where its score is lower by more than this (absolute). */
+export const HEADS_PRIOR_GAIN = 0.02;
+
+/**
+ * What a check compares: R and the prior's heads at these shares (a head kept only where its score
+ * is below R's by more than headGain), and the prior itself where its score is below the best of
+ * those by more than a share of it (priorMargin) or by more than an absolute amount (priorGain);
+ * neither: the prior is not compared.
+ */
+interface CheckPlan {
+  fractions: readonly number[];
+  shares: readonly number[];
+  headGain: number;
+  priorMargin?: number;
+  priorGain?: number;
+}
+const PLANS: Record<Exclude<DeletionCheckChoice, 'off'>, CheckPlan> = {
+  head: { fractions: CHECK_FRACTIONS, shares: [CHECK_HEAD], headGain: 0 },
+  prior: { fractions: CHECK_FRACTIONS, shares: [], headGain: 0, priorMargin: 0 },
+  both: { fractions: CHECK_FRACTIONS, shares: [CHECK_HEAD], headGain: 0, priorMargin: CHECK_PRIOR_MARGIN },
+  heads: { fractions: HEADS_FRACTIONS, shares: HEAD_SHARES, headGain: HEADS_GAIN, priorGain: HEADS_PRIOR_GAIN },
+};
+
+const comparesPrior = (plan: CheckPlan) => plan.priorMargin !== undefined || plan.priorGain !== undefined;
+
+/**
+ * The images of one plan's model call: R at every fraction; the prior at every fraction (or, with
+ * no prior to compare, at those a head shares with it); each head at the fractions past its share
+ * (up to its share a head deletes the prior's own pixels, so those images are the prior's).
+ */
+function planJobs(plan: CheckPlan): { prior: readonly number[]; heads: (readonly number[])[] } {
+  const shared = comparesPrior(plan) ? plan.fractions : plan.fractions.filter((f) => f <= Math.max(0, ...plan.shares));
+  return { prior: shared, heads: plan.shares.map((s) => plan.fractions.filter((f) => f > s)) };
 }
 
-/** Trapezoid weights of CHECK_FRACTIONS over [0, 1]: w_k = (f_{k+1} − f_{k−1}) / 2, f_{−1} = 0, f_K = 1. */
+/** Model images each check classifies (planJobs). */
+export function checkImages(choice: DeletionCheckChoice): number {
+  if (choice === 'off') return 0;
+  const plan = PLANS[choice];
+  const jobs = planJobs(plan);
+  return plan.fractions.length + jobs.prior.length + jobs.heads.reduce((n, h) => n + h.length, 0);
+}
+
+/** Trapezoid weights of the fractions over [0, 1]: w_k = (f_{k+1} − f_{k−1}) / 2, f_{−1} = 0, f_K = 1. */
 export function checkWeights(fractions: readonly number[] = CHECK_FRACTIONS): Float64Array {
   const w = new Float64Array(fractions.length);
   for (let k = 0; k < fractions.length; k++) w[k] = ((k + 1 < fractions.length ? fractions[k + 1] : 1) - (k > 0 ? fractions[k - 1] : 0)) / 2;
@@ -68,58 +122,52 @@ export function priorHead(map: Float32Array, prior: Float32Array, share: number)
   return Float32Array.from(r, (v, i) => (p[i] > cut ? 1 + p[i] : v));
 }
 
-const WEIGHTS = checkWeights();
-
-/** Σ_k w_k · scores[offset + k] over the check's fractions. */
-function weighted(scores: ArrayLike<number>, offset: number): number {
-  let sum = 0;
-  for (let k = 0; k < WEIGHTS.length; k++) sum += WEIGHTS[k] * scores[offset + k];
-  return sum;
-}
-
 /**
- * Scores the refined map R and the alternatives of `choice` (head: the prior's head over R; prior:
- * the prior itself; both: the two) and returns the one kept:
- * - head, prior: the alternative where its weighted deletion is strictly lower than R's, else R;
- * - both: the lower of R and the head (R on ties), replaced by the prior where the prior's is
- *   lower than that by more than CHECK_PRIOR_MARGIN of it.
- * The head's images up to CHECK_HEAD are the prior's own (the same pixels go first), so `both`
- * classifies R and the prior at every fraction and the head at the fractions past CHECK_HEAD.
+ * Scores the refined map R and the alternatives of `choice` (PLANS: head, the prior's top 1/16
+ * over R; prior, the prior itself; both, the two; heads, the prior's heads at HEAD_SHARES) and
+ * returns the one kept: the lowest score among R and the heads that beat R's by more than the
+ * plan's gain (R on ties, then the shorter head), replaced by the prior where the prior's is lower
+ * than that by more than the plan's margin of it (prior: any amount) or its absolute gain (heads).
  */
 export async function deletionCheck(target: ExplainTarget, refined: Float32Array, prior: Float32Array, choice: Exclude<DeletionCheckChoice, 'off'> = 'head'): Promise<{ map: Float32Array; outcome: DeletionCheck }> {
-  const K = CHECK_FRACTIONS.length;
-  const head = choice === 'prior' ? undefined : priorHead(refined, prior, CHECK_HEAD);
-  if (choice === 'head') {
-    const scores = await deletionScores(target, [refined, head!], CHECK_FRACTIONS);
-    const [r, h] = [weighted(scores, 0), weighted(scores, K)];
-    return h < r ? { map: head!, outcome: { kept: 'head', refined: r, head: h } } : { map: refined, outcome: { kept: 'refined', refined: r, head: h } };
+  const plan = PLANS[choice];
+  const jobs = planJobs(plan);
+  const heads = plan.shares.map((s) => priorHead(refined, prior, s));
+  const scores = await deletionScores(target, [{ map: refined, fractions: plan.fractions }, { map: prior, fractions: jobs.prior }, ...heads.map((map, j) => ({ map, fractions: jobs.heads[j] }))]);
+  const w = checkWeights(plan.fractions);
+  const K = plan.fractions.length;
+  const weighted = (values: ArrayLike<number>) => w.reduce((sum, wk, k) => sum + wk * values[k], 0);
+  const r = weighted(scores.subarray(0, K));
+  let best: { map: Float32Array; kept: DeletionCheck['kept']; score: number } = { map: refined, kept: 'refined', score: r };
+  const outcome: DeletionCheck = { kept: 'refined', refined: r };
+  let offset = K + jobs.prior.length;
+  for (const [j, share] of plan.shares.entries()) {
+    // The head's scores: the prior's up to its share, then its own.
+    const own = jobs.heads[j].length;
+    const h = weighted([...scores.subarray(K, K + K - own), ...scores.subarray(offset, offset + own)]);
+    offset += own;
+    if (outcome.head === undefined || h < outcome.head) Object.assign(outcome, { head: h, share });
+    if (h < r - plan.headGain && h < best.score) best = { map: heads[j], kept: 'head', score: h };
   }
-  const late = CHECK_FRACTIONS.filter((f) => f > CHECK_HEAD);
-  const scores = await deletionScores(target, [refined, prior], CHECK_FRACTIONS, choice === 'both' ? { map: head!, fractions: late } : undefined);
-  const [r, p] = [weighted(scores, 0), weighted(scores, K)];
-  if (choice === 'prior') return p < r ? { map: Float32Array.from(prior), outcome: { kept: 'prior', refined: r, prior: p } } : { map: refined, outcome: { kept: 'refined', refined: r, prior: p } };
-  // The head's scores: the prior's up to CHECK_HEAD, then its own.
-  const headScores = [...Array.from(scores.subarray(K, K + K - late.length)), ...Array.from(scores.subarray(2 * K))];
-  const h = weighted(headScores, 0);
-  const best = h < r ? { map: head!, kept: 'head' as const, score: h } : { map: refined, kept: 'refined' as const, score: r };
-  const outcome = { refined: r, head: h, prior: p };
-  if (p < (1 - CHECK_PRIOR_MARGIN) * best.score) return { map: Float32Array.from(prior), outcome: { kept: 'prior', ...outcome } };
-  return { map: best.map, outcome: { kept: best.kept, ...outcome } };
+  if (comparesPrior(plan)) {
+    const p = weighted(scores.subarray(K, 2 * K));
+    outcome.prior = p;
+    if (plan.priorGain !== undefined ? p < best.score - plan.priorGain : p < (1 - plan.priorMargin!) * best.score) return { map: Float32Array.from(prior), outcome: { ...outcome, kept: 'prior' } };
+  }
+  return { map: best.map, outcome: { ...outcome, kept: best.kept } };
 }
 
 /**
- * Points of the deletion curve without the curve: for each map and each fraction f, M(x with its
- * map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), [map][fraction], then `extra`'s at its own
- * fractions; all in one model call. (Here rather than in metrics/: the engine's folders import
- * each other one way, and metrics/ already imports methods/target.ts.)
+ * Points of the deletion curve without the curve: for each job and each of its fractions f,
+ * M(x with the job's map's top ⌈f·pixels⌉ replaced by the baseline, ·, l), job by job; all in one
+ * model call. (Here rather than in metrics/: the engine's folders import each other one way, and
+ * metrics/ already imports methods/target.ts.)
  */
-export async function deletionScores(target: ExplainTarget, maps: ArrayLike<number>[], fractions: readonly number[], extra?: { map: ArrayLike<number>; fractions: readonly number[] }): Promise<Float64Array> {
+export async function deletionScores(target: ExplainTarget, jobs: { map: ArrayLike<number>; fractions: readonly number[] }[]): Promise<Float64Array> {
   const { classifier, label, x, baseline } = target;
   const channels = target.dims[0];
   const plane = elementCount(spatialDims(target.dims));
   const per = channels * plane;
-  const jobs = maps.map((map) => ({ map, fractions }));
-  if (extra) jobs.push(extra);
   const images = new Float32Array(jobs.reduce((n, j) => n + j.fractions.length, 0) * per);
   let n = 0;
   for (const job of jobs) {

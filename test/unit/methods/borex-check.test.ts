@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
-import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, deletionScores, priorHead } from '../../../src/engine/methods/borex-check.ts';
+import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, deletionScores, HEAD_SHARES, HEADS_FRACTIONS, HEADS_GAIN, HEADS_PRIOR_GAIN, priorHead } from '../../../src/engine/methods/borex-check.ts';
 import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
 
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
@@ -31,19 +31,19 @@ describe('the deletion check', () => {
     expect(w[6]).toBe(3 / 8);
     // Σ (f_{k+1} − f_{k−1}) / 2 telescopes to (1 + f_last − f_first) / 2.
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo((1 + 1 / 2 - 1 / 128) / 2, 15);
-    expect([checkImages('head'), checkImages('prior'), checkImages('both'), checkImages('off')]).toEqual([14, 14, 17, 0]);
+    expect([checkImages('head'), checkImages('prior'), checkImages('both'), checkImages('heads'), checkImages('off')]).toEqual([14, 14, 17, 11, 0]);
   });
 
   it('scores each map at each fraction in one model call, exactly', async () => {
     const model = new RegionClassifier(H, W, REGION);
-    const scores = await deletionScores(whiteTarget(model), [exact(), opposite()], CHECK_FRACTIONS);
+    const scores = await deletionScores(whiteTarget(model), [exact(), opposite()].map((map) => ({ map, fractions: CHECK_FRACTIONS })));
     expect(model.calls).toBe(14);
     // 1/128 of 12544 = 98 pixels, 1/64 = 196, 1/32 = 392, then the whole region is gone.
     expect(Array.from(scores.subarray(0, 7))).toEqual(CHECK_FRACTIONS.map((f) => Math.fround(exactScore(f))));
     expect(Array.from(scores.subarray(0, 4)).map((s) => +s.toFixed(6))).toEqual([0.854167, 0.708333, 0.416667, 0]);
     // The opposite map deletes 6272 pixels at f = 1/2, none of the region (it comes last of 12544).
     expect(Array.from(scores.subarray(7))).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    await expect(deletionScores(whiteTarget(model), [exact()], [0.5, 0.25])).rejects.toThrow(/must increase/);
+    await expect(deletionScores(whiteTarget(model), [{ map: exact(), fractions: [0.5, 0.25] }])).rejects.toThrow(/must increase/);
   });
 
   it("heads the map with the prior's top share, in the prior's order", () => {
@@ -109,6 +109,61 @@ describe('the deletion check', () => {
     expect(big.outcome.kept).toBe('prior');
     expect(big.map).toEqual(bigExact);
   });
+
+  it('heads: the shorter head that holds the region, at 4 fractions from 11 images', async () => {
+    expect(HEADS_FRACTIONS).toEqual([1 / 32, 1 / 16, 1 / 8, 1 / 4]);
+    expect(HEAD_SHARES).toEqual([1 / 16, 1 / 8]);
+    expect(Array.from(checkWeights(HEADS_FRACTIONS))).toEqual([1 / 32, 3 / 64, 3 / 32, 7 / 16]);
+    // A region of 1/8 of the image (56 × 28 = 1568 px), the prior its exact mask and R the opposite:
+    // R leaves the region whole at every fraction; the 1/16 head deletes half of it and then R's
+    // order everything else; the 1/8 head deletes it as the prior does, all of it at 1/8.
+    const EIGHTH: [number, number, number, number] = [28, 28, 84, 56];
+    const inside = (i: number) => Math.floor(i / W) >= 28 && Math.floor(i / W) < 84 && i % W >= 28 && i % W < 56;
+    const prior = Float32Array.from({ length: plane }, (_, i) => (inside(i) ? 1 : 0));
+    const refined = Float32Array.from(prior, (v) => 1 - v);
+    const model = new RegionClassifier(H, W, EIGHTH);
+    const check = await deletionCheck(whiteTarget(model), refined, prior, 'heads');
+    expect(model.calls).toBe(11);
+    const w = checkWeights(HEADS_FRACTIONS);
+    const sum = (score: (f: number) => number) => HEADS_FRACTIONS.reduce((s, f, k) => s + w[k] * Math.fround(score(f)), 0);
+    expect(check.outcome.refined).toBeCloseTo(sum(() => 1), 6);
+    expect(check.outcome.head).toBeCloseTo(sum((f) => 1 - Math.min(Math.ceil(f * plane), 1568) / 1568), 6);
+    expect(check.outcome).toMatchObject({ kept: 'head', share: 1 / 8 });
+    expect(check.outcome.prior).toBe(check.outcome.head); // the 1/8 head deletes the region as the prior does
+    expect(check.map).toEqual(priorHead(refined, prior, 1 / 8));
+  });
+
+  it('heads: a head replaces the refinement only where it deletes better by more than HEADS_GAIN', async () => {
+    expect(HEADS_GAIN).toBe(0.003);
+    const target = whiteTarget(new RegionClassifier(H, W, REGION));
+    // R: the exact map with n of the region's 672 pixels last. From 1/16 on, the heads (which hold the
+    // whole region) delete it all, R leaves n/672 visible: R − head = (n/672)·(3/64 + 3/32 + 7/16).
+    const lateBy = (n: number) => {
+      const map = exact();
+      for (let i = 0, moved = 0; moved < n; i++) if (inRegion(i)) (map[i] = -1), moved++;
+      return map;
+    };
+    const close = await deletionCheck(target, lateBy(2), exact(), 'heads');
+    expect(close.outcome.refined - close.outcome.head!).toBeCloseTo((2 / 672) * (37 / 64), 6); // 0.0017
+    expect(close.outcome).toMatchObject({ kept: 'refined', share: 1 / 16 });
+    expect(close.map).toEqual(lateBy(2));
+    const clear = await deletionCheck(target, lateBy(10), exact(), 'heads');
+    expect(clear.outcome.refined - clear.outcome.head!).toBeCloseTo((10 / 672) * (37 / 64), 6); // 0.0086
+    expect(clear.outcome).toMatchObject({ kept: 'head', share: 1 / 16 });
+    expect(clear.map).toEqual(priorHead(lateBy(10), exact(), 1 / 16));
+  });
+
+  it('heads: the prior where it deletes better than every head by more than HEADS_PRIOR_GAIN', async () => {
+    expect(HEADS_PRIOR_GAIN).toBe(0.02);
+    // A region of half the image (the left 56 columns, 6272 px), R the opposite order: at 1/4 the prior
+    // has deleted half the region, the 1/8 head a quarter (its 1568 px, then R's order the rest).
+    const inHalf = (i: number) => i % W < W / 2;
+    const prior = Float32Array.from({ length: plane }, (_, i) => (inHalf(i) ? 1 : 0));
+    const check = await deletionCheck(whiteTarget(new RegionClassifier(H, W, [0, 0, H, W / 2])), Float32Array.from(prior, (v) => 1 - v), prior, 'heads');
+    expect(check.outcome.head! - check.outcome.prior!).toBeCloseTo((7 / 16) * (0.75 - 0.5), 6);
+    expect(check.outcome).toMatchObject({ kept: 'prior', share: 1 / 8 });
+    expect(check.map).toEqual(prior);
+  });
 });
 
 describe('BOREx with the deletion check', () => {
@@ -129,6 +184,12 @@ describe('BOREx with the deletion check', () => {
     expect(both.samples.length).toBe(11);
     expect(c.calls).toBe(39);
     expect([checkIterations({ check: 'head', flip: true }), checkIterations({ check: 'both', flip: true }), checkIterations({ check: 'both', flip: false })]).toEqual([7, 9, 17]);
+    // heads: 11 images, 6 rounds (one image of the budget left unused).
+    const d = new RegionClassifier(H, W, REGION);
+    const heads = await borex(whiteTarget(d), wrongPrior(), { ...fast, check: 'heads' });
+    expect(heads.samples.length).toBe(14);
+    expect(d.calls).toBe(39);
+    expect(checkIterations({ check: 'heads', flip: true })).toBe(6);
     expect(checkIterations({ flip: true })).toBe(0);
     expect(checkIterations({ check: 'off', flip: true })).toBe(0);
   });
@@ -152,7 +213,7 @@ describe('BOREx with the deletion check', () => {
     expect(() => validateBorexParams({ ...fast, iterations: 7, check: 'head' })).toThrow(/needs more than 7 iterations, got 7/);
     expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 'prior' })).toThrow(/needs more than 14 iterations/);
     expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 'both' })).toThrow(/square masks only/);
-    expect(() => validateBorexParams({ ...fast, check: 'always' as 'head' })).toThrow(/the deletion check must be head, prior, both, off, got always/);
+    expect(() => validateBorexParams({ ...fast, check: 'always' as 'head' })).toThrow(/the deletion check must be head, prior, both, heads, off, got always/);
     expect(() => validateBorexParams({ ...fast, iterations: 7, shapes: 'rects', check: 'off' })).not.toThrow();
     const model = new RegionClassifier(H, W, REGION);
     await expect(borex(whiteTarget(model), null, { ...fast, check: 'head' })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
@@ -166,6 +227,8 @@ describe('BOREx with the deletion check', () => {
     for (const pair of ['check+check-prior', 'check+check-both', 'check-both+check-prior']) expect(() => parseMethodId(`borex:rise+${pair}`)).toThrow(/two different deletion checks/);
     expect(resolveMethods('borex:rise+check-prior', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'prior' });
     expect(resolveMethods('borex:rise+check-both', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'both' });
+    expect(resolveMethods('borex:rise+check-heads', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'heads' });
+    expect(() => parseMethodId('borex:rise+check+check-heads')).toThrow(/two different deletion checks/);
     expect(parseMethodId('borex:rise+q4+check').id).toBe('borex:rise+check+q4');
     const [prior, m] = resolveMethods('borex:rise+learned+pa+check', { preset: 'paper', seed: 0 });
     expect(prior.id).toBe('rise');

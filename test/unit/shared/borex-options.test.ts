@@ -43,7 +43,7 @@ describe('advancedOptions: the BOREx options', () => {
     expect(advancedOptions({ priorWeight: 'fixed', shapes: 'squares', qBatch: 1 }, '')).toEqual({ priorWeight: 'fixed', shapes: 'squares', qBatch: 1 });
     expect(advancedOptions({ qBatch: 64 }, '')).toEqual({ qBatch: 64 });
     expect(advancedOptions({ shapes: 'rects', aspects: [0.05, 20] }, '')).toEqual({ shapes: 'rects', aspects: [0.05, 20] });
-    for (const c of ['head', 'prior', 'both', 'off']) expect(advancedOptions({ deletionCheck: c }, '')).toEqual({ deletionCheck: c });
+    for (const c of ['head', 'prior', 'both', 'heads', 'off']) expect(advancedOptions({ deletionCheck: c }, '')).toEqual({ deletionCheck: c });
   });
 
   it('absent options stay absent (no defaults are filled in at the transport)', () => {
@@ -66,8 +66,8 @@ describe('advancedOptions: the BOREx options', () => {
     [{ shapes: 'rects', aspects: [2, 2] }, 'advanced.aspects: an aspect is repeated (2, 2)'],
     [{ composition: 'blend' }, 'advanced.composition: expected one of coverage, prior-after, rank-sum, rank-product, min, max, product, tiebreak, prior-after*K (K > 0) or tiebreak:Q (0 < Q ≤ 1), got "blend"'],
     [{ composition: 3 }, 'advanced.composition: expected a string, got number'],
-    [{ deletionCheck: 'yes' }, 'advanced.deletionCheck: expected one of head, prior, both, off, got "yes"'],
-    [{ deletionCheck: true }, 'advanced.deletionCheck: expected one of head, prior, both, off, got boolean'],
+    [{ deletionCheck: 'yes' }, 'advanced.deletionCheck: expected one of head, prior, both, heads, off, got "yes"'],
+    [{ deletionCheck: true }, 'advanced.deletionCheck: expected one of head, prior, both, heads, off, got boolean'],
   ])('refuses %j with its reason', (value, message) => {
     expect(refusal(advancedOptions, value, 'advanced')).toBe(message);
   });
@@ -132,7 +132,7 @@ describe('batch method ids', () => {
       'method "borex:rise+q1": +q1 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+q65": +q65 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+pa+pa" repeats a modifier',
-      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both',
+      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both, +check-heads',
       'method "borex:dino+pa": unknown prior "dino"; one of rise, pn-rise, gradcampp, none',
       'method "borex:rise+q2+q4" has more than one +qN modifier',
       'method "borex:rise+simple-avg+area": +simple-avg and +area are two different aggregates; pick one',

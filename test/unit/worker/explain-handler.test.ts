@@ -36,7 +36,7 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined });
     expect(Object.hasOwn(r, 'composition')).toBe(false);
     // The deletion check by name, as the engine's BorexParams.check.
-    for (const choice of ['head', 'prior', 'both', 'off'] as const) {
+    for (const choice of ['head', 'prior', 'both', 'heads', 'off'] as const) {
       expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: choice });
     }
   });

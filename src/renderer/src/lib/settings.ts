@@ -50,6 +50,7 @@ export const DELETION_CHECK_LABELS: Record<DeletionCheckChoice, string> = {
   head: 'put the prior’s top 1/16 first where that deletes better',
   prior: 'keep the prior where it deletes better',
   both: 'either, the prior only where it deletes clearly better',
+  heads: 'put the prior’s top 1/16 or 1/8 first, or keep the prior, where that deletes clearly better (few images)',
   off: 'none (the paper’s)',
 };
 
@@ -60,7 +61,7 @@ export const BOREX_TIPS = {
   qBatch: 'How many masks BOREx chooses per GP round (1 to 64); q masks are classified in one model call, the total number of masks stays Iterations',
   shapes: 'Squares (the paper’s) or rectangles of the same areas with height/width ratios 1/2, 1 and 2',
   aspects: 'The rectangles’ height/width ratios, separated by commas (default 0.5, 1, 2)',
-  deletionCheck: 'The last 14–17 model images of the budget delete the top pixels of the refined map and of an alternative (the prior’s top 1/16 first, the prior itself, or either); the map whose deletion makes the class fall soonest is kept. Squares only',
+  deletionCheck: 'The last 11–17 model images of the budget delete the top pixels of the refined map and of alternatives (the prior’s top 1/16 or 1/8 first, the prior itself); the map whose deletion makes the class fall soonest is kept. Squares only',
 } as const;
 
 /** The BOREx controls' names (their labels in SettingsPanel), for problems and summaries. */
@@ -188,7 +189,7 @@ export function borexOptionsText(a: AdvancedOptions | undefined): string | undef
   if (a.composition !== undefined) words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
   if (a.qBatch !== undefined && a.qBatch > 1) words.push(`${a.qBatch} masks per GP round`);
   if (a.shapes === 'rects') words.push(`rectangles${a.aspects ? ` (aspects ${a.aspects.join(', ')})` : ''}`);
-  if (a.deletionCheck && a.deletionCheck !== 'off') words.push(`deletion check (${{ head: 'the prior’s head', prior: 'the prior', both: 'the prior’s head or the prior' }[a.deletionCheck]})`);
+  if (a.deletionCheck && a.deletionCheck !== 'off') words.push(`deletion check (${{ head: 'the prior’s head', prior: 'the prior', both: 'the prior’s head or the prior', heads: 'the prior’s heads or the prior' }[a.deletionCheck]})`);
   return words.length ? words.join(', ') : undefined;
 }
 
