@@ -3,33 +3,53 @@
  * item and seed, the BOREx map R (--method, e.g. borex:rise+learned+pa) and its prior P, and the
  * "prior head" maps H_Q (the prior's top share Q first, in the prior's order, then every other pixel
  * in R's order; Q from --heads): each one's full insertion/deletion/F (scoreMap, the run's metric
- * settings) and its deletion check scores (deletionScores at CHECK_FRACTIONS, trapezoid-weighted),
- * one JSON line per item and seed on stdout, for a selection rule to be simulated afterwards.
+ * settings) and its deletion check scores (deletionScores at --fractions, default CHECK_FRACTIONS:
+ * `scores` as measured, `check` trapezoid-weighted), one JSON line per item and seed on stdout, for
+ * a selection rule to be simulated afterwards (check-rules.py).
  *   node bin/run-ts.mjs tools/borex-findings/check-candidates.ts RUN --model NAME [--resize stretch]
- *       --method ID --heads 0.03125,0.0625,0.125,0.25 [--part i/n] > OUT.jsonl
+ *       --method ID --heads 0.03125,0.0625,0.125,0.25 [--fractions LIST] [--rounds N [--composition NAME]] [--lazy [--lazy-on LIST]] [--part i/n] > OUT.jsonl
+ * --rounds N: R is not read from the run but made again by the method's BOREx (its config in the
+ * run, the check off) with N rounds and the run's prior map — the R a check taking the rest of the
+ * budget's images would refine (e.g. 37 of 50 for a check of 25 images), so rules with more
+ * alternatives are simulated exactly; --composition: R's final map composed so instead (e.g.
+ * prior-after*0.5). --lazy: a head's full metrics only where its check score
+ * (over --fractions, over CHECK_FRACTIONS alone, or over --lazy-on, a subset of --fractions) is
+ * below R's — no rule that keeps a head only where it beats R needs the others (absent then).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import '../../src/engine/no-telemetry.ts';
 import { readRunItems, readRunManifest } from '../../src/engine/jobs/run-store.ts';
+import type { MethodConfig } from '../../src/engine/methods/config.ts';
+import { BorexCache } from '../../src/engine/methods/borex-cache.ts';
 import { CHECK_FRACTIONS, checkWeights, deletionScores, priorHead } from '../../src/engine/methods/borex-check.ts';
 import { loadModel } from '../../src/engine/model/load.ts';
-import { itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
+import { spatialDims } from '../../src/engine/tensor/dims.ts';
+import { computeItemMap, itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, resize: { type: 'string' }, method: { type: 'string' }, heads: { type: 'string' }, part: { type: 'string' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, resize: { type: 'string' }, method: { type: 'string' }, heads: { type: 'string' }, fractions: { type: 'string' }, rounds: { type: 'string' }, composition: { type: 'string' }, lazy: { type: 'boolean' }, 'lazy-on': { type: 'string' }, part: { type: 'string' } } });
 const dir = positionals[0];
-if (!dir || !o.model || !o.method || !o.heads) throw new Error('usage: check-candidates.ts RUN --model NAME --method ID --heads LIST [--resize stretch] [--part i/n]');
+if (!dir || !o.model || !o.method || !o.heads) throw new Error('usage: check-candidates.ts RUN --model NAME --method ID --heads LIST [--resize stretch] [--fractions LIST] [--rounds N [--composition NAME]] [--lazy [--lazy-on LIST]] [--part i/n]');
 const heads = o.heads.split(',').map(Number);
+const fractions = o.fractions ? o.fractions.split(',').map(Number) : CHECK_FRACTIONS;
+const rounds = o.rounds === undefined ? undefined : Number(o.rounds);
 const [part, parts] = (o.part ?? '0/1').split('/').map(Number);
-const spec = readRunManifest(dir).spec as { input: { root: string }; metrics: { enabled: boolean; step?: number; insertionStart?: 'blur' | 'baseline' }; baseline: 'mean'; methods: { id: string; config: { prior?: string } }[] };
+const spec = readRunManifest(dir).spec as { input: { root: string }; metrics: { enabled: boolean; step?: number; insertionStart?: 'blur' | 'baseline' }; baseline: 'mean'; methods: { id: string; config: MethodConfig }[] };
 const readNpy = (file: string) => {
   const buf = fs.readFileSync(file);
   const data = buf.subarray(10 + buf.readUInt16LE(8));
   return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 };
-const w = checkWeights();
+const weighted = (scores: ArrayLike<number>, offset: number, w: Float64Array) => w.reduce((s, wk, k) => s + wk * scores[offset + k], 0);
+const w = checkWeights(fractions);
+// The CHECK_FRACTIONS prefix of --fractions, when it is one: the 7-point check of the same images.
+const prefix = CHECK_FRACTIONS.every((f, k) => fractions[k] === f) ? checkWeights(CHECK_FRACTIONS) : undefined;
+// --lazy-on: its fractions' weights, placed at their indices in --fractions (0 elsewhere).
+const lazyOn = o['lazy-on']?.split(',').map(Number);
+const lazyWeights = lazyOn && Float64Array.from(fractions, (f) => (lazyOn.includes(f) ? checkWeights(lazyOn)[lazyOn.indexOf(f)] : 0));
 const { classifier } = await loadModel(o.model, o.resize ? { resize: o.resize as 'stretch' } : {}, { threads: 1 });
+const cache = new BorexCache();
 let index = 0;
 for (const item of readRunItems(dir)) {
   if (item.status !== 'ok' || !item.label) continue;
@@ -40,18 +60,29 @@ for (const item of readRunItems(dir)) {
     const rec = item.methods?.[`${o.method}@s${seed}`];
     const priorRec = item.methods?.[`rise@s${seed}`];
     if (rec?.status !== 'ok' || !rec.map || !priorRec?.map) continue;
-    const R = readNpy(path.join(dir, rec.map));
     const P = readNpy(path.join(dir, priorRec.map));
+    let R: Float32Array;
+    let rMetrics = rec.metrics;
+    if (rounds === undefined) R = readNpy(path.join(dir, rec.map));
+    else {
+      const config = spec.methods.find((m) => m.id === `${o.method}@s${seed}`)!.config;
+      const again = { ...config, borex: { ...config.borex!, iterations: rounds, check: 'off' as const, ...(o.composition ? { composition: o.composition } : {}) } };
+      R = (await computeItemMap(target, again, {}, { prior: { map: P, dims: spatialDims(target.dims), signed: false }, cache })).map;
+      rMetrics = undefined;
+    }
     const maps: Record<string, Float32Array> = { R, P };
     for (const q of heads) maps[`H${q}`] = priorHead(R, P, q);
     const names = Object.keys(maps);
-    const scores = await deletionScores(target, names.map((n) => maps[n]), CHECK_FRACTIONS);
+    const scores = await deletionScores(target, names.map((n) => ({ map: maps[n], fractions })));
     const out: Record<string, unknown> = { key: item.key, seed };
+    const K = fractions.length;
+    const checks = names.map((_, j) => weighted(scores, j * K, w));
+    const checks7 = prefix && names.map((_, j) => weighted(scores, j * K, prefix));
+    const checksOn = lazyWeights && names.map((_, j) => weighted(scores, j * K, lazyWeights));
     for (const [j, n] of names.entries()) {
-      let check = 0;
-      for (let k = 0; k < CHECK_FRACTIONS.length; k++) check += w[k] * scores[j * CHECK_FRACTIONS.length + k];
-      const metrics = n === 'R' ? rec.metrics : n === 'P' ? priorRec.metrics : (await scoreMap(target, maps[n], spec.metrics, item.groundTruth?.boxes, {})).metrics;
-      out[n] = { check, insertion: metrics!.insertion, deletion: metrics!.deletion, fRp: metrics!.fRp };
+      const needed = !o.lazy || !n.startsWith('H') || checks[j] < checks[0] || (checks7 !== undefined && checks7[j] < checks7[0]) || (checksOn !== undefined && checksOn[j] < checksOn[0]);
+      const metrics = n === 'R' && rMetrics ? rMetrics : n === 'P' ? priorRec.metrics : needed ? (await scoreMap(target, maps[n], spec.metrics, item.groundTruth?.boxes, {})).metrics : undefined;
+      out[n] = { check: checks[j], scores: Array.from(scores.subarray(j * K, (j + 1) * K)), ...(metrics ? { insertion: metrics.insertion, deletion: metrics.deletion, fRp: metrics.fRp } : {}) };
     }
     process.stdout.write(JSON.stringify(out) + '\n');
   }

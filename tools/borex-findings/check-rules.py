@@ -8,19 +8,90 @@ trapezoid-weighted deletion scores at the check's fractions; lower is better):
   R|X               X where its score is strictly lower than R's, else R
   R|H*              the lowest score among R and every head
   R|H<q>|P>m        the lower of R and H<q>, replaced by P where P's score is below (1 - m) times it
+  R|H<=q|P>m @K     with --fractions (check-candidates.ts's raw `scores`): the lowest of R and every
+                    head up to share q, replaced by P as above, scored over the first K fractions
+                    (trapezoid weights over [0, 1] as borex-check.ts's checkWeights); m = inf: no P
+  --rule q=Q,gain=G,prior=M,pgain=PG,on=F1:F2:...   with --fractions, instead of those: the lowest
+                    of R and every head up to share Q whose score is below R's by more than G
+                    (absolute), replaced by P as above (M = inf: no P) or, with pgain, where P's
+                    score is below it by more than PG (absolute), scored over the fractions F1, F2, ...
+                    (a subset of --fractions; default all); repeatable
+  --oracle          with --fractions, also: per seed, the fewest item switches from R to a head or P
+                    that make deletion's p < 0.05, chosen with the true metrics (greedy: the most
+                    deletion gained per F lost first) — what a perfect check would have to find
 Prints per rule: the mean over seeds of each metric's mean with the one-sided Wilcoxon p against P
 per seed (SciPy, zero_method='wilcox', as borex compare), the worst deletion gap to P and how many
 item-seeds exceed 0.05 (the demo criterion), and the share of item-seeds that kept R.
-    python3 tools/borex-findings/check-rules.py OUT0.jsonl [OUT1.jsonl ...]
+    python3 tools/borex-findings/check-rules.py [--fractions LIST [--rule SPEC ...] [--oracle]] OUT0.jsonl [OUT1.jsonl ...]
+(--fractions: those check-candidates.ts was given; then only the R|H<=q|P>m rules, or the --rule
+ones, are printed. A rule that keeps a head check-candidates.ts --lazy did not score stops with a
+KeyError: give --lazy-on the rule's fractions.)
 """
 import json
 import sys
 
 from scipy.stats import wilcoxon
 
-rows = [json.loads(line) for f in sys.argv[1:] for line in open(f)]
+args = sys.argv[1:]
+fractions = None
+specs = []
+oracle = False
+while args and args[0].startswith('--'):
+    if args[0] == '--fractions':
+        fractions = [float(f) for f in args[1].split(',')]
+        args = args[2:]
+    elif args[0] == '--rule':
+        specs.append(dict(kv.split('=') for kv in args[1].split(',')))
+        args = args[2:]
+    elif args[0] == '--oracle':
+        oracle = True
+        args = args[1:]
+    else:
+        sys.exit('unknown option ' + args[0])
+rows = [json.loads(line) for f in args for line in open(f)]
 seeds = sorted({r['seed'] for r in rows})
 heads = [k for k in rows[0] if k.startswith('H')]
+
+
+def weights(fs):
+    return [((fs[k + 1] if k + 1 < len(fs) else 1) - (fs[k - 1] if k > 0 else 0)) / 2 for k in range(len(fs))]
+
+
+def score(r, c, w):
+    return sum(wk * s for wk, s in zip(w, r[c]['scores']))
+
+
+def spec_rule(spec):
+    on = [float(f) for f in spec['on'].split(':')] if 'on' in spec else fractions
+    # The subset's trapezoid weights, at the subset's places in the recorded scores.
+    w = [0.0] * len(fractions)
+    for f, wk in zip(on, weights(on)):
+        w[fractions.index(f)] = wk
+    cands = [h for h in heads if float(h[1:]) <= float(spec.get('q', 0))]
+    gain = float(spec.get('gain', 0))
+    m = float(spec.get('prior', 'inf'))
+    pgain = float(spec['pgain']) if 'pgain' in spec else None
+
+    def rule(r):
+        r_score = score(r, 'R', w)
+        best, best_score = 'R', r_score
+        for h in cands:
+            v = score(r, h, w)
+            if v < r_score - gain and v < best_score:
+                best, best_score = h, v
+        p = score(r, 'P', w)
+        return 'P' if (p < best_score - pgain if pgain is not None else p < (1 - m) * best_score) else best
+    return rule
+
+
+def heads_rule(q, m, k):
+    w = weights(fractions[:k])
+    cands = [h for h in heads if float(h[1:]) <= q]
+
+    def rule(r):
+        best = min(['R'] + cands, key=lambda c: score(r, c, w))  # R first: R on ties
+        return 'P' if score(r, 'P', w) < (1 - m) * score(r, best, w) else best
+    return rule
 
 
 def lowest(r, cands):
@@ -48,6 +119,17 @@ for h in [h for h in heads if h in ('H0.0625', 'H0.125')]:
         rules[f'R|{h}|P>{m}'] = with_prior(h, m)
 
 
+if fractions:
+    rules = {'R': rules['R'], 'P': rules['P']}
+    if specs:
+        rules.update({','.join(f'{k}={v}' for k, v in spec.items()): spec_rule(spec) for spec in specs})
+    else:
+        for k in (7, len(fractions)):
+            for q in sorted({float(h[1:]) for h in heads}):
+                for m in (0, 0.1, 0.2, 0.3, float('inf')):
+                    rules[f'R|H<={q:g}|P>{m:g} @{k}'] = heads_rule(q, m, k)
+
+
 def p_value(a, b, alt):
     if all(abs(x - y) < 1e-15 for x, y in zip(a, b)):
         return 1.0
@@ -69,3 +151,48 @@ for name, rule in rules.items():
     gaps = [r[rule(r)]['deletion'] - r['P']['deletion'] for r in rows]
     kept = sum(rule(r) == 'R' for r in rows) / len(rows)
     print(' | '.join([name, str(len(rows))] + cells + ['%+.3f (%d)' % (max(gaps), sum(g > 0.05 for g in gaps)), '%.2f' % kept]))
+
+
+def greedy_oracle(rs):
+    """The switches from R a check with the true metrics would make, fewest first (see --oracle)."""
+    choice = ['R'] * len(rs)
+    prior = [r['P']['deletion'] for r in rs]
+    while p_value([r[c]['deletion'] for r, c in zip(rs, choice)], prior, 'less') >= 0.05:
+        best = None
+        for i, r in enumerate(rs):
+            for c in [k for k in r if (k == 'P' or k.startswith('H')) and 'deletion' in r[k]]:
+                gained = r[choice[i]]['deletion'] - r[c]['deletion']
+                if gained > 0:
+                    value = gained / max(r[choice[i]]['fRp'] - r[c]['fRp'], 1e-6)
+                    if best is None or value > best[0]:
+                        best = (value, i, c)
+        if best is None:
+            break
+        choice[best[1]] = best[2]
+    return choice
+
+
+if oracle:
+    print()
+    print('seed | switches (to P) | deletion p | F_rp of R -> of the choice')
+    print('---|---|---|---')
+    for s in seeds:
+        rs = [r for r in rows if r['seed'] == s]
+        choice = greedy_oracle(rs)
+        f_r = sum(r['R']['fRp'] for r in rs) / len(rs)
+        f_c = sum(r[c]['fRp'] for r, c in zip(rs, choice)) / len(rs)
+        p = p_value([r[c]['deletion'] for r, c in zip(rs, choice)], [r['P']['deletion'] for r in rs], 'less')
+        print('%d | %d (%d) | %.2g | %.4f -> %.4f' % (s, sum(c != 'R' for c in choice), choice.count('P'), p, f_r, f_c))
+    # How well the check's score difference (alternative − R, over --fractions) predicts the true
+    # deletion difference, over every alternative whose metrics were scored.
+    w = weights(fractions)
+    pairs = [(score(r, c, w) - score(r, 'R', w), r[c]['deletion'] - r['R']['deletion']) for r in rows for c in r if (c == 'P' or c.startswith('H')) and 'deletion' in r[c]]
+    n = len(pairs)
+    mx, my = sum(x for x, _ in pairs) / n, sum(y for _, y in pairs) / n
+    sxy = sum((x - mx) * (y - my) for x, y in pairs)
+    corr = sxy / (sum((x - mx) ** 2 for x, _ in pairs) * sum((y - my) ** 2 for _, y in pairs)) ** 0.5
+    print()
+    print('check score difference vs true deletion difference (alternative − R): %d pairs, correlation %.3f' % (n, corr))
+    for lo, hi in ((0, 0.002), (0.002, 0.005), (0.005, 0.01), (0.01, 1)):
+        sel = [(x, y) for x, y in pairs if lo <= abs(y) < hi]
+        print('  |true difference| in [%g, %g): %d pairs, same sign %.2f' % (lo, hi, len(sel), sum((x < 0) == (y < 0) for x, y in sel) / max(1, len(sel))))
