@@ -43,11 +43,15 @@ const readNpy = (file: string) => {
 };
 const weighted = (scores: ArrayLike<number>, offset: number, w: Float64Array) => w.reduce((s, wk, k) => s + wk * scores[offset + k], 0);
 const w = checkWeights(fractions);
-// The CHECK_FRACTIONS prefix of --fractions, when it is one: the 7-point check of the same images.
-const prefix = CHECK_FRACTIONS.every((f, k) => fractions[k] === f) ? checkWeights(CHECK_FRACTIONS) : undefined;
-// --lazy-on: its fractions' weights, placed at their indices in --fractions (0 elsewhere).
+// A subset of --fractions checked on its own: its trapezoid weights at its places (0 elsewhere).
+const subsetWeights = (subset: readonly number[]) => {
+  const ws = checkWeights(subset);
+  return Float64Array.from(fractions, (f) => (subset.includes(f) ? ws[subset.indexOf(f)] : 0));
+};
+// --lazy: the checks a head must beat R's score in for its metrics — over --fractions, over
+// CHECK_FRACTIONS when they lead --fractions, over --lazy-on.
 const lazyOn = o['lazy-on']?.split(',').map(Number);
-const lazyWeights = lazyOn && Float64Array.from(fractions, (f) => (lazyOn.includes(f) ? checkWeights(lazyOn)[lazyOn.indexOf(f)] : 0));
+const lazyChecks = [w, ...(CHECK_FRACTIONS.every((f, k) => fractions[k] === f) ? [subsetWeights(CHECK_FRACTIONS)] : []), ...(lazyOn ? [subsetWeights(lazyOn)] : [])];
 const { classifier } = await loadModel(o.model, o.resize ? { resize: o.resize as 'stretch' } : {}, { threads: 1 });
 const cache = new BorexCache();
 let index = 0;
@@ -77,10 +81,8 @@ for (const item of readRunItems(dir)) {
     const out: Record<string, unknown> = { key: item.key, seed };
     const K = fractions.length;
     const checks = names.map((_, j) => weighted(scores, j * K, w));
-    const checks7 = prefix && names.map((_, j) => weighted(scores, j * K, prefix));
-    const checksOn = lazyWeights && names.map((_, j) => weighted(scores, j * K, lazyWeights));
     for (const [j, n] of names.entries()) {
-      const needed = !o.lazy || !n.startsWith('H') || checks[j] < checks[0] || (checks7 !== undefined && checks7[j] < checks7[0]) || (checksOn !== undefined && checksOn[j] < checksOn[0]);
+      const needed = !o.lazy || !n.startsWith('H') || lazyChecks.some((lw) => weighted(scores, j * K, lw) < weighted(scores, 0, lw));
       const metrics = n === 'R' && rMetrics ? rMetrics : n === 'P' ? priorRec.metrics : needed ? (await scoreMap(target, maps[n], spec.metrics, item.groundTruth?.boxes, {})).metrics : undefined;
       out[n] = { check: checks[j], scores: Array.from(scores.subarray(j * K, (j + 1) * K)), ...(metrics ? { insertion: metrics.insertion, deletion: metrics.deletion, fRp: metrics.fRp } : {}) };
     }
