@@ -16,13 +16,20 @@ trapezoid-weighted deletion scores at the check's fractions; lower is better):
                     (absolute), replaced by P as above (M = inf: no P) or, with pgain, where P's
                     score is below it by more than PG (absolute), scored over the fractions F1, F2, ...
                     (a subset of --fractions; default all); repeatable
+  --cv K[:SEED]     with the --rule list as a grid: K-fold cross-validation over the items (an
+                    item's seeds stay together; folds by a seeded shuffle of the item keys, SEED 0).
+                    For each fold the rule is chosen on the other folds' items — among the rules
+                    whose F_rp mean (over seeds) is within --cv-fslack (default 0.002) of R's, the
+                    one whose worst seed's deletion p against P is lowest (then the higher F) — and
+                    applied to the fold's items; prints the fold's choice and the cross-validated
+                    row (every item chosen by a rule fitted without it)
   --oracle          with --fractions, also: per seed, the fewest item switches from R to a head or P
                     that make deletion's p < 0.05, chosen with the true metrics (greedy: the most
                     deletion gained per F lost first) — what a perfect check would have to find
 Prints per rule: the mean over seeds of each metric's mean with the one-sided Wilcoxon p against P
 per seed (SciPy, zero_method='wilcox', as borex compare), the worst deletion gap to P and how many
 item-seeds exceed 0.05 (the demo criterion), and the share of item-seeds that kept R.
-    python3 tools/borex-findings/check-rules.py [--fractions LIST [--rule SPEC ...] [--oracle]] OUT0.jsonl [OUT1.jsonl ...]
+    python3 tools/borex-findings/check-rules.py [--fractions LIST [--rule SPEC ... [--cv K[:SEED]]] [--oracle]] OUT0.jsonl [OUT1.jsonl ...]
 (--fractions: those check-candidates.ts was given; then only the R|H<=q|P>m rules, or the --rule
 ones, are printed. A rule that keeps a head check-candidates.ts --lazy did not score stops with a
 KeyError: give --lazy-on the rule's fractions.)
@@ -36,12 +43,21 @@ args = sys.argv[1:]
 fractions = None
 specs = []
 oracle = False
+cv = None
+cv_fslack = 0.002
 while args and args[0].startswith('--'):
     if args[0] == '--fractions':
         fractions = [float(f) for f in args[1].split(',')]
         args = args[2:]
     elif args[0] == '--rule':
         specs.append(dict(kv.split('=') for kv in args[1].split(',')))
+        args = args[2:]
+    elif args[0] == '--cv':
+        k, _, cv_seed = args[1].partition(':')
+        cv = (int(k), int(cv_seed or 0))
+        args = args[2:]
+    elif args[0] == '--cv-fslack':
+        cv_fslack = float(args[1])
         args = args[2:]
     elif args[0] == '--oracle':
         oracle = True
@@ -136,21 +152,67 @@ def p_value(a, b, alt):
     return wilcoxon(a, b, zero_method='wilcox', alternative=alt).pvalue
 
 
-print('rule | n | insertion mean (p per seed) | deletion mean (p per seed) | F_rp mean (p per seed) | worst deletion gap to P (> 0.05) | kept R')
-print('|'.join(['---'] * 7))
-for name, rule in rules.items():
-    cells = []
-    for metric, alt in (('insertion', 'greater'), ('deletion', 'less'), ('fRp', 'greater')):
+METRICS = (('insertion', 'greater'), ('deletion', 'less'), ('fRp', 'greater'))
+
+
+def evaluate(rule, rs_all):
+    """Per metric: (mean over seeds of the chosen maps' mean, [one-sided Wilcoxon p against P per seed])."""
+    out = {}
+    for metric, alt in METRICS:
         means, ps = [], []
         for s in seeds:
-            rs = [r for r in rows if r['seed'] == s]
+            rs = [r for r in rs_all if r['seed'] == s]
             chosen = [r[rule(r)][metric] for r in rs]
             means.append(sum(chosen) / len(chosen))
             ps.append(p_value(chosen, [r['P'][metric] for r in rs], alt))
-        cells.append('%.4f (%s)' % (sum(means) / len(means), ' / '.join('%.2g' % p for p in ps)))
-    gaps = [r[rule(r)]['deletion'] - r['P']['deletion'] for r in rows]
-    kept = sum(rule(r) == 'R' for r in rows) / len(rows)
-    print(' | '.join([name, str(len(rows))] + cells + ['%+.3f (%d)' % (max(gaps), sum(g > 0.05 for g in gaps)), '%.2f' % kept]))
+        out[metric] = (sum(means) / len(means), ps)
+    return out
+
+
+def print_row(name, rule, rs_all=rows):
+    ev = evaluate(rule, rs_all)
+    cells = ['%.4f (%s)' % (ev[m][0], ' / '.join('%.2g' % p for p in ev[m][1])) for m, _ in METRICS]
+    gaps = [r[rule(r)]['deletion'] - r['P']['deletion'] for r in rs_all]
+    kept = sum(rule(r) == 'R' for r in rs_all) / len(rs_all)
+    print(' | '.join([name, str(len(rs_all))] + cells + ['%+.3f (%d)' % (max(gaps), sum(g > 0.05 for g in gaps)), '%.2f' % kept]))
+
+
+print('rule | n | insertion mean (p per seed) | deletion mean (p per seed) | F_rp mean (p per seed) | worst deletion gap to P (> 0.05) | kept R')
+print('|'.join(['---'] * 7))
+for name, rule in rules.items():
+    print_row(name, rule)
+
+
+def fit(rs):
+    """The --cv choice on these items: the lowest worst-seed deletion p among the rules within the F slack of R."""
+    f_r = evaluate(rules['R'], rs)['fRp'][0]
+    best = None
+    for name in rules:
+        if name in ('R', 'P'):
+            continue
+        ev = evaluate(rules[name], rs)
+        if ev['fRp'][0] >= f_r - cv_fslack:
+            key = (max(ev['deletion'][1]), -ev['fRp'][0])
+            if best is None or key < best[0]:
+                best = (key, name)
+    return best[1] if best else 'R'
+
+
+if cv:
+    import random
+    k, cv_seed = cv
+    keys = sorted({r['key'] for r in rows})
+    random.Random(cv_seed).shuffle(keys)
+    fold = {key: i % k for i, key in enumerate(keys)}
+    chosen = {}
+    print()
+    print('fold | items | rule chosen on the other folds')
+    print('---|---|---')
+    for i in range(k):
+        chosen[i] = fit([r for r in rows if fold[r['key']] != i])
+        print('%d | %d | %s' % (i, sum(v == i for v in fold.values()), chosen[i]))
+    print()
+    print_row(f'cross-validated ({k} folds, split {cv_seed})', lambda r: rules[chosen[fold[r['key']]]](r))
 
 
 def greedy_oracle(rs):
