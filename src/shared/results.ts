@@ -411,3 +411,8 @@ export interface DeletionCheck {
   share?: number;
   prior?: number;
 }
+
+/** The map a deletion check kept, in words (the app's caption, the CLI's and the demo's lines). */
+export function deletionCheckKept(check: DeletionCheck): string {
+  return { refined: 'the refinement', head: `the prior’s top 1/${Math.round(1 / (check.share ?? 1 / 16))} first`, prior: 'the prior' }[check.kept];
+}

@@ -21,7 +21,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads][+qN]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads|+no-check][+qN]
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)
@@ -33,7 +33,8 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
   --model NAME|PATH       (default ${DEFAULT_MODEL})
   --preset paper|default|quality   RISE settings for rise/pn-rise and priors (default paper: N=100 s=8 p1=0.3);
                           paper also runs BOREx as the public code (fixed prior weight, coverage, every
-                          candidate); the others learn the weight and add the prior after the aggregate
+                          candidate, no check); the others learn the weight, add the prior after the
+                          aggregate and check with heads (per method: +fixed, +no-pa, +no-check)
   --masks N --grid S --p1 P        override the preset's RISE parameters
   --iterations N --sizes LIST --candidate-stride N --refit-every N --kappa K --gain G   BOREx/BO overrides
                           (--sizes: the squares' half-widths at 224 px, default 30,45,60,75)

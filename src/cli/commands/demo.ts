@@ -8,7 +8,7 @@ import { methodConfig } from '../../engine/methods/config.ts';
 import { DEMO_MODEL, RESOURCES_DIR } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
 import type { PhotoBox } from '../../engine/metrics/voc.ts';
-import { PHOTO_BOREX_DEFAULTS } from '../../shared/api.ts';
+import { deletionCheckKept, PHOTO_BOREX_DEFAULTS } from '../../shared/api.ts';
 import { intOption, parse } from '../args.ts';
 import { progressPrinter } from '../progress-printer.ts';
 
@@ -23,7 +23,8 @@ interface Sample {
  * `npm run demo`: the built-in model explains the bundled sample scenes with BOREx refining a
  * RISE prior, scored against the scenes' exact object boxes. Needs nothing but this repository.
  * The prior is the paper preset's quick one (N = 100 masks); BOREx is the product's, learned
- * weight and the prior after the aggregate (PHOTO_BOREX_DEFAULTS), not the public code's.
+ * weight, the prior after the aggregate and the deletion check `heads` (PHOTO_BOREX_DEFAULTS), not
+ * the public code's.
  */
 export async function demoCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
@@ -35,7 +36,7 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
   const { resolved, classifier } = await loadModel(DEMO_MODEL);
   const seed = intOption(values.seed, 'seed') ?? 0;
   console.log(`BOREx Studio demo: ${resolved.name} explains ${samples.length} bundled scenes (BOREx refining a RISE prior)\n`);
-  console.log('scene                label     p      prior ins/del/F_rp      refined ins/del/F_rp    time');
+  console.log('scene                label     p      prior ins/del/F_rp      refined ins/del/F_rp    time    kept (deletion check)');
   const rows: object[] = [];
   // One for all scenes: BOREx builds its candidate sets once (every scene has the model's geometry).
   const cache = new BorexCache();
@@ -59,8 +60,8 @@ export async function demoCommand(argv: string[], signal: AbortSignal): Promise<
       await writeExplainOutputs(path.join(outRoot, name), outcome);
       const r = outcome.result;
       const fmt = (m?: { insertion?: number; deletion?: number; fRp?: number }) => `${m?.insertion?.toFixed(3)}/${m?.deletion?.toFixed(3)}/${m?.fRp?.toFixed(3)}`;
-      console.log(`${name.padEnd(20)} ${r.label.name.padEnd(9)} ${r.label.probability.toFixed(3)}  ${fmt(r.prior?.metrics).padEnd(22)}  ${fmt(r.metrics).padEnd(22)}  ${(r.timing.total_ms / 1000).toFixed(1)} s`);
-      rows.push({ scene: name, label: r.label, prior: r.prior?.metrics, refined: r.metrics, timing: r.timing });
+      console.log(`${name.padEnd(20)} ${r.label.name.padEnd(9)} ${r.label.probability.toFixed(3)}  ${fmt(r.prior?.metrics).padEnd(22)}  ${fmt(r.metrics).padEnd(22)}  ${`${(r.timing.total_ms / 1000).toFixed(1)} s`.padEnd(6)}  ${r.borex?.check ? deletionCheckKept(r.borex.check) : 'the refinement (no check)'}`);
+      rows.push({ scene: name, label: r.label, prior: r.prior?.metrics, refined: r.metrics, timing: r.timing, ...(r.borex?.check ? { check: r.borex.check } : {}) });
     }
   } finally {
     await classifier.dispose();

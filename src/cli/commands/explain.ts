@@ -4,6 +4,7 @@ import { explainImage, readBoxesJson, type GroundTruth } from '../../engine/jobs
 import { writeExplainOutputs } from '../../engine/jobs/write-outputs.ts';
 import { DEFAULT_MODEL } from '../../engine/model/catalogue.ts';
 import { loadModel } from '../../engine/model/load.ts';
+import { deletionCheckKept } from '../../shared/api.ts';
 import { parse } from '../args.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { formatMetrics, METHOD_OPTIONS, methodConfigFromOptions, specOverrides } from '../method-options.ts';
@@ -42,7 +43,9 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
                           the prior's top 1/16 heading the map (head), the prior itself (prior), or
                           either, the prior by a margin (both); heads: the prior's top 1/16 or 1/8
                           heading it, or the prior, where clearly better; the map the class falls soonest
-                          for is kept (result.json borex.check); images with a prior (default off)
+                          for is kept (result.json borex.check); images with a prior and squares
+                          (default heads where it takes at most a quarter of --iterations, but off
+                          with --preset paper or --prior none)
   --q-batch N (1)         query points per GP round (kriging believer), 2N images per model call, same
                           total model calls (--iterations observations); ℓ re-fitted once per round
   --seed N                (default 0)
@@ -111,6 +114,8 @@ export async function explainCommand(argv: string[], signal: AbortSignal): Promi
       if (r.prior?.metrics) console.log(`prior (${r.prior.method}): ${formatMetrics(r.prior.metrics)}`);
       if (r.metrics) console.log(`${r.prior ? 'refined: ' : ''}${formatMetrics(r.metrics)}`);
       if (r.borex?.priorWeight !== undefined) console.log(`learned prior weight β = ${r.borex.priorWeight.toFixed(3)}`);
+      const check = r.borex?.check;
+      if (check) console.log(`deletion check: kept ${deletionCheckKept(check)} (weighted deletion scores, lower deletes better: refinement ${check.refined.toFixed(4)}${check.head !== undefined ? `, prior's head ${check.head.toFixed(4)}` : ''}${check.prior !== undefined ? `, prior ${check.prior.toFixed(4)}` : ''})`);
       const gp = r.timing.gp_ms > 0 ? `, GP ${(r.timing.gp_ms / 1000).toFixed(2)} s` : '';
       console.log(`${r.timing.model_calls} model calls, ${(r.timing.total_ms / 1000).toFixed(2)} s (model ${(r.timing.model_ms / 1000).toFixed(2)} s${gp})`);
       console.log(`wrote ${files.join(', ')}`);

@@ -19,13 +19,14 @@
  *            check-both   the head, or the prior by a margin (check both; 17 images)
  *            check-heads  the prior's top 1/16 or 1/8 heads the map, or the prior replaces it,
  *                         where that deletes clearly better; 4 fractions (check heads; 11 images)
+ *            no-check     no deletion check, the paper's (check off)
  *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
  *
  * `borex:none` is the paper's "no-prior" ablation. Ids are normalised (modifiers in the order
  * above) so one configuration has one name. Outside the paper preset a photo's BOREx already
- * learns the weight and adds the prior after (PHOTO_BOREX_DEFAULTS): there +fixed and +no-pa are
- * its ablations, and +learned, +pa change nothing.
+ * learns the weight, adds the prior after and checks with `heads` (PHOTO_BOREX_DEFAULTS): there
+ * +fixed, +no-pa and +no-check are its ablations, and +learned, +pa, +check-heads change nothing.
  *
  * Seeds as an axis (`--seeds 0,1,2`): every method whose map depends on the seed (RISE masks,
  * BOREx jitter) is run once per seed under the id `ID@sSEED` (`rise@s1`, `borex:rise@s1`, its
@@ -43,7 +44,7 @@ import type { RiseParams } from '../methods/rise.ts';
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior', 'check-both', 'check-heads'] as const;
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior', 'check-both', 'check-heads', 'no-check'] as const;
 /** Map methods that use no random numbers: one map serves every seed of a run. */
 export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
@@ -91,7 +92,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads|+no-check][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const all = m[2] ? m[2].slice(1).split('+') : [];
@@ -105,7 +106,7 @@ export function parseMethodId(raw: string): ParsedId {
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
   // Modifiers that set one parameter to different values: at most one of each group.
-  for (const [group, what] of [[['simple-avg', 'area'], 'aggregates'], [['learned', 'fixed'], 'prior weights'], [['pa', 'no-pa'], 'compositions'], [['check', 'check-prior', 'check-both', 'check-heads'], 'deletion checks']] as const) {
+  for (const [group, what] of [[['simple-avg', 'area'], 'aggregates'], [['learned', 'fixed'], 'prior weights'], [['pa', 'no-pa'], 'compositions'], [['check', 'check-prior', 'check-both', 'check-heads', 'no-check'], 'deletion checks']] as const) {
     const [a, b] = group.filter((x) => mods.includes(x));
     if (b) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
   }
@@ -129,6 +130,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('check-prior')) overrides.check = 'prior';
   if (p.modifiers.includes('check-both')) overrides.check = 'both';
   if (p.modifiers.includes('check-heads')) overrides.check = 'heads';
+  if (p.modifiers.includes('no-check')) overrides.check = 'off';
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }

@@ -14,9 +14,10 @@
  *  Table 2: borex:rise+no-flip, borex:rise+simple-avg, borex:rise+area, borex:none → borex:rise,
  *           and borex:none → borex:rise on the items whose prior (rise) insertion is < 0.6.
  *  The same rows again for each other BOREx variant the runs hold (BOREX_VARIANTS: +learned,
- *  +learned+pa, with their ablations borex:rise+no-flip+learned+pa, …), each also against itself
- *  without each of its modifiers (borex:rise+pa: fixed weight; borex:rise+learned: coverage) and
- *  against borex:rise (the paper's BOREx).
+ *  +learned+pa, +learned+pa+check-heads, with their ablations borex:rise+no-flip+learned+pa, …),
+ *  each also against itself without each of its modifiers (borex:rise+pa: fixed weight;
+ *  borex:rise+learned: coverage; borex:rise+learned+pa: no check) and against borex:rise (the
+ *  paper's BOREx).
  */
 import path from 'node:path';
 import type { ComparisonRow } from '../../shared/results.ts';
@@ -139,11 +140,12 @@ const priorInsertionBelow = (limit: number) => ({
 /**
  * The BOREx variants a run may hold, each with its own rows of Tables 1 and 2 (its ablations are
  * its ids with a modifier added): the paper's (`borex:rise`, the public code's with --preset paper),
- * the learned prior weight, and the photo default of the other presets (+learned+pa).
+ * the learned prior weight, the photo default of the other presets before 2026-12-04
+ * (+learned+pa) and since (+learned+pa+check-heads).
  */
-export const BOREX_VARIANTS = ['', '+learned', '+learned+pa'] as const;
+export const BOREX_VARIANTS = ['', '+learned', '+learned+pa', '+learned+pa+check-heads'] as const;
 /** A variant's modifier taken away, in words (the Table 2 row of that ablation). */
-const WITHOUT: Record<string, string> = { learned: 'fixed prior weight', pa: 'the prior before the aggregate (coverage)' };
+const WITHOUT: Record<string, string> = { learned: 'fixed prior weight', pa: 'the prior before the aggregate (coverage)', 'check-heads': 'no deletion check' };
 
 /** The paper's Tables 1 and 2, restricted to the pairs whose two methods are in `methods`. */
 export function paperPairs(methods: readonly string[]): PairSpec[] {

@@ -96,14 +96,17 @@ describe('seeds as an axis and the learned prior weight', () => {
     expect('priorWeight' in ms.find((m) => m.id === 'borex:rise')!.config.borex!).toBe(false);
   });
 
-  it('outside the paper preset borex:rise already learns the weight and adds the prior after; +fixed and +no-pa are its ablations', () => {
-    const ms = resolveMethods('borex:rise,borex:rise+fixed,borex:rise+no-pa,borex:rise+fixed+no-pa,borex:rise+learned+pa', { preset: 'default', seed: 0 });
+  it('outside the paper preset borex:rise already learns the weight, adds the prior after and checks with heads; +fixed, +no-pa and +no-check are its ablations', () => {
+    const ms = resolveMethods('borex:rise,borex:rise+fixed,borex:rise+no-pa,borex:rise+no-check,borex:rise+fixed+no-pa,borex:rise+learned+pa+check-heads', { preset: 'default', seed: 0 });
     const cfg = (id: string) => ms.find((m) => m.id === id)!.config.borex!;
-    expect(cfg('borex:rise')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'prior-after' });
-    expect(cfg('borex:rise+learned+pa')).toEqual(cfg('borex:rise'));
-    expect(cfg('borex:rise+fixed')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'fixed', composition: 'prior-after' });
-    expect(cfg('borex:rise+no-pa')).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'coverage' });
-    expect(cfg('borex:rise+fixed+no-pa')).toMatchObject({ priorWeight: 'fixed', composition: 'coverage' });
+    const photo = { priorWeight: 'learned', composition: 'prior-after', check: 'heads' };
+    expect(cfg('borex:rise')).toEqual({ ...BOREX_DEFAULTS, ...photo });
+    expect(cfg('borex:rise+learned+pa+check-heads')).toEqual(cfg('borex:rise'));
+    expect(cfg('borex:rise+fixed')).toEqual({ ...BOREX_DEFAULTS, ...photo, priorWeight: 'fixed' });
+    expect(cfg('borex:rise+no-pa')).toEqual({ ...BOREX_DEFAULTS, ...photo, composition: 'coverage' });
+    expect(cfg('borex:rise+no-check')).toEqual({ ...BOREX_DEFAULTS, ...photo, check: 'off' });
+    expect(cfg('borex:rise+fixed+no-pa')).toMatchObject({ priorWeight: 'fixed', composition: 'coverage', check: 'heads' });
+    expect(() => resolveMethods('borex:rise+check-heads+no-check', { preset: 'default', seed: 0 })).toThrow('+check-heads and +no-check are two different deletion checks; pick one');
   });
 
   it('refuses a configuration BOREx cannot run before any item (+rects+pa: prior-after is for squares)', () => {

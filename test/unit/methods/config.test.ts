@@ -25,19 +25,26 @@ describe('methodConfig: one config from preset + overrides', () => {
     expect(BOREX_DEFAULTS.candidateStride).toBeGreaterThan(1);
   });
 
-  it("a photo's BOREx outside the paper preset learns the prior's weight and adds the prior after the aggregate", () => {
-    expect(PHOTO_BOREX_DEFAULTS).toEqual({ priorWeight: 'learned', composition: 'prior-after' });
+  it("a photo's BOREx outside the paper preset learns the prior's weight, adds the prior after the aggregate and checks with heads", () => {
+    expect(PHOTO_BOREX_DEFAULTS).toEqual({ priorWeight: 'learned', composition: 'prior-after', check: 'heads' });
     for (const preset of ['default', 'quality'] as const) {
-      expect(methodConfig({ method: 'borex', preset, prior: 'gradcampp' }).borex).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'prior-after' });
+      expect(methodConfig({ method: 'borex', preset, prior: 'gradcampp' }).borex).toEqual({ ...BOREX_DEFAULTS, priorWeight: 'learned', composition: 'prior-after', check: 'heads' });
     }
-    // Either is turned off by saying so; rectangles keep the aggregate as it is (prior-after is for squares).
-    expect(methodConfig({ method: 'borex', preset: 'default', borex: { priorWeight: 'fixed' } }).borex).toMatchObject({ priorWeight: 'fixed', composition: 'prior-after' });
-    expect(methodConfig({ method: 'borex', preset: 'default', borex: { composition: 'coverage' } }).borex).toMatchObject({ priorWeight: 'learned', composition: 'coverage' });
+    // Each is turned off by saying so; rectangles keep the aggregate as it is and no check (both are for squares).
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { priorWeight: 'fixed' } }).borex).toMatchObject({ priorWeight: 'fixed', composition: 'prior-after', check: 'heads' });
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { composition: 'coverage' } }).borex).toMatchObject({ priorWeight: 'learned', composition: 'coverage', check: 'heads' });
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { check: 'off' } }).borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after', check: 'off' });
+    // The check by default only where it takes at most a quarter of the rounds (heads: 6 with the flip, 11 without).
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { iterations: 24 } }).borex!.check).toBe('heads');
+    expect('check' in methodConfig({ method: 'borex', preset: 'default', borex: { iterations: 23 } }).borex!).toBe(false);
+    expect(methodConfig({ method: 'borex', preset: 'default', borex: { iterations: 44, flip: false } }).borex!.check).toBe('heads');
+    expect('check' in methodConfig({ method: 'borex', preset: 'default', borex: { iterations: 43, flip: false } }).borex!).toBe(false);
     const rects = methodConfig({ method: 'borex', preset: 'default', borex: { shapes: 'rects' } }).borex!;
     expect(rects.priorWeight).toBe('learned');
     expect('composition' in rects).toBe(false);
-    // Neither for the paper preset (the public code), no prior, BO, or a clip (photos only).
-    const none = (c: ReturnType<typeof methodConfig>) => ['priorWeight', 'composition'].filter((k) => k in c.borex!);
+    expect('check' in rects).toBe(false);
+    // None for the paper preset (the public code), no prior, BO, or a clip (photos only).
+    const none = (c: ReturnType<typeof methodConfig>) => ['priorWeight', 'composition', 'check'].filter((k) => k in c.borex!);
     expect(none(methodConfig({ method: 'borex', preset: 'paper' }))).toEqual([]);
     expect(none(methodConfig({ method: 'borex', preset: 'default', prior: 'none' }))).toEqual([]);
     expect(none(methodConfig({ method: 'bo', preset: 'default' }))).toEqual([]);

@@ -132,7 +132,7 @@ describe('batch method ids', () => {
       'method "borex:rise+q1": +q1 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+q65": +q65 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+pa+pa" repeats a modifier',
-      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both, +check-heads',
+      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both, +check-heads, +no-check',
       'method "borex:dino+pa": unknown prior "dino"; one of rise, pn-rise, gradcampp, none',
       'method "borex:rise+q2+q4" has more than one +qN modifier',
       'method "borex:rise+simple-avg+area": +simple-avg and +area are two different aggregates; pick one',

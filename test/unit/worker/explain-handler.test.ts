@@ -20,11 +20,13 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     const before = methodConfig({ method: 'borex', preset: 'default', seed: 0, rise: {}, prior: 'rise', borex: { iterations: 8 } });
     const config = engineRequest('a.jpg', { ...base, advanced: { iterations: 8 } }).config;
     expect(config).toEqual(before);
+    // 8 iterations: too few for the default check (it takes 6 rounds; by default only from 24).
     for (const k of ['qBatch', 'shapes', 'aspects', 'check']) expect(Object.hasOwn(config.borex!, k)).toBe(false);
-    // A photo's BOREx outside the paper preset: the learned weight and the prior after the aggregate.
+    // A photo's BOREx outside the paper preset: the learned weight and the prior after the aggregate, and the check heads at the default 50 iterations.
     expect(config.borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after' });
+    expect(engineRequest('a.jpg', base).config.borex).toMatchObject({ priorWeight: 'learned', composition: 'prior-after', check: 'heads' });
     const paper = engineRequest('a.jpg', { ...base, preset: 'paper' }).config.borex!;
-    for (const k of ['priorWeight', 'composition']) expect(Object.hasOwn(paper, k)).toBe(false);
+    for (const k of ['priorWeight', 'composition', 'check']) expect(Object.hasOwn(paper, k)).toBe(false);
   });
 
   it('each option lands in BorexParams under its own name, with nothing else changed', () => {
@@ -32,9 +34,9 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     const b = engineRequest('a.jpg', { ...base, advanced: { priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 } }).config.borex!;
     expect(b).toEqual({ ...plain, priorWeight: 'learned', composition: 'prior-after*2', qBatch: 4 });
     const r = engineRequest('a.jpg', { ...base, advanced: { shapes: 'rects', aspects: [0.25, 4] } }).config.borex!;
-    // Rectangles keep the aggregate as it is (prior-after is defined for squares).
-    expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined });
-    expect(Object.hasOwn(r, 'composition')).toBe(false);
+    // Rectangles keep the aggregate as it is and no check (prior-after and the check are defined for squares).
+    expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined, check: undefined });
+    for (const k of ['composition', 'check']) expect(Object.hasOwn(r, k)).toBe(false);
     // The deletion check by name, as the engine's BorexParams.check.
     for (const choice of ['head', 'prior', 'both', 'heads', 'off'] as const) {
       expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: choice });
