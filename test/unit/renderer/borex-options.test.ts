@@ -28,12 +28,12 @@ describe('the BOREx section as API options', () => {
     expect(borexOptions(choices({ deletionCheck: 'prior' }), 'bo')).toEqual({ options: {}, problems: [] });
   });
 
-  it('says what the default (nothing sent) is: learned β and the prior after, except with the paper preset, no prior or rectangles', () => {
+  it('says what the default (nothing sent) is: learned β, the prior after and the check heads, except with the paper preset, no prior or rectangles', () => {
     const words = (preset: 'paper' | 'default', prior: 'rise' | 'none', shapes: 'squares' | 'rects' = 'squares') => presetBorexWords({ preset, prior, borex: choices({ shapes }) });
-    expect(words('default', 'rise')).toEqual({ priorWeight: 'learned β', composition: 'add the prior after the aggregate' });
-    expect(words('paper', 'rise')).toEqual({ priorWeight: 'fixed (the paper’s)', composition: 'add the prior before the aggregate (the paper’s)' });
+    expect(words('default', 'rise')).toEqual({ priorWeight: 'learned β', composition: 'add the prior after the aggregate', deletionCheck: 'put the prior’s top 1/16 or 1/8 first, or keep the prior, where that deletes clearly better (few images), from 24 iterations' });
+    expect(words('paper', 'rise')).toEqual({ priorWeight: 'fixed (the paper’s)', composition: 'add the prior before the aggregate (the paper’s)', deletionCheck: 'none (the paper’s)' });
     expect(words('default', 'none')).toEqual(words('paper', 'rise'));
-    expect(words('default', 'rise', 'rects')).toEqual({ priorWeight: 'learned β', composition: 'add the prior before the aggregate (the paper’s)' });
+    expect(words('default', 'rise', 'rects')).toEqual({ priorWeight: 'learned β', composition: 'add the prior before the aggregate (the paper’s)', deletionCheck: 'none (the paper’s)' });
   });
 
   it('BO sends the q-batch and the mask shape, not the prior’s weight or composition; other methods nothing', () => {
@@ -102,14 +102,16 @@ describe('rectangles are drawn as rectangles', () => {
 });
 
 describe('Batch: BOREx ids with modifiers', () => {
-  const none: BorexModifiers = { prior: 'rise', learned: false, priorAfter: false, rects: false, check: false, q: '' };
+  const none: BorexModifiers = { prior: 'rise', learned: false, priorAfter: false, rects: false, check: '', q: '' };
   it('are built in the engine’s normal order, which its parser keeps', () => {
     const cases: [BorexModifiers, string][] = [
       [none, 'borex:rise'],
       [{ ...none, learned: true, priorAfter: true }, 'borex:rise+learned+pa'],
       [{ ...none, prior: 'none', rects: true, learned: true, q: '8' }, 'borex:none+learned+rects+q8'],
       [{ ...none, prior: 'gradcampp', q: '1' }, 'borex:gradcampp'],
-      [{ ...none, learned: true, priorAfter: true, check: true, q: '2' }, 'borex:rise+learned+pa+check+q2'],
+      [{ ...none, learned: true, priorAfter: true, check: 'check', q: '2' }, 'borex:rise+learned+pa+check+q2'],
+      [{ ...none, check: 'check-heads' }, 'borex:rise+check-heads'],
+      [{ ...none, check: 'no-check' }, 'borex:rise+no-check'],
     ];
     for (const [m, id] of cases) {
       expect(borexMethodId(m)).toBe(id);

@@ -187,6 +187,10 @@ export function runTitle(r: Pick<RunListing, 'created' | 'entries' | 'methods'>,
   return `${date} · ${r.entries} ${things} · ${methodOrder(r.methods).join(', ')}`;
 }
 
+/** The deletion-check modifiers of a batch id (jobs/batch-methods.ts), as the Batch view offers them. */
+export const BATCH_CHECK_MODIFIERS = ['check-heads', 'check', 'check-both', 'check-prior', 'no-check'] as const;
+export type BatchCheckModifier = (typeof BATCH_CHECK_MODIFIERS)[number];
+
 /** What the Batch view's "BOREx with options" row asks for. */
 export interface BorexModifiers {
   prior: 'rise' | 'pn-rise' | 'gradcampp' | 'none';
@@ -194,8 +198,8 @@ export interface BorexModifiers {
   /** The prior added after the aggregate (+pa). */
   priorAfter: boolean;
   rects: boolean;
-  /** The deletion check with the prior's head (+check). */
-  check: boolean;
+  /** A deletion-check modifier (+check, +check-heads, …, +no-check: BATCH_CHECK_MODIFIERS), or '' for the preset's. */
+  check: BatchCheckModifier | '';
   /** Query points per GP round as typed ('' or 1: none). */
   q: string;
 }
@@ -207,5 +211,5 @@ export interface BorexModifiers {
  */
 export function borexMethodId(m: BorexModifiers): string {
   const q = m.q.trim();
-  return `borex:${m.prior}${m.learned ? '+learned' : ''}${m.rects ? '+rects' : ''}${m.priorAfter ? '+pa' : ''}${m.check ? '+check' : ''}${q && q !== '1' ? `+q${q}` : ''}`;
+  return `borex:${m.prior}${m.learned ? '+learned' : ''}${m.rects ? '+rects' : ''}${m.priorAfter ? '+pa' : ''}${m.check ? `+${m.check}` : ''}${q && q !== '1' ? `+q${q}` : ''}`;
 }

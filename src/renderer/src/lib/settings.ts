@@ -28,10 +28,10 @@ export interface BorexChoices {
 
 export const defaultBorexChoices = (): BorexChoices => ({ priorWeight: '', composition: '', qBatch: '', shapes: 'squares', aspects: '', deletionCheck: '' });
 
-/** What '' (nothing sent) means for the prior's weight and the final map, in words (the engine's rule, photoBorexDefaults). */
-export function presetBorexWords(s: Pick<RunSettings, 'preset' | 'prior' | 'borex'>): { priorWeight: string; composition: string } {
+/** What '' (nothing sent) means for the prior's weight, the final map and the deletion check, in words (the engine's rule, photoBorexDefaults). */
+export function presetBorexWords(s: Pick<RunSettings, 'preset' | 'prior' | 'borex'>): { priorWeight: string; composition: string; deletionCheck: string } {
   const d = photoBorexDefaults(s.preset, s.prior, s.borex.shapes);
-  return { priorWeight: d.priorWeight ? 'learned β' : 'fixed (the paper’s)', composition: COMPOSITION_LABELS[d.composition ?? 'coverage'] };
+  return { priorWeight: d.priorWeight ? 'learned β' : 'fixed (the paper’s)', composition: COMPOSITION_LABELS[d.composition ?? 'coverage'], deletionCheck: d.check ? `${DELETION_CHECK_LABELS[d.check]}, from 24 iterations` : DELETION_CHECK_LABELS.off };
 }
 /** Each composition in plain words: how the prior enters the final map (borex-aggregate.ts composeMap). */
 export const COMPOSITION_LABELS: Record<CompositionName, string> = {
@@ -61,7 +61,7 @@ export const BOREX_TIPS = {
   qBatch: 'How many masks BOREx chooses per GP round (1 to 64); q masks are classified in one model call, the total number of masks stays Iterations',
   shapes: 'Squares (the paper’s) or rectangles of the same areas with height/width ratios 1/2, 1 and 2',
   aspects: 'The rectangles’ height/width ratios, separated by commas (default 0.5, 1, 2)',
-  deletionCheck: 'The last 11–17 model images of the budget delete the top pixels of the refined map and of alternatives (the prior’s top 1/16 or 1/8 first, the prior itself); the map whose deletion makes the class fall soonest is kept. Squares only',
+  deletionCheck: 'The last 11–17 model images of the budget delete the top pixels of the refined map and of alternatives (the prior’s top 1/16 or 1/8 first, the prior itself); the map whose deletion makes the class fall soonest is kept. Squares only; the default (heads, from 24 iterations) except with the paper preset',
 } as const;
 
 /** The BOREx controls' names (their labels in SettingsPanel), for problems and summaries. */
