@@ -194,6 +194,9 @@ export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 
  * every id this schema lets through).
  */
 export const BATCH_MODIFIER_CHOICES = ['learned', 'fixed', 'pa', 'no-pa', 'rects'] as const;
+/** The deletion-check modifiers the app offers as one choice (the default preset's `heads` first, then the others, and off). */
+export const BATCH_CHECK_MODIFIER_CHOICES = ['check-heads', 'check', 'check-both', 'check-prior', 'no-check'] as const;
+export type BatchCheckModifier = (typeof BATCH_CHECK_MODIFIER_CHOICES)[number];
 /** The most method ids one batch may list. */
 export const MAX_BATCH_METHODS = 32;
 /**

@@ -35,6 +35,7 @@ ones, are printed. A rule that keeps a head check-candidates.ts --lazy did not s
 KeyError: give --lazy-on the rule's fractions.)
 """
 import json
+import random
 import sys
 
 from scipy.stats import wilcoxon
@@ -199,7 +200,6 @@ def fit(rs):
 
 
 if cv:
-    import random
     k, cv_seed = cv
     keys = sorted({r['key'] for r in rows})
     random.Random(cv_seed).shuffle(keys)

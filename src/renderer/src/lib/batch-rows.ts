@@ -1,4 +1,4 @@
-import { BATCH_METHOD_CHOICES, type BatchItem, type ImageInfo, type RunListing } from '../../../shared/api.ts';
+import { BATCH_METHOD_CHOICES, type BatchCheckModifier, type BatchItem, type ImageInfo, type RunListing } from '../../../shared/api.ts';
 import type { RunSettings } from '../../../shared/run-item.ts';
 
 /**
@@ -187,10 +187,6 @@ export function runTitle(r: Pick<RunListing, 'created' | 'entries' | 'methods'>,
   return `${date} · ${r.entries} ${things} · ${methodOrder(r.methods).join(', ')}`;
 }
 
-/** The deletion-check modifiers of a batch id (jobs/batch-methods.ts), as the Batch view offers them. */
-export const BATCH_CHECK_MODIFIERS = ['check-heads', 'check', 'check-both', 'check-prior', 'no-check'] as const;
-export type BatchCheckModifier = (typeof BATCH_CHECK_MODIFIERS)[number];
-
 /** What the Batch view's "BOREx with options" row asks for. */
 export interface BorexModifiers {
   prior: 'rise' | 'pn-rise' | 'gradcampp' | 'none';
@@ -198,7 +194,7 @@ export interface BorexModifiers {
   /** The prior added after the aggregate (+pa). */
   priorAfter: boolean;
   rects: boolean;
-  /** A deletion-check modifier (+check, +check-heads, …, +no-check: BATCH_CHECK_MODIFIERS), or '' for the preset's. */
+  /** A deletion-check modifier (+check, +check-heads, …, +no-check: BATCH_CHECK_MODIFIER_CHOICES), or '' for the preset's. */
   check: BatchCheckModifier | '';
   /** Query points per GP round as typed ('' or 1: none). */
   q: string;
