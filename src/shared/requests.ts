@@ -46,9 +46,10 @@ export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
  * BOREx's deletion check (BorexParams.check): its alternative is the prior's top 1/16 heading the
  * refined map (head), the prior itself (prior), either, the prior by a margin (both), or the
  * prior's top 1/16 or 1/8, or the prior itself, where it deletes clearly better, from few images
- * (heads); off: no check (the paper's).
+ * (heads); the prior itself, asked along the whole deletion curve (uniform: for models whose
+ * curves are not decided by the first pixels, like the demo's); off: no check (the paper's).
  */
-export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'heads', 'off'] as const;
+export const DELETION_CHECK_CHOICES = ['head', 'prior', 'both', 'heads', 'uniform', 'off'] as const;
 export type DeletionCheckChoice = (typeof DELETION_CHECK_CHOICES)[number];
 /**
  * How the prior enters BOREx's final map (BorexParams.composition): the names of the engine's
@@ -194,9 +195,14 @@ export const BATCH_METHOD_CHOICES = ['rise', 'pn-rise', 'gradcam', 'gradcampp', 
  * every id this schema lets through).
  */
 export const BATCH_MODIFIER_CHOICES = ['learned', 'fixed', 'pa', 'no-pa', 'rects'] as const;
-/** The deletion-check modifiers the app offers as one choice (the default preset's `heads` first, then the others, and off). */
-export const BATCH_CHECK_MODIFIER_CHOICES = ['check-heads', 'check', 'check-both', 'check-prior', 'no-check'] as const;
-export type BatchCheckModifier = (typeof BATCH_CHECK_MODIFIER_CHOICES)[number];
+/**
+ * Each deletion check's batch modifier (`borex:rise+check-heads`), the one table the engine's id
+ * parser, the CLI's help and the app read; in the order the app offers them (the default preset's
+ * `heads` first, then the others, and off).
+ */
+export const CHECK_MODIFIERS = { 'check-heads': 'heads', check: 'head', 'check-both': 'both', 'check-prior': 'prior', 'check-uniform': 'uniform', 'no-check': 'off' } as const satisfies Record<string, DeletionCheckChoice>;
+export type BatchCheckModifier = keyof typeof CHECK_MODIFIERS;
+export const BATCH_CHECK_MODIFIER_CHOICES = Object.keys(CHECK_MODIFIERS) as BatchCheckModifier[];
 /** The most method ids one batch may list. */
 export const MAX_BATCH_METHODS = 32;
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { usageError } from '../../engine/errors.ts';
 import { MAX_ITERATIONS, PRIOR_WEIGHT_CHOICES } from '../../shared/requests.ts';
 import { BOX_FORMATS, listBatchInput, parseShard } from '../../engine/jobs/batch-input.ts';
-import { resolveMethods } from '../../engine/jobs/batch-methods.ts';
+import { BOREX_ID_GRAMMAR, resolveMethods } from '../../engine/jobs/batch-methods.ts';
 import { runBatch, type BatchSpec } from '../../engine/jobs/batch.ts';
 import type { ItemRecord } from '../../engine/jobs/run-store.ts';
 import { parsePreset } from '../../engine/methods/config.ts';
@@ -21,7 +21,7 @@ export const BATCH_USAGE = `borex batch DIR|MANIFEST --methods LIST [options]
        for videos: video[,label][,tube] ({"video","label","tube"}), paths relative to the manifest
   videos need a clip model (--model motion-v1, or one made by borex models wrap-video): one item per
        clip its spec samples (uniform: one; windows: one per window, key VIDEO#wN)
-  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads|+no-check][+qN]
+  --methods LIST          comma-separated: rise pn-rise gradcam gradcampp bo ${BOREX_ID_GRAMMAR}
                           (PRIOR: rise pn-rise gradcampp none; borex:none = the no-prior ablation);
                           a refinement's prior is computed once per item and recorded as its own method
   --out DIR               the run directory (default borex-runs/NAME-OF-INPUT)

@@ -19,6 +19,8 @@
  *            check-both   the head, or the prior by a margin (check both; 17 images)
  *            check-heads  the prior's top 1/16 or 1/8 heads the map, or the prior replaces it,
  *                         where that deletes clearly better; 4 fractions (check heads; 11 images)
+ *            check-uniform  the prior replaces the map where it deletes better along the whole
+ *                         curve, 15 even fractions (check uniform; 30 images)
  *            no-check     no deletion check, the paper's (check off)
  *            qN           N query points per GP round, 2N images per model call (qBatch N, 2–64; last)
  *   borex                                     shorthand for borex:rise
@@ -36,6 +38,7 @@
  * shared: with the same preset and seed it is exactly the map of the method of that name, so the
  * prior is added to the run's methods (before its first refinement) when it is not listed.
  */
+import { BATCH_CHECK_MODIFIER_CHOICES, CHECK_MODIFIERS, type BatchCheckModifier } from '../../shared/requests.ts';
 import { usageError } from '../errors.ts';
 import { methodConfig, type MethodConfig, type MethodName, type PresetName, type PriorName } from '../methods/config.ts';
 import type { BorexParams } from '../methods/borex.ts';
@@ -44,10 +47,13 @@ import type { RiseParams } from '../methods/rise.ts';
 export const MAP_METHODS = ['rise', 'pn-rise', 'gradcam', 'gradcampp'] as const;
 export type MapMethod = (typeof MAP_METHODS)[number];
 export const REFINE_PRIORS = ['rise', 'pn-rise', 'gradcampp', 'none'] as const;
-export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', 'check', 'check-prior', 'check-both', 'check-heads', 'no-check'] as const;
+// The deletion checks' modifiers come from their one table (shared/requests.ts CHECK_MODIFIERS).
+export const MODIFIERS = ['no-flip', 'simple-avg', 'area', 'learned', 'fixed', 'rects', 'pa', 'no-pa', ...BATCH_CHECK_MODIFIER_CHOICES] as const;
 /** Map methods that use no random numbers: one map serves every seed of a run. */
 export const SEED_FREE: readonly string[] = ['gradcam', 'gradcampp'];
 export type Modifier = (typeof MODIFIERS)[number];
+/** A BOREx id's grammar, in the CLI's words (its help and the parser's refusal). */
+export const BOREX_ID_GRAMMAR = `borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+${BATCH_CHECK_MODIFIER_CHOICES.join('|+')}][+qN]`;
 
 export interface BatchMethod {
   /** The normalised id, e.g. `borex:rise+no-flip`. */
@@ -92,7 +98,7 @@ export function parseMethodId(raw: string): ParsedId {
   if ((MAP_METHODS as readonly string[]).includes(text)) return { id: text, kind: 'map', method: text as MapMethod, modifiers: [] };
   if (text === 'bo') return { id: 'bo', kind: 'refine', method: 'bo', prior: 'none', modifiers: [] };
   const m = text.match(/^borex(?::([a-z-]+))?((?:\+[a-z0-9-]+)*)$/);
-  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or borex:PRIOR[+no-flip][+simple-avg][+area][+learned|+fixed][+rects][+pa|+no-pa][+check|+check-prior|+check-both|+check-heads|+no-check][+qN] (PRIOR: ${REFINE_PRIORS.join(', ')})`);
+  if (!m) throw usageError(`unknown method id "${raw}"; use rise, pn-rise, gradcam, gradcampp, bo or ${BOREX_ID_GRAMMAR} (PRIOR: ${REFINE_PRIORS.join(', ')})`);
   const prior = (m[1] ?? 'rise') as PriorName;
   if (!(REFINE_PRIORS as readonly string[]).includes(prior)) throw usageError(`method "${raw}": unknown prior "${prior}"; one of ${REFINE_PRIORS.join(', ')}`);
   const all = m[2] ? m[2].slice(1).split('+') : [];
@@ -106,7 +112,7 @@ export function parseMethodId(raw: string): ParsedId {
   }
   if (new Set(mods).size !== mods.length) throw usageError(`method "${raw}" repeats a modifier`);
   // Modifiers that set one parameter to different values: at most one of each group.
-  for (const [group, what] of [[['simple-avg', 'area'], 'aggregates'], [['learned', 'fixed'], 'prior weights'], [['pa', 'no-pa'], 'compositions'], [['check', 'check-prior', 'check-both', 'check-heads', 'no-check'], 'deletion checks']] as const) {
+  for (const [group, what] of [[['simple-avg', 'area'], 'aggregates'], [['learned', 'fixed'], 'prior weights'], [['pa', 'no-pa'], 'compositions'], [BATCH_CHECK_MODIFIER_CHOICES, 'deletion checks']] as const) {
     const [a, b] = group.filter((x) => mods.includes(x));
     if (b) throw usageError(`method "${raw}": +${a} and +${b} are two different ${what}; pick one`);
   }
@@ -126,11 +132,8 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('pa')) overrides.composition = 'prior-after';
   if (p.modifiers.includes('no-pa')) overrides.composition = 'coverage';
   if (p.modifiers.includes('rects')) overrides.shapes = 'rects';
-  if (p.modifiers.includes('check')) overrides.check = 'head';
-  if (p.modifiers.includes('check-prior')) overrides.check = 'prior';
-  if (p.modifiers.includes('check-both')) overrides.check = 'both';
-  if (p.modifiers.includes('check-heads')) overrides.check = 'heads';
-  if (p.modifiers.includes('no-check')) overrides.check = 'off';
+  const check = p.modifiers.find((x): x is BatchCheckModifier => x in CHECK_MODIFIERS);
+  if (check) overrides.check = CHECK_MODIFIERS[check];
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
 }

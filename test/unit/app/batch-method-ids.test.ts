@@ -16,7 +16,7 @@ describe('batch method ids in the app', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ kind: 'usage', message: 'method "borex:rise+learned+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both, +check-heads, +no-check' });
+    expect(err).toMatchObject({ kind: 'usage', message: 'method "borex:rise+learned+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check-heads, +check, +check-both, +check-prior, +check-uniform, +no-check' });
     expect(fs.readdirSync(path.join(work, 'jobs'))).toEqual([]);
   });
 });

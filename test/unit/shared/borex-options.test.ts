@@ -66,8 +66,8 @@ describe('advancedOptions: the BOREx options', () => {
     [{ shapes: 'rects', aspects: [2, 2] }, 'advanced.aspects: an aspect is repeated (2, 2)'],
     [{ composition: 'blend' }, 'advanced.composition: expected one of coverage, prior-after, rank-sum, rank-product, min, max, product, tiebreak, prior-after*K (K > 0) or tiebreak:Q (0 < Q ≤ 1), got "blend"'],
     [{ composition: 3 }, 'advanced.composition: expected a string, got number'],
-    [{ deletionCheck: 'yes' }, 'advanced.deletionCheck: expected one of head, prior, both, heads, off, got "yes"'],
-    [{ deletionCheck: true }, 'advanced.deletionCheck: expected one of head, prior, both, heads, off, got boolean'],
+    [{ deletionCheck: 'yes' }, 'advanced.deletionCheck: expected one of head, prior, both, heads, uniform, off, got "yes"'],
+    [{ deletionCheck: true }, 'advanced.deletionCheck: expected one of head, prior, both, heads, uniform, off, got boolean'],
   ])('refuses %j with its reason', (value, message) => {
     expect(refusal(advancedOptions, value, 'advanced')).toBe(message);
   });
@@ -132,7 +132,7 @@ describe('batch method ids', () => {
       'method "borex:rise+q1": +q1 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+q65": +q65 needs a batch size from 2 to 64 (+q2 … +q64)',
       'method "borex:rise+pa+pa" repeats a modifier',
-      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check, +check-prior, +check-both, +check-heads, +no-check',
+      'method "borex:rise+fast": unknown modifier "+fast"; one of +no-flip, +simple-avg, +area, +learned, +fixed, +rects, +pa, +no-pa, +check-heads, +check, +check-both, +check-prior, +check-uniform, +no-check',
       'method "borex:dino+pa": unknown prior "dino"; one of rise, pn-rise, gradcampp, none',
       'method "borex:rise+q2+q4" has more than one +qN modifier',
       'method "borex:rise+simple-avg+area": +simple-avg and +area are two different aggregates; pick one',
