@@ -38,12 +38,14 @@ export const EXPLAIN_USAGE = `borex explain IMAGE [options]
                           --prior none or rectangles), prior-after (coverage(μ) + i0, the prior unblurred;
                           the default otherwise), prior-after*K, rank-sum, rank-product, min, max,
                           product, tiebreak:Q (docs/algorithms.md)
-  --deletion-check head|prior|both|heads|off  the run's last 14 (both: 17, heads: 11) model images,
-                          of the same budget, delete the top pixels of the map and of alternatives:
-                          the prior's top 1/16 heading the map (head), the prior itself (prior), or
-                          either, the prior by a margin (both); heads: the prior's top 1/16 or 1/8
-                          heading it, or the prior, where clearly better; the map the class falls soonest
-                          for is kept (result.json borex.check); images with a prior and squares
+  --deletion-check head|prior|both|heads|uniform|off  the run's last 14 (both: 17, heads: 11,
+                          uniform: 30) model images, of the same budget, delete the top pixels of the map
+                          and of alternatives: the prior's top 1/16 heading the map (head), the prior
+                          itself (prior), or either, the prior by a margin (both); heads: the prior's top
+                          1/16 or 1/8 heading it, or the prior, where clearly better; uniform: the prior,
+                          at 15 even fractions, for models whose score comes back late (the demo's); the
+                          map the class falls soonest for is kept (result.json borex.check); images with
+                          a prior and squares
                           (default heads where it takes at most a quarter of --iterations, but off
                           with --preset paper or --prior none)
   --q-batch N (1)         query points per GP round (kriging believer), 2N images per model call, same

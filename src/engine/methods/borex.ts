@@ -95,7 +95,9 @@ export interface BorexParams {
    * The deletion check (borex-check.ts): the run's last model images (checkImages) delete the top
    * pixels of the final map and of alternatives — `head` (batch `+check`): the prior's top 1/16
    * followed by the map's order; `prior` (`+check-prior`): the prior itself; `both`
-   * (`+check-both`): the two, the prior by a margin — and return the one whose deletion is lowest.
+   * (`+check-both`): the two, the prior by a margin; `heads` (`+check-heads`): the prior's top 1/16
+   * or 1/8, or the prior, on a clear gain; `uniform` (`+check-uniform`): the prior, along the whole
+   * curve — and return the one whose deletion is lowest.
    * The GP gets fewer observations so the model calls stay what `iterations` gives
    * (checkIterations). `off` (or absent) is no check. Images with a prior only. Absent from
    * configs that do not set it.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodId, resolveMethods } from '../../../src/engine/jobs/batch-methods.ts';
-import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, deletionScores, HEAD_SHARES, HEADS_FRACTIONS, HEADS_GAIN, HEADS_PRIOR_GAIN, priorHead } from '../../../src/engine/methods/borex-check.ts';
+import { CHECK_FRACTIONS, CHECK_HEAD, checkImages, checkWeights, deletionCheck, deletionScores, HEAD_SHARES, HEADS_FRACTIONS, HEADS_GAIN, HEADS_PRIOR_GAIN, priorHead, UNIFORM_FRACTIONS, UNIFORM_PRIOR_GAIN } from '../../../src/engine/methods/borex-check.ts';
 import { borex, checkIterations, validateBorexParams } from '../../../src/engine/methods/borex.ts';
 
 import { RegionClassifier, whiteTarget } from '../../helpers/synthetic.ts';
@@ -31,7 +31,7 @@ describe('the deletion check', () => {
     expect(w[6]).toBe(3 / 8);
     // Σ (f_{k+1} − f_{k−1}) / 2 telescopes to (1 + f_last − f_first) / 2.
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo((1 + 1 / 2 - 1 / 128) / 2, 15);
-    expect([checkImages('head'), checkImages('prior'), checkImages('both'), checkImages('heads'), checkImages('off')]).toEqual([14, 14, 17, 11, 0]);
+    expect([checkImages('head'), checkImages('prior'), checkImages('both'), checkImages('heads'), checkImages('uniform'), checkImages('off')]).toEqual([14, 14, 17, 11, 30, 0]);
   });
 
   it('scores each map at each fraction in one model call, exactly', async () => {
@@ -164,6 +164,47 @@ describe('the deletion check', () => {
     expect(check.outcome).toMatchObject({ kept: 'prior', share: 1 / 8 });
     expect(check.map).toEqual(prior);
   });
+
+  it('uniform: the prior where it deletes better along the whole curve by more than UNIFORM_PRIOR_GAIN, past the 1/4 heads stops at', async () => {
+    expect(UNIFORM_FRACTIONS).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map((k) => k / 16));
+    expect(UNIFORM_PRIOR_GAIN).toBe(0.02);
+    // The region is the left half (6272 px) and the prior its exact mask; R deletes the region first
+    // too but for its last n pixels, which come after every other pixel. Up to 1/4 (3136 px) the two
+    // delete the same region pixels: the early fractions cannot tell them apart.
+    const half = 6272;
+    const inHalf = (i: number) => i % W < W / 2;
+    const prior = Float32Array.from({ length: plane }, (_, i) => (inHalf(i) ? 1 : 0));
+    const late = (n: number) => {
+      const map = Float32Array.from(prior);
+      for (let i = plane - 1, moved = 0; moved < n; i--) if (inHalf(i)) (map[i] = -1), moved++;
+      return map;
+    };
+    // R − prior at the fractions: after d = 784k deletions the prior leaves max(0, 6272 − d), R the
+    // region it has not reached: its first 6272 − n, then after the other half its last n.
+    const gap = (n: number) => {
+      const w = checkWeights(UNIFORM_FRACTIONS);
+      return UNIFORM_FRACTIONS.reduce((sum, f, k) => {
+        const d = f * plane;
+        const rLeft = half - Math.min(d, half - n) - Math.max(0, d - (plane - n));
+        return sum + w[k] * (rLeft - Math.max(0, half - d)) / half;
+      }, 0);
+    };
+    const target = whiteTarget(new RegionClassifier(H, W, [0, 0, H, W / 2]));
+    // From 1/2 to 15/16 (8 fractions, weight 1/16 each) R leaves n/6272 more: gap = n/12544.
+    const [near, far] = [196, 784];
+    expect([gap(near), gap(far)]).toEqual([0.015625, 0.0625]);
+    const heads = await deletionCheck(target, late(far), prior, 'heads');
+    expect(heads.outcome.refined).toBe(heads.outcome.prior);
+    expect(heads.outcome.kept).toBe('refined');
+    const clear = await deletionCheck(target, late(far), prior, 'uniform');
+    expect(clear.outcome.refined - clear.outcome.prior!).toBeCloseTo(gap(far), 6);
+    expect(clear.outcome).toEqual({ kept: 'prior', refined: clear.outcome.refined, prior: clear.outcome.prior });
+    expect(clear.map).toEqual(prior);
+    const close = await deletionCheck(target, late(near), prior, 'uniform');
+    expect(close.outcome.refined - close.outcome.prior!).toBeCloseTo(gap(near), 6);
+    expect(close.outcome.kept).toBe('refined');
+    expect(close.map).toEqual(late(near));
+  });
 });
 
 describe('BOREx with the deletion check', () => {
@@ -190,6 +231,8 @@ describe('BOREx with the deletion check', () => {
     expect(heads.samples.length).toBe(14);
     expect(d.calls).toBe(39);
     expect(checkIterations({ check: 'heads', flip: true })).toBe(6);
+    // uniform: 30 images, 15 rounds (the demo's 50 iterations: 35 rounds, 100 model calls).
+    expect(checkIterations({ check: 'uniform', flip: true })).toBe(15);
     expect(checkIterations({ flip: true })).toBe(0);
     expect(checkIterations({ check: 'off', flip: true })).toBe(0);
   });
@@ -213,7 +256,7 @@ describe('BOREx with the deletion check', () => {
     expect(() => validateBorexParams({ ...fast, iterations: 7, check: 'head' })).toThrow(/needs more than 7 iterations, got 7/);
     expect(() => validateBorexParams({ ...fast, iterations: 14, flip: false, check: 'prior' })).toThrow(/needs more than 14 iterations/);
     expect(() => validateBorexParams({ ...fast, shapes: 'rects', check: 'both' })).toThrow(/square masks only/);
-    expect(() => validateBorexParams({ ...fast, check: 'always' as 'head' })).toThrow(/the deletion check must be head, prior, both, heads, off, got always/);
+    expect(() => validateBorexParams({ ...fast, check: 'always' as 'head' })).toThrow(/the deletion check must be head, prior, both, heads, uniform, off, got always/);
     expect(() => validateBorexParams({ ...fast, iterations: 7, shapes: 'rects', check: 'off' })).not.toThrow();
     const model = new RegionClassifier(H, W, REGION);
     await expect(borex(whiteTarget(model), null, { ...fast, check: 'head' })).rejects.toThrow(/compares the refinement with its prior, and this run has none/);
@@ -222,13 +265,16 @@ describe('BOREx with the deletion check', () => {
     expect(model.calls + clip.calls).toBe(0);
   });
 
-  it('is the batch modifier +check (the head), +check-prior or +check-both, in the normal order, on the config', () => {
+  it('is the batch modifier +check (the head), +check-prior, +check-both, +check-heads or +check-uniform, in the normal order, on the config', () => {
     expect(parseMethodId('borex:rise+check+learned+pa').id).toBe('borex:rise+learned+pa+check');
     for (const pair of ['check+check-prior', 'check+check-both', 'check-both+check-prior']) expect(() => parseMethodId(`borex:rise+${pair}`)).toThrow(/two different deletion checks/);
     expect(resolveMethods('borex:rise+check-prior', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'prior' });
     expect(resolveMethods('borex:rise+check-both', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'both' });
     expect(resolveMethods('borex:rise+check-heads', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'heads' });
     expect(() => parseMethodId('borex:rise+check+check-heads')).toThrow(/two different deletion checks/);
+    expect(resolveMethods('borex:rise+check-uniform', { preset: 'paper', seed: 0 })[1].config.borex).toMatchObject({ check: 'uniform' });
+    expect(parseMethodId('borex:rise+check-uniform+learned').id).toBe('borex:rise+learned+check-uniform');
+    expect(() => parseMethodId('borex:rise+check-uniform+no-check')).toThrow(/two different deletion checks/);
     expect(parseMethodId('borex:rise+q4+check').id).toBe('borex:rise+check+q4');
     const [prior, m] = resolveMethods('borex:rise+learned+pa+check', { preset: 'paper', seed: 0 });
     expect(prior.id).toBe('rise');

@@ -51,6 +51,7 @@ export const DELETION_CHECK_LABELS: Record<DeletionCheckChoice, string> = {
   prior: 'keep the prior where it deletes better',
   both: 'either, the prior only where it deletes clearly better',
   heads: 'put the prior’s top 1/16 or 1/8 first, or keep the prior, where that deletes clearly better (few images)',
+  uniform: 'keep the prior where it deletes better along the whole curve (for models whose score can come back, like the demo’s)',
   off: 'none (the paper’s)',
 };
 
@@ -189,7 +190,7 @@ export function borexOptionsText(a: AdvancedOptions | undefined): string | undef
   if (a.composition !== undefined) words.push((COMPOSITION_LABELS as Record<string, string>)[a.composition] ?? `composition ${a.composition}`);
   if (a.qBatch !== undefined && a.qBatch > 1) words.push(`${a.qBatch} masks per GP round`);
   if (a.shapes === 'rects') words.push(`rectangles${a.aspects ? ` (aspects ${a.aspects.join(', ')})` : ''}`);
-  if (a.deletionCheck && a.deletionCheck !== 'off') words.push(`deletion check (${{ head: 'the prior’s head', prior: 'the prior', both: 'the prior’s head or the prior', heads: 'the prior’s heads or the prior' }[a.deletionCheck]})`);
+  if (a.deletionCheck && a.deletionCheck !== 'off') words.push(`deletion check (${{ head: 'the prior’s head', prior: 'the prior', both: 'the prior’s head or the prior', heads: 'the prior’s heads or the prior', uniform: 'the prior, along the whole curve' }[a.deletionCheck]})`);
   return words.length ? words.join(', ') : undefined;
 }
 
