@@ -6,7 +6,7 @@
 # boxes) under each variant, then prints scene × variant × seed deletion (prior vs BOREx).
 #
 #   tools/borex-findings/demo-seeds.sh OUT [PART...]     PART: base learned q4 rects gain0 compose
-#   PART: base learned q4 rects gain0 blur check check-prior check-both default default-check default-check-prior default-check-both default-check-heads compose sizes-small sizes-tiny area mean oracle oracle-blur table
+#   PART: base learned q4 rects gain0 blur check check-prior check-both default default-check default-check-prior default-check-both default-check-heads default-check-uniform compose sizes-small sizes-tiny area mean oracle oracle-blur table
 #   (no PART: all of them, in order; 'table' prints the table of whatever is in OUT)
 # Batch variants are `borex batch` runs (OUT/run-NAME); --sizes and --aggregate are explain-only
 # options, so those variants loop `borex explain` over scenes and seeds (OUT/explain-NAME/SCENE@sN).
@@ -18,7 +18,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 B="nice -n 10 node $ROOT/bin/borex.mjs"
 SEEDS="0 1 2"
-PARTS=${*:-base learned q4 rects gain0 blur check check-prior check-both default default-check default-check-prior default-check-both default-check-heads compose sizes-small sizes-tiny area mean oracle oracle-blur table}
+PARTS=${*:-base learned q4 rects gain0 blur check check-prior check-both default default-check default-check-prior default-check-both default-check-heads default-check-uniform compose sizes-small sizes-tiny area mean oracle oracle-blur table}
 COMMON=(--model shapes-v1 --preset paper --baseline mean --insertion-start blur --threads 1)
 
 node -e "
@@ -63,6 +63,7 @@ for part in $PARTS; do
     default-check-prior) batch default-check-prior rise,borex:rise+learned+pa+check-prior ;;
     default-check-both) batch default-check-both rise,borex:rise+learned+pa+check-both ;;
     default-check-heads) batch default-check-heads rise,borex:rise+learned+pa+check-heads ;;
+    default-check-uniform) batch default-check-uniform rise,borex:rise+learned+pa+check-uniform ;;   # what npm run demo runs
     compose)
       # compositions.ts reads path.join(run root, item.image), which doubles an absolute image path
       # (OUT/abs/path): a link OUT/$ROOT → $ROOT lets it find the scenes (scenes.jsonl has absolute paths).
