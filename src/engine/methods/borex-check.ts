@@ -72,11 +72,12 @@ export const HEADS_PRIOR_GAIN = 0.05;
  * decided by the first pixels: the demo's shapes-v1 reads a flat hole of the baseline colour as the
  * shape it replaced, so its curves fall, climb back and fall again anywhere from 1/8 to 7/8, and
  * the geometric fractions above, all before 1/4, cannot see that (docs/results/borex-seeds.md,
- * "The demo with an even check"). Sixteenths (30 images) and the gain were chosen on 24 held-out
- * shapes scenes (tools/borex-findings/shapes-heldout.py), not on the demo's six: the one spacing
- * that kept every scene-seed within 0.05 of its prior over the widest range of gains (0 to 0.03).
- * On a photo the same 30 images cost the GP 15 of its 50 rounds and ask nothing inside the first
- * 1/16, where a photo's curve falls: it is not for photos.
+ * "The demo with an even check"). Sixteenths (30 images) and the gain were chosen in an exact
+ * simulation on 24 held-out shapes scenes (tools/borex-findings/shapes-heldout.py) and the demo's
+ * six, seeds 0–2: of eighths, twelfths and sixteenths the spacing that kept every scene-seed of
+ * both within 0.05 of its prior over the widest range of gains (0 to 0.03). On a photo the same 30 images
+ * cost the GP 15 of its 50 rounds and ask nothing inside the first 1/16, where a photo's curve
+ * falls: it is not for photos.
  */
 export const UNIFORM_FRACTIONS: readonly number[] = Array.from({ length: 15 }, (_, k) => (k + 1) / 16);
 export const UNIFORM_PRIOR_GAIN = 0.02;
