@@ -27,6 +27,7 @@ import { CHECK_FRACTIONS, checkWeights, deletionScores, priorHead } from '../../
 import { loadModel } from '../../src/engine/model/load.ts';
 import { spatialDims } from '../../src/engine/tensor/dims.ts';
 import { computeItemMap, itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
+import { decodeFloat32Npy } from '../../src/engine/render/npy.ts';
 
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, resize: { type: 'string' }, method: { type: 'string' }, heads: { type: 'string' }, fractions: { type: 'string' }, rounds: { type: 'string' }, composition: { type: 'string' }, lazy: { type: 'boolean' }, 'lazy-on': { type: 'string' }, part: { type: 'string' } } });
 const dir = positionals[0];
@@ -36,11 +37,7 @@ const fractions = o.fractions ? o.fractions.split(',').map(Number) : CHECK_FRACT
 const rounds = o.rounds === undefined ? undefined : Number(o.rounds);
 const [part, parts] = (o.part ?? '0/1').split('/').map(Number);
 const spec = readRunManifest(dir).spec as { input: { root: string }; metrics: { enabled: boolean; step?: number; insertionStart?: 'blur' | 'baseline' }; baseline: 'mean'; methods: { id: string; config: MethodConfig }[] };
-const readNpy = (file: string) => {
-  const buf = fs.readFileSync(file);
-  const data = buf.subarray(10 + buf.readUInt16LE(8));
-  return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-};
+const readNpy = (file: string) => decodeFloat32Npy(fs.readFileSync(file)).data;
 const weighted = (scores: ArrayLike<number>, offset: number, w: Float64Array) => w.reduce((s, wk, k) => s + wk * scores[offset + k], 0);
 const w = checkWeights(fractions);
 // A subset of --fractions checked on its own: its trapezoid weights at its places (0 elsewhere).

@@ -38,7 +38,7 @@ import { composeMap, parseComposition, priorParts, type CompositionSpec } from '
 import { BOREX_DEFAULTS, scalePrior, type BorexParams } from '../../src/engine/methods/borex.ts';
 import { loadModel } from '../../src/engine/model/load.ts';
 import { itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
-import { encodeNpy } from '../../src/engine/render/npy.ts';
+import { decodeFloat32Npy, encodeNpy } from '../../src/engine/render/npy.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -73,12 +73,7 @@ const outManifest = {
 };
 fs.writeFileSync(path.join(o.out, 'run.json'), JSON.stringify(outManifest, null, 2) + '\n');
 
-function readNpy(file: string): Float32Array {
-  const buf = fs.readFileSync(file);
-  const headerLen = buf.readUInt16LE(8);
-  const data = buf.subarray(10 + headerLen);
-  return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-}
+const readNpy = (file: string) => decodeFloat32Npy(fs.readFileSync(file)).data;
 
 const { classifier } = await loadModel(o.model, o.resize ? { resize: o.resize as 'stretch' } : {}, { threads: Number(o.threads ?? 1) });
 const itemsFd = fs.openSync(path.join(o.out, 'items.jsonl'), 'w');

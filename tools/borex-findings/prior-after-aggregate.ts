@@ -22,6 +22,7 @@ import { aggregateMap } from '../../src/engine/methods/borex-aggregate.ts';
 import { BOREX_DEFAULTS, scalePrior } from '../../src/engine/methods/borex.ts';
 import { loadModel } from '../../src/engine/model/load.ts';
 import { itemTarget, prepareInput, scoreMap } from '../../src/engine/pipeline/item.ts';
+import { decodeFloat32Npy } from '../../src/engine/render/npy.ts';
 import { wilcoxon } from '../../src/engine/stats/index.ts';
 
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, resize: { type: 'string' }, threads: { type: 'string' }, limit: { type: 'string' } } });
@@ -33,12 +34,7 @@ const ids = (spec as unknown as { methods: { id: string }[] }).methods.map((m) =
 const seeds = [...new Set(ids.map((id) => id.match(/@s(\d+)$/)?.[1]).filter((s): s is string => s !== undefined))];
 const suffixes = seeds.length ? seeds.map((s) => `@s${s}`) : [''];
 
-function readNpy(file: string): Float32Array {
-  const buf = fs.readFileSync(file);
-  const headerLen = buf.readUInt16LE(8);
-  const data = buf.subarray(10 + headerLen);
-  return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-}
+const readNpy = (file: string) => decodeFloat32Npy(fs.readFileSync(file)).data;
 
 const { classifier } = await loadModel(o.model, o.resize ? { resize: o.resize as 'stretch' } : {}, { threads: Number(o.threads ?? 1) });
 type Metric = 'insertion' | 'deletion' | 'fRp';
