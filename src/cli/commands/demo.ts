@@ -20,13 +20,6 @@ interface Sample {
 }
 
 /**
- * `npm run demo`: the built-in model explains the bundled sample scenes with BOREx refining a
- * RISE prior, scored against the scenes' exact object boxes. Needs nothing but this repository.
- * The prior is the paper preset's quick one (N = 100 masks); BOREx is the product's, learned
- * weight and the prior after the aggregate (PHOTO_BOREX_DEFAULTS), not the public code's, with
- * the deletion check DEMO_CHECK.
- */
-/**
  * The demo's deletion check: `uniform`, not the photo default `heads`. The demo's model reads a flat
  * hole of the baseline colour as the shape it replaced, so its deletion curves climb back late
  * (from 1/8 to 7/8 of the pixels), where `heads`, which asks only before 1/4 as a photo's curve
@@ -35,6 +28,13 @@ interface Sample {
  */
 const DEMO_CHECK = 'uniform';
 
+/**
+ * `npm run demo`: the built-in model explains the bundled sample scenes with BOREx refining a
+ * RISE prior, scored against the scenes' exact object boxes. Needs nothing but this repository.
+ * The prior is the paper preset's quick one (N = 100 masks); BOREx is the product's, learned
+ * weight and the prior after the aggregate (PHOTO_BOREX_DEFAULTS), not the public code's, with
+ * the deletion check DEMO_CHECK.
+ */
 export async function demoCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } });
   const outRoot = path.resolve(values.out ?? path.join('out', 'demo'));

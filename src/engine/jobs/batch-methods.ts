@@ -132,7 +132,7 @@ function configFor(p: ParsedId, s: MethodSettings): MethodConfig {
   if (p.modifiers.includes('pa')) overrides.composition = 'prior-after';
   if (p.modifiers.includes('no-pa')) overrides.composition = 'coverage';
   if (p.modifiers.includes('rects')) overrides.shapes = 'rects';
-  const check = p.modifiers.find((x): x is BatchCheckModifier => x in CHECK_MODIFIERS);
+  const check = p.modifiers.find((x): x is BatchCheckModifier => Object.hasOwn(CHECK_MODIFIERS, x));
   if (check) overrides.check = CHECK_MODIFIERS[check];
   if (p.qBatch !== undefined) overrides.qBatch = p.qBatch;
   return methodConfig({ method: p.method, preset: s.preset, seed: s.seed, rise: s.rise, prior: p.prior, borex: overrides, ...(s.clip ? { clip: true } : {}) });
