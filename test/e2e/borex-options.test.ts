@@ -108,6 +108,8 @@ describe.skipIf(skip)('BOREx options (learned prior weight, rectangles) in Chrom
     await page.getByTestId('show-samples').check();
     expect(await refined().getAttribute('data-squares')).toBe(String(ITERATIONS));
     expect(await refined().getAttribute('data-square-sides')).toBe(sides.join(';'));
+    // Called what they are, in the checkbox and the legend.
+    expect(await page.getByTestId('sample-replay').textContent()).toMatch(/show sampled rectangles.*rectangles: red = hiding it lowered the class score/s);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-borex-options.png') });
     // Live: the boxes drawn while the job ran were the same rectangles, in the same order (progress sampleShapes).

@@ -81,6 +81,7 @@ describe.skipIf(chromiumStatus().skip)('sampled squares and curves in Chromium a
     expect(await refined().getAttribute('data-squares')).toBe('0');
     await page.getByTestId('show-samples').check();
     expect(await refined().getAttribute('data-squares')).toBe(String(ITERATIONS));
+    expect(await page.getByTestId('sample-replay').textContent()).toMatch(/show sampled squares.*squares: red = hiding it lowered the class score/s);
     const colours = (await refined().getAttribute('data-square-colours'))!.split(';');
     // One colour per distinct observed value (|y| to the colour's 0.1 % of lightness), red for y > 0, blue for y < 0.
     const ys = result.borex.samples.map((s) => s.y);

@@ -1,8 +1,16 @@
 /** How BOREx's sampled squares are drawn (src/renderer/src/lib/sample-style.ts). */
 import { describe, expect, it } from 'vitest';
-import { sampleSquares, samplesFromTriples, valueColour } from '../../../src/renderer/src/lib/sample-style.ts';
+import { masksWord, sampleSquares, samplesFromTriples, samplesLegend, valueColour } from '../../../src/renderer/src/lib/sample-style.ts';
 
 describe('sampled squares', () => {
+  it('says squares, or rectangles where any sample is one (shapes rects)', () => {
+    const squares = samplesFromTriples([1, 2, 4, 5, 6, 8]);
+    const rects = samplesFromTriples([1, 2, 4, 5, 6, 8], undefined, [4, 4, 4, 8]);
+    expect([masksWord(squares), masksWord(rects), masksWord([])]).toEqual(['squares', 'rectangles', 'squares']);
+    expect(samplesLegend(rects)).toBe('rectangles: red = hiding it lowered the class score, blue = raised it, paler = a smaller change; thicker = larger; the newest has a dark halo');
+    expect(samplesLegend(squares).startsWith('squares: red')).toBe(true);
+  });
+
   it('colours by the observed value: red for > 0, blue for < 0, paler when smaller', () => {
     expect(valueColour(0.4, 0.4)).toBe('hsl(8, 90%, 45.0%)');
     expect(valueColour(-0.2, 0.4)).toBe('hsl(212, 90%, 65.0%)');

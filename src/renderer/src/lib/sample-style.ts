@@ -5,8 +5,12 @@
  * values as `sampleValues`; squares without one are drawn by size and age.
  */
 
-/** What the squares' colours and widths mean, said next to them (live and replayed). */
-export const SQUARES_LEGEND = 'squares: red = hiding it lowered the class score, blue = raised it, paler = a smaller change; thicker = larger; the newest has a dark halo';
+/** What BOREx's masks are called: rectangles where any sample is one (shapes rects), squares otherwise. */
+export const masksWord = (samples: readonly Sample[]): 'squares' | 'rectangles' => (samples.some((s) => s.halfHeight !== undefined) ? 'rectangles' : 'squares');
+
+/** What the masks' colours and widths mean, said next to them (live and replayed). */
+export const samplesLegend = (samples: readonly Sample[]): string =>
+  `${masksWord(samples)}: red = hiding it lowered the class score, blue = raised it, paler = a smaller change; thicker = larger; the newest has a dark halo`;
 
 export interface Sample {
   row: number;
