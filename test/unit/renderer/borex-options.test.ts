@@ -71,6 +71,7 @@ describe('the run history names the options', () => {
     expect(borexOptionsText({ deletionCheck: 'prior', qBatch: 2 })).toBe('2 masks per GP round, deletion check (the prior)');
     expect(borexOptionsText({ deletionCheck: 'both' })).toBe('deletion check (the prior’s head or the prior)');
     expect(borexOptionsText({ deletionCheck: 'heads' })).toBe('deletion check (the prior’s heads or the prior)');
+    expect(borexOptionsText({ deletionCheck: 'uniform' })).toBe('deletion check (the prior, along the whole curve)');
     expect(borexOptionsText({ deletionCheck: 'off' })).toBeUndefined();
     expect(borexOptionsText({ priorWeight: 'fixed', composition: 'coverage' })).toBe('fixed prior weight, add the prior before the aggregate (the paper’s)');
     expect(describeRun({ ...made, borex: { priorWeight: 'learned', shapes: 'rects' } })).toBe('BOREx from a RISE prior · learned prior weight, rectangles · class 248 Eskimo dog · default preset · mobilenetv2-12-int8');

@@ -1,6 +1,6 @@
 /** The worker's explain handler: the API's request → the engine's BorexParams, field for field. */
 import { describe, expect, it } from 'vitest';
-import type { ExplainRequest } from '../../../src/shared/api.ts';
+import { DELETION_CHECK_CHOICES, type ExplainRequest } from '../../../src/shared/api.ts';
 import { engineRequest } from '../../../src/engine/worker/handlers/explain.ts';
 import { methodConfig } from '../../../src/engine/methods/config.ts';
 
@@ -38,7 +38,7 @@ describe('engineRequest: the issue-15 BOREx options', () => {
     expect(r).toEqual({ ...plain, shapes: 'rects', aspects: [0.25, 4], composition: undefined, check: undefined });
     for (const k of ['composition', 'check']) expect(Object.hasOwn(r, k)).toBe(false);
     // The deletion check by name, as the engine's BorexParams.check.
-    for (const choice of ['head', 'prior', 'both', 'heads', 'off'] as const) {
+    for (const choice of DELETION_CHECK_CHOICES) {
       expect(engineRequest('a.jpg', { ...base, advanced: { deletionCheck: choice } }).config.borex!).toEqual({ ...plain, check: choice });
     }
   });
